@@ -1,0 +1,70 @@
+"""What the compile stage produces for each measure: the contract with the catalog stage."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from translator.diagnostics import Diagnostic
+from translator.readers.model import Measure
+
+
+class Status(enum.Enum):
+    EXACT = "exact"
+    APPROXIMATE = "approximate"  # emitted only when the mapping file accepts it by name
+    UNTRANSLATED = "untranslated"
+    PARSE_ERROR = "parse_error"
+
+
+class ToggleKind(enum.Enum):
+    SLICER = "slicer"  # disconnected table read with SELECTEDVALUE / VALUES / MAX / HASONEVALUE
+    CALCULATION_GROUP = "calculation_group"
+    FIELD_PARAMETER = "field_parameter"
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle:
+    """A context switch found in the model itself."""
+
+    table: str
+    column: str
+    kind: ToggleKind
+    options: tuple[str, ...]  # the option values, in the model's order
+    default: str | None  # the option used when nothing is selected
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """The measure's SQL when `option` of the toggle on `toggle_table` is selected.
+    Only options whose SQL differs from the default produce a Variant."""
+
+    toggle_table: str
+    option: str
+    sql: exp.Expression
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    measure: Measure
+    export: str
+    status: Status
+    # The default SQL (every toggle at its default). None unless EXACT or APPROXIMATE.
+    sql: exp.Expression | None = None
+    # For a measure built on measures: the formula with each component as a bare identifier
+    # naming the component measure (exp.column(<measure name>)); the catalog renames to keys.
+    derived_formula: exp.Expression | None = None
+    components: tuple[str, ...] = ()
+    fact_table: str | None = None  # the table whose rows the aggregates read
+    columns: tuple[str, ...] = ()  # physical columns the SQL reads (sorted, model spelling)
+    variants: tuple[Variant, ...] = ()
+    toggles: tuple[str, ...] = ()  # toggle tables this measure reads (directly)
+    # Columns whose outer filters a CALCULATE boolean filter replaces (see DAX_SEMANTICS.md).
+    overridden_columns: tuple[str, ...] = ()
+    aggregation: str = "custom"  # sum | count | avg | ratio | custom
+    reasons: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def is_derived(self) -> bool:
+        return self.derived_formula is not None

@@ -1,0 +1,105 @@
+"""The format-agnostic semantic model every reader produces.
+
+Readers fill these from .pbix, .pbit, model.bim, TMDL folders and DMV dumps; later stages never
+look at the file formats. Names keep the model's spelling; compare them case-insensitively.
+DAX text is kept as text here: parsing is the next stage's job.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from translator.diagnostics import SourceLocation
+
+
+class TableKind(enum.Enum):
+    DATA = "data"  # imported or DirectQuery table
+    CALCULATED = "calculated"  # defined by a DAX table expression (DATATABLE, {...}, ...)
+    CALCULATION_GROUP = "calculation_group"
+    FIELD_PARAMETER = "field_parameter"  # calculated table whose column has ParameterMetadata
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    data_type: str  # TOM names: string, int64, double, decimal, dateTime, boolean, binary, variant
+    is_hidden: bool = False
+    description: str | None = None
+    format_string: str | None = None
+    expression: str | None = None  # DAX of a calculated column
+    sort_by_column: str | None = None
+    is_key: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    table: str
+    name: str
+    expression: str
+    format_string: str | None = None
+    display_folder: str | None = None
+    description: str | None = None
+    is_hidden: bool = False
+    # Where the expression text starts in the export, so parse errors can point at the file line.
+    location: SourceLocation | None = None
+    # DMV dumps carry the engine's own state; anything but "Ready" is reported, not translated.
+    state: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalculationItem:
+    name: str
+    expression: str
+    ordinal: int = 0
+    format_string_expression: str | None = None
+    description: str | None = None
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    kind: TableKind = TableKind.DATA
+    columns: tuple[Column, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    is_hidden: bool = False
+    description: str | None = None
+    # DAX source of a calculated table / field parameter (e.g. DATATABLE(...) or {...}).
+    expression: str | None = None
+    calculation_items: tuple[CalculationItem, ...] = ()
+    location: SourceLocation | None = None
+
+    def column(self, name: str) -> Column | None:
+        folded = name.casefold()
+        return next((c for c in self.columns if c.name.casefold() == folded), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    from_table: str  # the many side
+    from_column: str
+    to_table: str  # the one side
+    to_column: str
+    is_active: bool = True
+    cross_filtering: str = "oneDirection"
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticModel:
+    name: str
+    export: str  # the export this model came from, relative to the exports folder
+    tables: tuple[Table, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    culture: str | None = None
+    annotations: tuple[tuple[str, str], ...] = field(default=())
+
+    def table(self, name: str) -> Table | None:
+        folded = name.casefold()
+        return next((t for t in self.tables if t.name.casefold() == folded), None)
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(m for t in self.tables for m in t.measures)
