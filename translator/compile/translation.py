@@ -60,6 +60,9 @@ class Translation:
     columns: tuple[str, ...] = ()  # physical columns the SQL reads (sorted, model spelling)
     variants: tuple[Variant, ...] = ()
     toggles: tuple[str, ...] = ()  # toggle tables this measure reads (directly)
+    # Measures whose DAX was inlined only as the branch of a toggle option (e.g. the hidden
+    # [Approvals Organic] behind SWITCH(SELECTEDVALUE('Approval Mode'[...]), "Organic", ...)).
+    branch_measures: tuple[str, ...] = ()
     # Columns whose outer filters a CALCULATE boolean filter replaces (see DAX_SEMANTICS.md).
     overridden_columns: tuple[str, ...] = ()
     aggregation: str = "custom"  # sum | count | avg | ratio | custom

@@ -30,6 +30,8 @@ class Column:
     expression: str | None = None  # DAX of a calculated column
     sort_by_column: str | None = None
     is_key: bool = False
+    summarize_by: str | None = None  # TOM summarizeBy: sum, none, count, ... (facts vs attributes)
+    data_category: str | None = None  # e.g. City, WebUrl; "Time" on a date column
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,10 @@ class Table:
     expression: str | None = None
     calculation_items: tuple[CalculationItem, ...] = ()
     location: SourceLocation | None = None
+    # The partition's source query (Power Query M) of an imported table, when the export has it:
+    # it names the database object the table reads, e.g. reporting.order_summary_{client}.
+    source: str | None = None
+    data_category: str | None = None  # "Time" marks a date table
 
     def column(self, name: str) -> Column | None:
         folded = name.casefold()
