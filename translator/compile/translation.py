@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from translator.diagnostics import Diagnostic
-from translator.readers.model import Measure
+from translator.readers.model import Measure, SemanticModel
 
 
 class Status(enum.Enum):
@@ -71,3 +71,14 @@ class Translation:
     @property
     def is_derived(self) -> bool:
         return self.derived_formula is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledModel:
+    """The compile stage's output for one export: a Translation for every input measure."""
+
+    export: str
+    model: SemanticModel
+    translations: tuple[Translation, ...]
+    toggles: tuple[Toggle, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
