@@ -135,11 +135,11 @@ def test_resolved_sql_runs_on_postgres(pg):
     """The cascade computes the right numbers, not just the right text."""
     pg.execute(
         "CREATE TABLE v (g text, approvals numeric, approvals_organic numeric, net_approvals numeric, "
-        "attempts numeric, revenue numeric, cb numeric, cb_cb_date numeric)"
+        "attempts numeric, revenue numeric, cb numeric, cb_cb_date numeric, cb_cb_date_dollar numeric)"
     )
     pg.execute(
-        "INSERT INTO v VALUES ('a', 5, 2, 4, 10, 100, 7, 3), ('a', 3, 1, 3, 10, 50, 0, 1), "
-        "('b', 0, 0, 0, 0, 20, 1, 1)"
+        "INSERT INTO v VALUES ('a', 5, 2, 4, 10, 100, 7, 3, 30), ('a', 3, 1, 3, 10, 50, 0, 1, 4), "
+        "('b', 0, 0, 0, 0, 20, 1, 1, 9)"
     )
 
     def run(metric: str, toggles: dict[str, str]) -> dict[str, float | None]:
@@ -150,4 +150,4 @@ def test_resolved_sql_runs_on_postgres(pg):
 
     assert run("approval_rate", {}) == {"a": 40.0, "b": None}
     assert run("approval_rate", {"approval_mode": "organic"}) == {"a": 15.0, "b": None}
-    assert run("net_revenue", {"date_basis": "cb_date"}) == {"a": 146.0, "b": 19.0}
+    assert run("net_revenue", {"date_basis": "cb_date"}) == {"a": 116.0, "b": 11.0}
