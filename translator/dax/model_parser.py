@@ -1,0 +1,58 @@
+"""parse_model: every DAX text of a semantic model parsed, errors kept as data.
+
+A text that does not parse gets its diagnostic stored next to it (tree None), with the location
+moved from the expression text into the export file the reader recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from translator.dax.ast import Expr
+from translator.dax.errors import DaxSyntaxError
+from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel, ParsedTable
+from translator.dax.parser import parse
+from translator.diagnostics import Diagnostic, SourceLocation
+from translator.readers.model import SemanticModel
+
+
+def parse_model(model: SemanticModel) -> ParsedModel:
+    """Parse every measure (in model order), calculated table and calculation item. Never raises
+    for bad DAX."""
+    measures = []
+    tables = []
+    items = []
+    for table in model.tables:
+        for measure in table.measures:
+            tree, problem = _parse(measure.expression, measure.location or table.location, model)
+            measures.append(ParsedMeasure(measure, tree, problem))
+        if table.expression is not None:
+            tree, problem = _parse(table.expression, table.location, model)
+            tables.append(ParsedTable(table, tree, problem))
+        for item in table.calculation_items:
+            tree, problem = _parse(item.expression, item.location or table.location, model)
+            items.append(ParsedItem(table, item, tree, problem))
+    return ParsedModel(model, tuple(measures), tuple(tables), tuple(items))
+
+
+def _parse(text: str, where: SourceLocation | None, model: SemanticModel) -> tuple[Expr | None, Diagnostic | None]:
+    try:
+        return parse(text), None
+    except DaxSyntaxError as exc:
+        return None, replace(exc.diagnostic, location=map_location(exc.line, exc.column, where, model))
+
+
+def map_location(line: int, column: int, where: SourceLocation | None, model: SemanticModel) -> SourceLocation:
+    """A position inside an expression, as a position in the export file.
+
+    `where.line` is the file line on which the expression text starts; a column is only shifted
+    on that first line (later lines start at the file's line start).
+    """
+    if where is None:
+        return SourceLocation(model.export, None, None)
+    if where.line is None:
+        return SourceLocation(where.file, None, None)
+    file_line = where.line + line - 1
+    if line == 1 and where.column is not None:
+        column = where.column + column - 1
+    return SourceLocation(where.file, file_line, column)

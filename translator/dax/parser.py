@@ -1,0 +1,288 @@
+"""DAX text -> typed AST, with a Span on every node.
+
+The LALR parser calls the AST builder on every reduction (`transformer=`), so no parse tree is
+built and no second pass runs; spans come straight from the tokens and from the children's spans,
+which is much cheaper than `propagate_positions`. Lark Tree/Token objects never leave this module.
+
+Variables are resolved while parsing: a VAR binding is reduced before any name of its block's
+later bindings or body, and the block is reduced after its body, so a stack of bound names is
+exactly the lexical scope at each bare name.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import threading
+from dataclasses import replace
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError, UnexpectedInput, VisitError
+from lark.lexer import PatternRE, PatternStr
+
+from translator.dax import errors
+from translator.dax.ast import (
+    BinaryOp,
+    BinOp,
+    Boolean,
+    ColumnRef,
+    Expr,
+    FunctionCall,
+    MeasureRef,
+    Number,
+    Span,
+    String,
+    TableConstructor,
+    TableRef,
+    UnaryOp,
+    UnaryOpKind,
+    VarBinding,
+    VarBlock,
+    VariableRef,
+    fold,
+)
+from translator.dax.errors import DaxSyntaxError
+
+# The `;`-separator locales write 1,5 for 1.5 (a dot is accepted too).
+_SEMICOLON_NUMBER = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
+
+
+def grammar_text() -> str:
+    return (importlib.resources.files("translator.grammars") / "dax.lark").read_text(encoding="utf-8")
+
+
+def _token_span(token: Token) -> Span:
+    return Span(token.start_pos, token.end_pos, token.line, token.column, token.end_line, token.end_column)
+
+
+def _join(first: Span, last: Span) -> Span:
+    return Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
+
+
+def _unquote(text: str, quote: str) -> str:
+    return text[1:-1].replace(quote + quote, quote)
+
+
+def _bracket_name(text: str) -> str:
+    return text[1:-1].replace("]]", "]")
+
+
+def _binary(op: BinOp):
+    def build(self, children: list) -> BinaryOp:
+        left, right = children[0], children[-1]
+        return BinaryOp(op, left, right, _join(left.span, right.span))
+
+    build.__name__ = op.name.lower()
+    return build
+
+
+def _unary(op: UnaryOpKind):
+    def build(self, children: list) -> UnaryOp:
+        token, operand = children
+        return UnaryOp(op, operand, _join(_token_span(token), operand.span))
+
+    return build
+
+
+class _AstBuilder(Transformer):
+    """Reduction callbacks: one method per rule or alias of grammars/dax.lark."""
+
+    def __init__(self, decimal_comma: bool = False):
+        super().__init__(visit_tokens=False)
+        self.decimal_comma = decimal_comma
+        self.scope: list[str] = []  # folded names bound by the enclosing VARs, innermost last
+
+    # -- literals and names
+    def number(self, children: list) -> Number:
+        token = children[0]
+        text = token.value
+        if self.decimal_comma:
+            text = text.replace(",", ".")
+        value: int | float
+        if "." in text or "e" in text or "E" in text or len(text) > 4000:
+            value = float(text)  # (a 4000-digit integer is past int()'s default limit anyway)
+        else:
+            value = int(text)
+        return Number(value, _token_span(token))
+
+    def string(self, children: list) -> String:
+        token = children[0]
+        return String(_unquote(token.value, '"'), _token_span(token))
+
+    def name(self, children: list) -> Expr:
+        token = children[0]
+        text = token.value
+        span = _token_span(token)
+        upper = text.upper()
+        if upper == "TRUE" or upper == "FALSE":
+            return Boolean(upper == "TRUE", span)
+        if self.scope and fold(text) in self.scope:
+            return VariableRef(text, span)
+        return TableRef(text, False, span)
+
+    def quoted_table(self, children: list) -> TableRef:
+        token = children[0]
+        return TableRef(_unquote(token.value, "'"), True, _token_span(token))
+
+    def measure(self, children: list) -> MeasureRef:
+        token = children[0]
+        return MeasureRef(_bracket_name(token.value), _token_span(token))
+
+    def column(self, children: list) -> ColumnRef:
+        table, column, *variations = children
+        table_name = _unquote(table.value, "'") if table.type == "QUOTED" else table.value
+        last = variations[-1] if variations else column
+        return ColumnRef(
+            table_name,
+            _bracket_name(column.value),
+            tuple(_bracket_name(v.value) for v in variations),
+            _join(_token_span(table), _token_span(last)),
+        )
+
+    def variation(self, children: list) -> Token:
+        return children[0]
+
+    # -- calls and constructors
+    def call(self, children: list) -> Expr:
+        name, _, args, close = children
+        upper = name.value.upper()
+        span = _join(_token_span(name), _token_span(close))
+        if not args and (upper == "TRUE" or upper == "FALSE"):
+            return Boolean(upper == "TRUE", span)
+        return FunctionCall(upper, args, span)
+
+    def arguments(self, children: list) -> tuple:
+        if len(children) == 1 and children[0] is None:
+            return ()
+        return tuple(children)
+
+    def paren(self, children: list) -> Expr:
+        # Parentheses are not nodes: the inner node's span grows to cover them.
+        open_, inner, close = children
+        return replace(inner, span=_join(_token_span(open_), _token_span(close)))
+
+    def table_constructor(self, children: list) -> TableConstructor:
+        open_, rows, close = children
+        return TableConstructor(rows, _join(_token_span(open_), _token_span(close)))
+
+    def rows(self, children: list) -> tuple:
+        return tuple(row.rows[0] if type(row) is _Tuple else (row,) for row in children)
+
+    def row_tuple(self, children: list) -> _Tuple:
+        open_, *cells, close = children
+        return _Tuple(((*cells,),), _join(_token_span(open_), _token_span(close)))
+
+    def in_(self, children: list) -> BinaryOp:
+        left, _, right = children
+        if type(left) is _Tuple:  # `(a, b) IN {...}`: the row is a one-row table
+            left = TableConstructor(left.rows, left.span)
+        return BinaryOp(BinOp.IN, left, right, _join(left.span, right.span))
+
+    # -- variables
+    def var_binding(self, children: list) -> VarBinding:
+        keyword, name, value = children
+        self.scope.append(fold(name.value))
+        return VarBinding(name.value, value, _join(_token_span(keyword), value.span))
+
+    def var_block(self, children: list) -> VarBlock:
+        *bindings, _, body = children
+        del self.scope[len(self.scope) - len(bindings) :]
+        return VarBlock(tuple(bindings), body, _join(bindings[0].span, body.span))
+
+    # -- operators
+    or_ = _binary(BinOp.OR)
+    and_ = _binary(BinOp.AND)
+    eq = _binary(BinOp.EQ)
+    strict_eq = _binary(BinOp.STRICT_EQ)
+    neq = _binary(BinOp.NEQ)
+    lt = _binary(BinOp.LT)
+    lte = _binary(BinOp.LTE)
+    gt = _binary(BinOp.GT)
+    gte = _binary(BinOp.GTE)
+    concat = _binary(BinOp.CONCAT)
+    add = _binary(BinOp.ADD)
+    sub = _binary(BinOp.SUB)
+    mul = _binary(BinOp.MUL)
+    div = _binary(BinOp.DIV)
+    pow = _binary(BinOp.POW)
+    neg = _unary(UnaryOpKind.NEG)
+    pos = _unary(UnaryOpKind.POS)
+    not_ = _unary(UnaryOpKind.NOT)
+
+
+class _Tuple:
+    """`(a, b)` while parsing: a row of a table constructor, or the left side of IN."""
+
+    __slots__ = ("rows", "span")
+
+    def __init__(self, rows: tuple, span: Span):
+        self.rows = rows
+        self.span = span
+
+
+def _semicolon_terminals(terminal) -> None:
+    if terminal.name == "_SEP":
+        terminal.pattern = PatternStr(";")
+    elif terminal.name == "NUMBER":
+        terminal.pattern = PatternRE(_SEMICOLON_NUMBER)
+
+
+class _Parser:
+    """One Lark LALR parser and its AST builder, built once and reused (not re-entrant: locked)."""
+
+    def __init__(self, semicolons: bool, strict: bool = False):
+        self.builder = _AstBuilder(decimal_comma=semicolons)
+        self.separator = ";" if semicolons else ","
+        self.lark = Lark(
+            grammar_text(),
+            parser="lalr",
+            lexer="contextual",
+            strict=strict,
+            maybe_placeholders=True,
+            transformer=self.builder,
+            edit_terminals=_semicolon_terminals if semicolons else None,
+        )
+        self.lock = threading.Lock()
+
+    def parse(self, text: str) -> Expr:
+        with self.lock:
+            self.builder.scope.clear()
+            try:
+                tree = self.lark.parse(text)
+            except UnexpectedInput as exc:
+                raise errors.from_lark(exc, text, self.separator) from None
+            except VisitError as exc:  # not expected with transformer=, but never leak it
+                raise _internal(text, exc.orig_exc) from None
+            except RecursionError:
+                raise errors.syntax_error(errors.TOO_DEEP, "the expression is nested too deeply", text, 0) from None
+            except LarkError as exc:
+                raise _internal(text, exc) from None
+        return tree
+
+
+def _internal(text: str, exc: BaseException) -> DaxSyntaxError:
+    return errors.syntax_error(errors.UNEXPECTED_TOKEN, f"syntax error: {exc}", text, 0)
+
+
+_PARSERS: dict[bool, _Parser] = {}
+
+
+def _parser(semicolons: bool) -> _Parser:
+    parser = _PARSERS.get(semicolons)
+    if parser is None:
+        parser = _PARSERS[semicolons] = _Parser(semicolons)
+    return parser
+
+
+def parse(text: str, *, semicolons: bool = False) -> Expr:
+    """Parse one DAX expression. `semicolons=True` reads the `;`-separator, decimal-comma form.
+
+    Raises DaxSyntaxError (and nothing else) when the text is not a DAX expression.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes a str, not {type(text).__name__}")
+    return _parser(semicolons).parse(text)
+
+
+def build_strict(semicolons: bool = False) -> Lark:
+    """Build the grammar in lark's strict mode (raises on any conflict or terminal collision)."""
+    return _Parser(semicolons, strict=True).lark
