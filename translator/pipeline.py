@@ -1,0 +1,168 @@
+"""The whole run, stage by stage: exports -> models -> parsed -> compiled -> catalog -> files.
+
+`plan` does everything but the write (for `check` and `diff`); `build` writes what `plan` made.
+Nothing here prints: the CLI renders the diagnostics and summaries these functions return.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translator.catalog import build_catalog
+from translator.catalog.rows import Catalog
+from translator.compile import compile_expression, compile_model
+from translator.compile.translation import CompiledModel, Translation
+from translator.dax import parse_model
+from translator.dax.model import ParsedModel
+from translator.diagnostics import Diagnostic, InputError, SourceLocation, error
+from translator.emit import render, write_output
+from translator.readers import read_exports
+from translator.readers.mapping import load_mapping
+from translator.readers.model import SemanticModel
+
+MAPPING_FILE = "translator.toml"
+PIPELINE_NO_MODEL = "CLI601"  # explain: the exports hold no model, several, or none by that name
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build would write, and what it found on the way."""
+
+    exports: Path
+    catalog: Catalog
+    files: Mapping[str, str]  # file name -> text, as emit renders them
+    diagnostics: tuple[Diagnostic, ...] = ()
+    compiled: tuple[CompiledModel, ...] = field(default=(), repr=False)
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        """How many input measures ended up exact, approximate, untranslated, parse_error."""
+        return dict(sorted(Counter(entry.status for entry in self.catalog.report).items()))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    plan: Plan
+    out: Path
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return tuple(sorted(self.plan.files))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Files under `out` that differ from what a build would write now (missing, changed or
+    extra), sorted by name. Empty means output is up to date."""
+
+    plan: Plan
+    out: Path
+    stale: tuple[str, ...]
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.stale
+
+
+def mapping_path(exports: Path) -> Path:
+    """translator.toml in the exports folder, or beside a single-file export."""
+    folder = exports if exports.is_dir() else exports.parent
+    return folder / MAPPING_FILE
+
+
+def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[CompiledModel, ...], list[Diagnostic]]:
+    models, diagnostics = read_exports(exports)
+    diagnostics = list(diagnostics)
+    parsed_models: list[ParsedModel] = []
+    compiled: list[CompiledModel] = []
+    for model in models:
+        parsed = parse_model(model)
+        parsed_models.append(parsed)
+        diagnostics.extend(_parse_errors(parsed))
+        result = compile_model(parsed)
+        compiled.append(result)
+        diagnostics.extend(result.diagnostics)
+    return tuple(parsed_models), tuple(compiled), diagnostics
+
+
+def plan(exports: Path) -> Plan:
+    """Everything `build` does except writing. Raises InputError for unreadable input."""
+    _, compiled, diagnostics = parse_and_compile(exports)
+    mapping = load_mapping(mapping_path(exports))
+    catalog, catalog_diagnostics = build_catalog(compiled, mapping)
+    diagnostics.extend(catalog_diagnostics)
+    files = render(catalog)
+    return Plan(
+        exports=exports,
+        catalog=catalog,
+        files=dict(sorted(files.items())),
+        diagnostics=_unique(diagnostics),
+        compiled=compiled,
+    )
+
+
+def build(exports: Path, out: Path) -> BuildResult:
+    """Read, translate and write `out`. On InputError nothing under `out` has changed."""
+    planned = plan(exports)
+    write_output(dict(planned.files), out)
+    return BuildResult(planned, out)
+
+
+def check(exports: Path, out: Path) -> CheckResult:
+    """Compare `out` with what a build would write now, byte for byte."""
+    planned = plan(exports)
+    return CheckResult(planned, out, stale_files(planned.files, out))
+
+
+def stale_files(files: Mapping[str, str], out: Path) -> tuple[str, ...]:
+    stale: set[str] = set()
+    for name, text in files.items():
+        target = out / name
+        if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
+            stale.add(name)
+    if out.is_dir():
+        present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+        stale |= present - set(files)
+    return tuple(sorted(stale))
+
+
+def _parse_errors(parsed: ParsedModel) -> list[Diagnostic]:
+    found = [m.error for m in parsed.measures]
+    found += [t.error for t in parsed.tables]
+    found += [i.error for i in parsed.items]
+    return [d for d in found if d is not None]
+
+
+def _unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Drop repeats (a later stage may pass an earlier stage's diagnostic on), keep order."""
+    return tuple(dict.fromkeys(diagnostics))
+
+
+def explain(text: str, exports: Path, model: str | None = None) -> Translation:
+    """Translate one DAX expression against a model of the exports (the only one, or `model`)."""
+    models, _ = read_exports(exports)
+    chosen = _choose_model(models, model, exports)
+    return compile_expression(text, parse_model(chosen))
+
+
+def _choose_model(models: Sequence[SemanticModel], name: str | None, exports: Path) -> SemanticModel:
+    names = ", ".join(sorted(m.name for m in models)) or "(none)"
+    if name is not None:
+        folded = name.casefold()
+        found = [m for m in models if folded in (m.name.casefold(), m.export.casefold())]
+        if not found:
+            raise InputError(error(
+                PIPELINE_NO_MODEL, f"no model named {name!r}; the exports hold: {names}",
+                SourceLocation(str(exports)),
+            ))
+        return found[0]
+    if len(models) != 1:
+        raise InputError(error(
+            PIPELINE_NO_MODEL,
+            f"the exports hold {len(models)} models; choose one with --model: {names}",
+            SourceLocation(str(exports)),
+        ))
+    return models[0]
