@@ -1,0 +1,57 @@
+"""Readers: Power BI exports to the format-agnostic SemanticModel (translator.readers.model).
+
+`read_exports(path)` accepts a folder of exports or a single export: a TMDL folder, a PBIP
+`X.SemanticModel` folder, a model.bim, a .pbit, a .pbix, or a DMV dump (`<model>.measures.csv`).
+Unreadable input raises `translator.diagnostics.InputError` (codes RDR401-RDR411); non-fatal
+findings come back as diagnostics (RDR420-RDR422). See docs/diagnostics.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import assert_never
+
+from translator.diagnostics import Diagnostic
+from translator.readers.bim import read_bim
+from translator.readers.discover import Export, ExportKind, find_exports
+from translator.readers.dmv import read_dmv
+from translator.readers.errors import PATH_NOT_FOUND, fail
+from translator.readers.model import SemanticModel
+from translator.readers.pbit import read_pbit
+from translator.readers.pbix import read_pbix
+from translator.readers.tmdl import read_tmdl
+
+__all__ = ["read_exports"]
+
+
+def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
+    """One SemanticModel per export, sorted by export path, and the readers' non-fatal diagnostics."""
+    root, exports, diagnostics = find_exports(Path(path))
+    models: list[SemanticModel] = []
+    for export in exports:
+        try:
+            model, found = _read(export, root)
+        except OSError as exc:
+            fail(PATH_NOT_FOUND, f"cannot read the export ({exc.strerror or exc}); expected a readable file",
+                 export.export)
+        models.append(model)
+        diagnostics.extend(found)
+    return models, diagnostics
+
+
+def _read(export: Export, root: Path) -> tuple[SemanticModel, list[Diagnostic]]:
+    file = export.path.relative_to(root).as_posix()
+    match export.kind:
+        case ExportKind.TMDL:
+            return read_tmdl(export.path, root=root, export=export.export, name=export.name)
+        case ExportKind.BIM:
+            return read_bim(export.path, file=file, export=export.export, name=export.name), []
+        case ExportKind.PBIT:
+            return read_pbit(export.path, file=file, export=export.export, name=export.name), []
+        case ExportKind.PBIX:
+            return read_pbix(export.path, file=file, export=export.export, name=export.name)
+        case ExportKind.DMV:
+            assert export.dmv is not None
+            return read_dmv(export.dmv, root=root)
+        case _:
+            assert_never(export.kind)

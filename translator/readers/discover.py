@@ -1,0 +1,138 @@
+"""Which exports a path holds: a folder of exports, or one export (file or folder).
+
+In a folder of exports, `translator.toml` (the mapping file), `README.md` and hidden entries are
+not exports and are skipped; the report half of a PBIP project (`X.Report/`, `X.pbip`) holds no
+model and is skipped with a note (RDR422). Anything else that is not an export is RDR403.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+from translator.diagnostics import Diagnostic, Severity, SourceLocation
+from translator.readers.dmv import DmvExport, dmv_part
+from translator.readers.errors import (
+    BAD_STRUCTURE,
+    NO_EXPORTS,
+    PATH_NOT_FOUND,
+    SKIPPED_REPORT_PART,
+    UNKNOWN_FILE_TYPE,
+    fail,
+)
+from translator.readers.tmdl import definition_folder
+
+NOT_EXPORTS = {"translator.toml", "readme.md"}
+PBIP_MODEL_SUFFIX = ".SemanticModel"
+EXPECTED = ("expected a PBIP X.SemanticModel folder, a TMDL folder, a model.bim, a .pbit, a .pbix, "
+            "or a DMV dump named <model>.measures.csv")
+
+
+class ExportKind(enum.Enum):
+    TMDL = "tmdl"
+    BIM = "bim"
+    PBIT = "pbit"
+    PBIX = "pbix"
+    DMV = "dmv"
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    kind: ExportKind
+    path: Path  # the file or folder to read
+    export: str  # relative to the exports folder, posix
+    name: str  # the model's name
+    dmv: DmvExport | None = None
+
+
+def find_exports(path: Path) -> tuple[Path, list[Export], list[Diagnostic]]:
+    """(the exports folder, its exports sorted by export path, notes about skipped entries)."""
+    if not path.exists():
+        fail(PATH_NOT_FOUND, "no such file or folder; expected a folder of exports or one export", str(path))
+    if path.is_file():
+        root = path.parent
+        return root, [_file_export(path, root, standalone=True)], []
+    if path.name.endswith(PBIP_MODEL_SUFFIX) or definition_folder(path) is not None:
+        root = path.parent
+        return root, [_folder_export(path, root)], []
+    return path, *_folder_of_exports(path)
+
+
+def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
+    exports: list[Export] = []
+    notes: list[Diagnostic] = []
+    dmv_parts: dict[str, dict[str, Path]] = {}
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith(".") or entry.name.casefold() in NOT_EXPORTS:
+            continue
+        if entry.name.endswith(".Report") and entry.is_dir() or entry.suffix.casefold() == ".pbip":
+            notes.append(Diagnostic(SKIPPED_REPORT_PART, Severity.INFO,
+                                    "skipped: the report half of a PBIP project holds no model",
+                                    SourceLocation(entry.name)))
+            continue
+        if entry.is_dir():
+            exports.append(_folder_export(entry, root))
+            continue
+        part = dmv_part(entry)
+        if part is not None:
+            model, kind = part
+            parts = dmv_parts.setdefault(model, {})
+            if kind in parts:
+                fail(BAD_STRUCTURE, f"two {kind} dumps for the model {model!r} ({parts[kind].name} and "
+                     f"{entry.name}); expected one", entry.name)
+            parts[kind] = entry
+            continue
+        exports.append(_file_export(entry, root, standalone=False))
+    for model, parts in sorted(dmv_parts.items()):
+        exports.append(_dmv_export(model, parts, root))
+    if not exports:
+        fail(NO_EXPORTS, f"the folder holds no exports; {EXPECTED}", root.name or str(root))
+    exports.sort(key=lambda e: e.export)
+    return exports, notes
+
+
+def _model_name(folder: Path) -> str:
+    name = folder.name
+    if name == "definition" and folder.parent.name:
+        name = folder.parent.name
+    return name[: -len(PBIP_MODEL_SUFFIX)] if name.endswith(PBIP_MODEL_SUFFIX) else name
+
+
+def _folder_export(folder: Path, root: Path) -> Export:
+    relative = folder.relative_to(root).as_posix()
+    if definition_folder(folder) is not None:
+        return Export(ExportKind.TMDL, folder, relative, _model_name(folder))
+    if (folder / "model.bim").is_file():
+        return Export(ExportKind.BIM, folder / "model.bim", relative, _model_name(folder))
+    fail(UNKNOWN_FILE_TYPE, f"unknown export folder: it holds no definition/*.tmdl and no model.bim; {EXPECTED}",
+         relative)
+
+
+def _file_export(file: Path, root: Path, *, standalone: bool) -> Export:
+    relative = file.relative_to(root).as_posix()
+    suffix = file.suffix.casefold()
+    if suffix == ".bim":
+        name = _model_name(file.parent) if file.stem == "model" and standalone and file.parent.name else file.stem
+        return Export(ExportKind.BIM, file, relative, name)
+    if suffix == ".pbit":
+        return Export(ExportKind.PBIT, file, relative, file.stem)
+    if suffix == ".pbix":
+        return Export(ExportKind.PBIX, file, relative, file.stem)
+    part = dmv_part(file)
+    if part is not None and standalone:
+        model, _ = part
+        siblings = {p: file.parent / f"{model}.{p}{s}" for p in ("measures", "tables", "columns")
+                    for s in (".csv", ".json", ".CSV", ".JSON") if (file.parent / f"{model}.{p}{s}").is_file()}
+        return _dmv_export(model, siblings, root)
+    fail(UNKNOWN_FILE_TYPE, f"unknown file type {file.suffix or '(no extension)'!r}; {EXPECTED}", relative)
+
+
+def _dmv_export(model: str, parts: dict[str, Path], root: Path) -> Export:
+    measures = parts.get("measures")
+    if measures is None:
+        other = next(iter(parts.values()))
+        fail(BAD_STRUCTURE, f"a DMV dump of {model!r} without {model}.measures.csv; expected the "
+             "INFO.MEASURES() dump beside the tables/columns dumps", other.relative_to(root).as_posix())
+    return Export(ExportKind.DMV, measures, measures.relative_to(root).as_posix(), model,
+                  DmvExport(model, measures, parts.get("tables"), parts.get("columns")))

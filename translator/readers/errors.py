@@ -1,0 +1,32 @@
+"""Reader diagnostic codes (RDR4xx) and the one way readers stop on bad input.
+
+Every code here is documented in docs/diagnostics.md under "RDR4xx: reading exports".
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from translator.diagnostics import InputError, SourceLocation, error
+
+PATH_NOT_FOUND = "RDR401"
+NO_EXPORTS = "RDR402"
+UNKNOWN_FILE_TYPE = "RDR403"
+BAD_ENCODING = "RDR404"
+BAD_JSON = "RDR405"
+BAD_ARCHIVE = "RDR406"
+TMDL_INDENTATION = "RDR407"
+TMDL_SYNTAX = "RDR408"
+BAD_STRUCTURE = "RDR409"
+NO_EMBEDDED_MODEL = "RDR410"
+UNREADABLE_MODEL = "RDR411"
+# Non-fatal: returned as diagnostics, the run goes on.
+MEASURE_NOT_READY = "RDR420"
+DANGLING_RELATIONSHIP = "RDR421"
+SKIPPED_REPORT_PART = "RDR422"
+
+
+def fail(code: str, message: str, file: str, line: int | None = None, column: int | None = None,
+         *notes: str) -> NoReturn:
+    """Stop reading: `file` is relative to the exports folder, `line`/`column` are 1-based."""
+    raise InputError(error(code, message, SourceLocation(file, line, column), *notes))

@@ -1,0 +1,236 @@
+"""A TMDL folder (a PBIP `X.SemanticModel/definition/`, or any folder of .tmdl files) to a SemanticModel.
+
+Files read: `database.tmdl`, `model.tmdl`, `relationships.tmdl` and `tables/*.tmdl`. Others
+(`expressions.tmdl`, `cultures/`, `roles/`, `perspectives/`) hold nothing the translator uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from translator.diagnostics import Diagnostic, SourceLocation
+from translator.readers import tom
+from translator.readers.checks import dangling_relationships
+from translator.readers.errors import BAD_STRUCTURE, TMDL_SYNTAX, fail
+from translator.readers.model import (
+    CalculationItem,
+    Column,
+    Measure,
+    Relationship,
+    SemanticModel,
+    Table,
+    TableKind,
+)
+from translator.readers.text import decode
+from translator.readers.tmdl_syntax import Node, parse, quoted_name
+
+
+def definition_folder(folder: Path) -> Path | None:
+    """Where the .tmdl files of an export folder are, or None when it is not a TMDL export."""
+    for candidate in (folder / "definition", folder):
+        if (candidate / "model.tmdl").is_file() or (candidate / "database.tmdl").is_file() or (
+                (candidate / "tables").is_dir() and any((candidate / "tables").glob("*.tmdl"))):
+            return candidate
+    return None
+
+
+def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[SemanticModel, list[Diagnostic]]:
+    definition = definition_folder(folder)
+    if definition is None:
+        fail(BAD_STRUCTURE, "expected a TMDL folder: model.tmdl, database.tmdl or tables/*.tmdl",
+             _relative(folder, root))
+    reader = _FolderReader(definition, root)
+    model_nodes = reader.nodes("model.tmdl")
+    model = next((n for n in model_nodes if n.keyword.casefold() == "model"), None)
+    tables_by_file = [reader.table_file(p) for p in sorted((definition / "tables").glob("*.tmdl"))]
+    tables = [t for file_tables in tables_by_file for t in file_tables]
+    # model.tmdl lists `ref table X` in the model's own order; files without a ref keep name order.
+    order = [n.name for n in model_nodes if n.keyword.casefold() == "ref table" and n.name]
+    rank = {table_name.casefold(): i for i, table_name in enumerate(order)}
+    tables.sort(key=lambda t: rank.get(t.name.casefold(), len(rank)))
+    relationship_nodes = [n for n in reader.nodes("relationships.tmdl") if n.keyword.casefold() == "relationship"]
+    relationships = tuple(reader.relationship(n) for n in relationship_nodes)
+    relationships_file = _relative(definition / "relationships.tmdl", root)
+    semantic = SemanticModel(
+        name=name,
+        export=export,
+        tables=tuple(tables),
+        relationships=relationships,
+        culture=model.text("culture") if model else None,
+        annotations=tuple((a.name or "", a.value or "") for a in model.all("annotation")) if model else (),
+    )
+    locations = [SourceLocation(relationships_file, n.line) for n in relationship_nodes]
+    return semantic, dangling_relationships(semantic, locations)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _FolderReader:
+    def __init__(self, definition: Path, root: Path):
+        self.definition = definition
+        self.root = root
+
+    def nodes(self, relative: str) -> tuple[Node, ...]:
+        path = self.definition / relative
+        if not path.is_file():
+            return ()
+        return self.parse(path)
+
+    def parse(self, path: Path) -> tuple[Node, ...]:
+        file = _relative(path, self.root)
+        return parse(decode(path.read_bytes(), file), file)
+
+    def table_file(self, path: Path) -> list[Table]:
+        file = _relative(path, self.root)
+        nodes = self.parse(path)
+        tables = [n for n in nodes if n.keyword.casefold() == "table"]
+        others = [n for n in nodes if n.keyword.casefold() not in ("table", "ref table")]
+        if others or not tables:
+            line = others[0].line if others else 1
+            fail(TMDL_SYNTAX, "expected a table file to declare 'table <Name>' at the top level", file, line)
+        return [_table(t, file) for t in tables]
+
+    def relationship(self, node: Node) -> Relationship:
+        file = _relative(self.definition / "relationships.tmdl", self.root)
+        from_table, from_column = self.endpoint(node, "from", file)
+        to_table, to_column = self.endpoint(node, "to", file)
+        return Relationship(
+            from_table=from_table,
+            from_column=from_column,
+            to_table=to_table,
+            to_column=to_column,
+            is_active=not _is_false(node.text("isActive")),
+            cross_filtering=tom.cross_filtering(node.text("crossFilteringBehavior")),
+            name=node.name,
+        )
+
+    @staticmethod
+    def endpoint(node: Node, end: str, file: str) -> tuple[str, str]:
+        column = node.child(f"{end}Column")
+        if column is None or not column.value:
+            fail(BAD_STRUCTURE, f"relationship {node.name} has no {end}Column; expected "
+                 f"'{end}Column: Table.Column'", file, node.line)
+        table = node.text(f"{end}Table")
+        if table:  # the older spelling: fromTable / fromColumn as two properties
+            return _unquote_name(table), _unquote_name(column.value)
+        split = _split_qualified(column.value)
+        if split is None:
+            fail(BAD_STRUCTURE, f"cannot read {end}Column {column.value!r}; expected 'Table Name'.Column",
+                 file, column.line, column.value_column)
+        return split
+
+
+def _table(node: Node, file: str) -> Table:
+    name = node.name or ""
+    group = node.child("calculationGroup")
+    partitions = node.all("partition")
+    calculated = next((p for p in partitions if (p.value or "").casefold() == "calculated"), None)
+    imported = next((p for p in partitions if (p.value or "").casefold() in ("m", "query", "entity")), None)
+    columns = node.all("column")
+    items: tuple[CalculationItem, ...] = ()
+    if group is not None:
+        kind = TableKind.CALCULATION_GROUP
+        items = tuple(_calculation_item(i, n, file) for n, i in enumerate(group.all("calculationItem")))
+    elif calculated is not None:
+        parameter = any(p.name == tom.FIELD_PARAMETER_PROPERTY for c in columns for p in c.all("extendedProperty"))
+        kind = TableKind.FIELD_PARAMETER if parameter else TableKind.CALCULATED
+    else:
+        kind = TableKind.DATA
+    return Table(
+        name=name,
+        kind=kind,
+        columns=tuple(_column(c) for c in columns),
+        measures=tuple(_measure(m, name, file) for m in node.all("measure")),
+        is_hidden=node.flag("isHidden"),
+        description=_description(node),
+        expression=calculated.text("source") if calculated else None,
+        calculation_items=items,
+        location=SourceLocation(file, node.line),
+        source=imported.text("source") if imported and calculated is None else None,
+        data_category=node.text("dataCategory"),
+    )
+
+
+def _column(node: Node) -> Column:
+    return Column(
+        name=node.name or "",
+        data_type=tom.data_type(node.text("dataType")),
+        is_hidden=node.flag("isHidden"),
+        description=_description(node),
+        format_string=node.text("formatString"),
+        expression=node.value,
+        sort_by_column=_unquote_name(node.text("sortByColumn")),
+        is_key=node.flag("isKey"),
+        summarize_by=tom.summarize_by(node.text("summarizeBy")),
+        data_category=node.text("dataCategory"),
+    )
+
+
+def _measure(node: Node, table: str, file: str) -> Measure:
+    if node.value is None:
+        fail(TMDL_SYNTAX, f"measure {node.name!r} has no expression; expected 'measure Name = <DAX>'",
+             file, node.line)
+    return Measure(
+        table=table,
+        name=node.name or "",
+        expression=node.value,
+        format_string=node.text("formatString"),
+        display_folder=node.text("displayFolder"),
+        description=_description(node),
+        is_hidden=node.flag("isHidden"),
+        location=SourceLocation(file, node.value_line, node.value_column),
+    )
+
+
+def _calculation_item(node: Node, position: int, file: str) -> CalculationItem:
+    ordinal = node.text("ordinal")
+    format_node = node.child("formatStringDefinition")
+    return CalculationItem(
+        name=node.name or "",
+        expression=node.value or "",
+        ordinal=int(ordinal) if ordinal and ordinal.strip().lstrip("-").isdigit() else position,
+        format_string_expression=format_node.value if format_node else None,
+        description=_description(node),
+        location=SourceLocation(file, node.value_line, node.value_column) if node.value_line else None,
+    )
+
+
+def _description(node: Node) -> str | None:
+    return node.description if node.description is not None else node.text("description")
+
+
+def _is_false(value: str | None) -> bool:
+    return value is not None and value.strip().casefold() == "false"
+
+
+def _unquote_name(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if text.startswith("'"):
+        name, end = quoted_name(text, 0)
+        if end == len(text):
+            return name
+    return text
+
+
+def _split_qualified(text: str) -> tuple[str, str] | None:
+    """`'Table Name'.Column`, `Table.'Column'` or `Table.Column` to (table, column)."""
+    text = text.strip()
+    if text.startswith("'"):
+        table, end = quoted_name(text, 0)
+        if end < 0 or end >= len(text) or text[end] != ".":
+            return None
+        rest = text[end + 1:]
+    else:
+        dot = text.find(".")
+        if dot <= 0:
+            return None
+        table, rest = text[:dot], text[dot + 1:]
+    column = _unquote_name(rest)
+    return (table, column) if column else None

@@ -1,0 +1,273 @@
+"""TMDL text to a tree of nodes, format rules only (what the nodes mean is tmdl.py's job).
+
+The syntax, as Power BI Desktop writes it (Microsoft Learn, "TMDL overview"):
+- indentation (tabs, or spaces used consistently) makes parent/child; a child or property sits
+  one level deeper than its object;
+- `kind Name`, `kind Name = expression` declare objects, `property: value` sets a property,
+  a bare `flag` (e.g. `isHidden`) sets a boolean property to true;
+- names with spaces or special characters are quoted `'like this'`, `''` escapes a quote;
+- `/// text` lines above an object are its description;
+- an expression starts after `=`; when it spans lines, its lines sit two levels deeper than the
+  object (one deeper than the properties), or are fenced between three backticks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from translator.readers.errors import TMDL_INDENTATION, TMDL_SYNTAX, fail
+
+FENCE = "```"
+_PROPERTY = re.compile(r"([A-Za-z_][\w]*)[ \t]*:(?:[ \t]+|$)(.*)$")
+_KEYWORD = re.compile(r"[A-Za-z_][\w]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    keyword: str
+    line: int
+    name: str | None = None
+    # text after `:` for a property; the expression after `=` for an object or expression property
+    value: str | None = None
+    value_line: int | None = None
+    value_column: int | None = None
+    is_property: bool = False
+    description: str | None = None
+    children: tuple[Node, ...] = field(default=())
+
+    def child(self, keyword: str) -> Node | None:
+        folded = keyword.casefold()
+        return next((c for c in self.children if c.keyword.casefold() == folded), None)
+
+    def all(self, keyword: str) -> tuple[Node, ...]:
+        folded = keyword.casefold()
+        return tuple(c for c in self.children if c.keyword.casefold() == folded)
+
+    def text(self, keyword: str) -> str | None:
+        node = self.child(keyword)
+        return node.value if node is not None else None
+
+    def flag(self, keyword: str) -> bool:
+        """A boolean property: a bare `isHidden`, or `isHidden: true|false`."""
+        node = self.child(keyword)
+        if node is None:
+            return False
+        return node.value is None or node.value.strip().casefold() != "false"
+
+
+def parse(text: str, file: str) -> tuple[Node, ...]:
+    """The top-level objects of one .tmdl file; `file` names it in errors (RDR407, RDR408)."""
+    return _Parser(text.split("\n"), file).block(0)
+
+
+class _Parser:
+    def __init__(self, lines: list[str], file: str):
+        self.lines = lines
+        self.file = file
+        self.index = 0
+        self.unit: str | None = None  # one level of indentation: "\t" or some spaces
+
+    # -- indentation -----------------------------------------------------------------------------
+    def level(self, number: int) -> int:
+        """The indentation level of a structural line (1-based `number`), checked for consistency."""
+        line = self.lines[number - 1]
+        leading = line[: len(line) - len(line.lstrip(" \t"))]
+        if not leading:
+            return 0
+        if self.unit is None:
+            if " " in leading and "\t" in leading:
+                self.indentation_error(number, "mixes tabs and spaces")
+            self.unit = "\t" if leading[0] == "\t" else leading
+        if leading != self.unit * (len(leading) // len(self.unit)):
+            found = "tabs and spaces" if " " in leading and "\t" in leading else repr(leading)
+            unit = "tabs" if self.unit == "\t" else f"{len(self.unit)} spaces per level"
+            self.indentation_error(number, f"uses {found} where this file indents with {unit}")
+        return len(leading) // len(self.unit)
+
+    def depth_at_least(self, number: int, depth: int) -> bool:
+        """Whether a line (any content) is indented by at least `depth` levels."""
+        line = self.lines[number - 1]
+        if self.unit is None:
+            leading = line[: len(line) - len(line.lstrip(" \t"))]
+            if not leading or depth == 0:
+                return depth == 0
+            # The file's first indented line is an expression line `depth` levels deep.
+            self.unit = "\t" if leading[0] == "\t" else " " * max(len(leading) // depth, 1)
+        return line.startswith(self.unit * depth)
+
+    def indentation_error(self, number: int, problem: str, expected: str = "") -> None:
+        expected = expected or "indentation by whole levels of one consistent unit (Power BI writes tabs)"
+        fail(TMDL_INDENTATION, f"bad indentation: the line {problem}; expected {expected}", self.file, number, 1)
+
+    # -- structure -------------------------------------------------------------------------------
+    def block(self, depth: int) -> tuple[Node, ...]:
+        nodes: list[Node] = []
+        description: list[str] = []
+        while self.index < len(self.lines):
+            number = self.index + 1
+            raw = self.lines[self.index]
+            if not raw.strip():
+                self.index += 1
+                continue
+            level = self.level(number)
+            if level < depth:
+                break
+            if level > depth:
+                where = "at the top level" if depth == 0 else f"at most {depth} level(s)"
+                self.indentation_error(
+                    number, f"is indented {level} level(s) deep",
+                    f"{where}: a property or child sits one level below its object, and an expression's "
+                    "lines two levels below (or fenced with ```)")
+            content = raw.strip()
+            self.index += 1
+            if content.startswith("///"):
+                description.append(content[4:] if content.startswith("/// ") else content[3:])
+                continue
+            nodes.append(self.node(content, number, depth, "\n".join(description) if description else None))
+            description = []
+        if description:
+            fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
+                 "declaration after it", self.file, self.index)
+        return tuple(nodes)
+
+    def node(self, content: str, number: int, depth: int, description: str | None) -> Node:
+        column = len(self.lines[number - 1]) - len(self.lines[number - 1].lstrip(" \t")) + 1
+        prop = _PROPERTY.match(content)
+        if prop:
+            keyword, value = prop.group(1), _unquote_value(prop.group(2).rstrip())
+            value_column = column + prop.start(2)
+            # No children: a deeper line after a property is reported by the enclosing block.
+            return Node(keyword, number, value=value, value_line=number, value_column=value_column,
+                        is_property=True, description=description)
+        keyword_match = _KEYWORD.match(content)
+        if keyword_match is None:
+            fail(TMDL_SYNTAX, f"unexpected text {content[:40]!r}; expected an object declaration "
+                 "('table Name'), a property ('name: value') or a flag ('isHidden')", self.file, number, column)
+        keyword = keyword_match.group()
+        rest_at = keyword_match.end()
+        name: str | None = None
+        position = _skip_spaces(content, rest_at)
+        if keyword == "ref" and position < len(content):
+            # `ref table Sales`: the kind and the name of an object defined elsewhere
+            kind_match = _KEYWORD.match(content, position)
+            if kind_match is not None:
+                keyword = f"ref {kind_match.group()}"
+                position = _skip_spaces(content, kind_match.end())
+        if position < len(content) and content[position] != "=":
+            name, position = self.name(content, position, number, column)
+            position = _skip_spaces(content, position)
+        value = value_line = value_column = None
+        if position < len(content):
+            if content[position] != "=":
+                fail(TMDL_SYNTAX, f"unexpected {content[position:][:30]!r} after the name; expected '=' and "
+                     "an expression, or the end of the line", self.file, number, column + position)
+            value, value_line, value_column = self.expression(content, position + 1, number, column, depth)
+        children = self.block(depth + 1)
+        return Node(keyword, number, name, value, value_line, value_column, False, description, children)
+
+    def name(self, content: str, position: int, number: int, column: int) -> tuple[str, int]:
+        if content[position] != "'":
+            end = content.find("=", position)
+            end = len(content) if end < 0 else end
+            return content[position:end].strip(), end
+        text, end = quoted_name(content, position)
+        if end < 0:
+            fail(TMDL_SYNTAX, "unterminated quoted name; expected a closing ' (write '' for a quote "
+                 "inside the name)", self.file, number, column + position)
+        return text, end
+
+    # -- expressions -----------------------------------------------------------------------------
+    def expression(self, content: str, start: int, number: int, column: int,
+                   depth: int) -> tuple[str, int, int]:
+        """The expression after `=` at `content[start:]`; returns its text and where it starts."""
+        first = content[start:].lstrip(" \t")
+        first_column = column + len(content) - len(first)
+        body_depth = depth + 2
+        if first.startswith(FENCE) and not (len(first) > 2 * len(FENCE) and first.endswith(FENCE)):
+            return self.fenced(first[len(FENCE):], number, first_column + len(FENCE), body_depth)
+        if first.startswith(FENCE):
+            return first[len(FENCE):-len(FENCE)], number, first_column + len(FENCE)
+        lines: list[str] = [first] if first else []
+        start_line, start_column = (number, first_column) if first else (None, None)
+        while self.index < len(self.lines):
+            raw = self.lines[self.index]
+            if raw.strip() and not self.depth_at_least(self.index + 1, body_depth):
+                break
+            stripped = self.dedent(raw, body_depth)
+            if start_line is None and stripped.strip():
+                start_line = self.index + 1
+                start_column = len(raw) - len(stripped) + 1
+            if start_line is not None:
+                lines.append(stripped)
+            self.index += 1
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if start_line is None:
+            fail(TMDL_SYNTAX, "'=' is not followed by an expression; expected the expression on the same "
+                 f"line or on the next lines, indented {body_depth} level(s)", self.file, number, column)
+        return "\n".join(lines), start_line, start_column or 1
+
+    def fenced(self, after: str, number: int, after_column: int, body_depth: int) -> tuple[str, int, int]:
+        lines: list[str] = [after] if after.strip() else []
+        start_line, start_column = (number, after_column) if after.strip() else (None, None)
+        while self.index < len(self.lines):
+            raw = self.lines[self.index]
+            self.index += 1
+            if raw.strip() == FENCE:
+                while lines and not lines[-1].strip():
+                    lines.pop()
+                if start_line is None:
+                    fail(TMDL_SYNTAX, "empty fenced expression; expected an expression between the ```",
+                         self.file, number)
+                return "\n".join(lines), start_line, start_column or 1
+            if raw.rstrip().endswith(FENCE) and raw.strip():
+                lines.append(self.dedent(raw.rstrip()[: -len(FENCE)], body_depth))
+                return "\n".join(lines), start_line or self.index, start_column or 1
+            stripped = self.dedent(raw, body_depth)
+            if start_line is None and stripped.strip():
+                start_line, start_column = self.index, len(raw) - len(stripped) + 1
+            if start_line is not None:
+                lines.append(stripped)
+        fail(TMDL_SYNTAX, "unterminated fenced expression; expected a closing ``` line", self.file, number)
+
+    def dedent(self, raw: str, levels: int) -> str:
+        """Remove up to `levels` levels of indentation (expression lines keep their own spacing)."""
+        unit = self.unit or "\t"
+        for _ in range(levels):
+            if not raw.startswith(unit):
+                break
+            raw = raw[len(unit):]
+        return raw
+
+
+def quoted_name(text: str, start: int) -> tuple[str, int]:
+    """The name quoted at `text[start] == "'"` and the index after it, or (partial, -1)."""
+    parts: list[str] = []
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if char == "'":
+            if text.startswith("''", index):
+                parts.append("'")
+                index += 2
+                continue
+            return "".join(parts), index + 1
+        parts.append(char)
+        index += 1
+    return "".join(parts), -1
+
+
+def _skip_spaces(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t":
+        index += 1
+    return index
+
+
+def _unquote_value(value: str) -> str:
+    """Property text may be wrapped in double quotes (`""` escapes one); other quotes are literal."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        inner = value[1:-1]
+        if '"' not in inner.replace('""', ""):
+            return inner.replace('""', '"')
+    return value
