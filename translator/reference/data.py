@@ -1,0 +1,153 @@
+"""The rows the evaluator reads: model tables from pandas frames, with their relationships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from translator.readers.model import SemanticModel
+from translator.reference.context import ColumnKey, FilterContext
+from translator.reference.values import EvaluationError, Scalar, fold
+
+
+def key(name: str) -> str:
+    return name.casefold()
+
+
+def normalize(value: object) -> Scalar:
+    """A frame cell as a DAX scalar: None/NaN/NA are BLANK, numpy scalars become Python ones."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value  # dates and other values pass through
+
+
+@dataclass(frozen=True, slots=True)
+class BaseTable:
+    name: str  # model spelling
+    columns: tuple[str, ...]  # model spelling
+    rows: tuple[tuple[Scalar, ...], ...]
+
+    @property
+    def keys(self) -> tuple[ColumnKey, ...]:
+        return tuple((key(self.name), key(c)) for c in self.columns)
+
+    @staticmethod
+    def from_frame(name: str, frame: pd.DataFrame, columns: tuple[str, ...] = ()) -> BaseTable:
+        """`columns` gives the model spelling of the frame's columns (matched ignoring case)."""
+        spelling = {key(c): c for c in columns}
+        names = tuple(spelling.get(key(str(c)), str(c)) for c in frame.columns)
+        data = [[normalize(v) for v in frame[c].tolist()] for c in frame.columns]
+        rows = tuple(zip(*data)) if data else tuple(() for _ in range(len(frame)))
+        return BaseTable(name, names, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    many: ColumnKey
+    one: ColumnKey
+
+
+@dataclass
+class Data:
+    """Base tables keyed by folded name, plus active many-to-one relationships."""
+
+    tables: dict[str, BaseTable]
+    relationships: tuple[Relationship, ...] = ()
+    _expanded: dict[str, tuple[tuple[ColumnKey, ...], list[tuple]]] = field(default_factory=dict)
+    _visible: dict[tuple, list[int]] = field(default_factory=dict)
+
+    @staticmethod
+    def build(frames: dict[str, pd.DataFrame], model: SemanticModel | None) -> Data:
+        tables: dict[str, BaseTable] = {}
+        for name, frame in frames.items():
+            table = model.table(name) if model is not None else None
+            columns = tuple(c.name for c in table.columns) if table is not None else ()
+            tables[key(name)] = BaseTable.from_frame(table.name if table else name, frame, columns)
+        relationships = ()
+        if model is not None:
+            relationships = tuple(
+                Relationship((key(r.from_table), key(r.from_column)), (key(r.to_table), key(r.to_column)))
+                for r in model.relationships
+                if r.is_active and key(r.from_table) in tables and key(r.to_table) in tables
+            )
+        return Data(tables, relationships)
+
+    def table(self, name: str) -> BaseTable:
+        found = self.tables.get(key(name))
+        if found is None:
+            raise EvaluationError(f"no rows given for table {name!r}")
+        return found
+
+    def has_column(self, column: ColumnKey) -> bool:
+        table = self.tables.get(column[0])
+        return table is not None and column in table.keys
+
+    def column_position(self, column: ColumnKey) -> int:
+        table = self.tables.get(column[0])
+        if table is None:
+            raise EvaluationError(f"no rows given for table {column[0]!r}")
+        try:
+            return table.keys.index(column)
+        except ValueError:
+            raise EvaluationError(f"table {table.name!r} has no column {column[1]!r}") from None
+
+    def expanded(self, table_key: str, seen: frozenset[str] = frozenset()) -> tuple[tuple[ColumnKey, ...], list[tuple]]:
+        """The table joined with the tables on the one side of its relationships (recursively),
+        as folded keys; an unmatched or blank foreign key reads the one side's blank row."""
+        cached = self._expanded.get(table_key)
+        if cached is not None:
+            return cached
+        table = self.tables[table_key]
+        columns = list(table.keys)
+        rows = [tuple(fold(v) for v in r) for r in table.rows]
+        for rel in self.relationships:
+            if rel.many[0] != table_key or rel.one[0] in seen | {table_key}:
+                continue
+            one_columns, one_rows = self.expanded(rel.one[0], seen | {table_key})
+            one_position = one_columns.index(rel.one)
+            index: dict[Scalar, tuple] = {}
+            for r in one_rows:
+                if r[one_position] is not None:
+                    index.setdefault(r[one_position], r)
+            blank_row = (None,) * len(one_columns)
+            many_position = columns.index(rel.many)
+            rows = [r + index.get(r[many_position], blank_row) for r in rows]
+            columns.extend(one_columns)
+        result = (tuple(columns), rows)
+        if not seen:
+            self._expanded[table_key] = result
+        return result
+
+    def visible(self, table_key: str, ctx: FilterContext) -> list[int]:
+        """Indices of the rows of a base table that the filter context keeps."""
+        cache_key = (table_key, ctx.filters)
+        cached = self._visible.get(cache_key)
+        if cached is not None:
+            return cached
+        columns, rows = self.expanded(table_key)
+        position = {c: i for i, c in enumerate(columns)}
+        indices = list(range(len(rows)))
+        for f in ctx.filters:
+            present = [(i, position[c]) for i, c in enumerate(f.columns) if c in position]
+            if not present:
+                continue
+            if len(present) == len(f.columns):
+                allowed = f.keys
+            else:
+                allowed = frozenset(tuple(k[i] for i, _ in present) for k in f.keys)
+            positions = [p for _, p in present]
+            indices = [i for i in indices if tuple(rows[i][p] for p in positions) in allowed]
+        self._visible[cache_key] = indices
+        return indices
