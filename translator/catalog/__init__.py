@@ -1,0 +1,10 @@
+"""The catalog stage: compiled translations + the mapping file -> report_builder rows.
+
+Public API:
+- build_catalog(compiled, mapping) -> (Catalog, diagnostics): pure and deterministic
+- check_completeness(compiled, catalog) -> diagnostics: every input measure reported exactly once
+"""
+
+from translator.catalog.build import build_catalog  # noqa: F401
+from translator.catalog.report import check_completeness  # noqa: F401
+from translator.catalog.rows import Catalog  # noqa: F401

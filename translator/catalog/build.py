@@ -1,0 +1,72 @@
+"""build_catalog: the catalog stage as one pure function."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from translator.catalog.dimensions import build_dimensions
+from translator.catalog.metrics import build_metrics
+from translator.catalog.report import check_completeness
+from translator.catalog.rows import Catalog, DataSource
+from translator.catalog.sources import ModelSource, build_source, source_tables
+from translator.catalog.toggles import build_toggles
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, at, warn
+from translator.compile.translation import CompiledModel
+from translator.diagnostics import Diagnostic
+from translator.readers.mapping import Mapping
+
+
+def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[Catalog, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    model_sources, sources = _sources(compiled, mapping)
+    diagnostics += _unused_sources(compiled, mapping)
+    toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping)
+    diagnostics += toggle_diagnostics
+    metrics = build_metrics(compiled, mapping, sources, toggle_keys)
+    diagnostics += metrics.diagnostics
+    dimensions, dimension_links, dimension_diagnostics = build_dimensions(
+        [c.model for c in compiled], model_sources, mapping
+    )
+    diagnostics += dimension_diagnostics
+    catalog = Catalog(
+        data_sources=tuple(sources),
+        metrics=tuple(metrics.metrics),
+        dimensions=tuple(dimensions),
+        data_source_metrics=tuple(metrics.links),
+        data_source_dimensions=tuple(dimension_links),
+        toggles=tuple(toggles),
+        toggle_options=tuple(options),
+        variants=tuple(metrics.variants),
+        report=tuple(metrics.report),
+    )
+    diagnostics += check_completeness(compiled, catalog)
+    return catalog, diagnostics
+
+
+def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[ModelSource], list[DataSource]]:
+    """Sources per export; the same view read by several exports is one data source."""
+    model_sources: list[ModelSource] = []
+    merged: dict[str, DataSource] = {}
+    for c in compiled:
+        for table in source_tables(c, mapping):
+            row = build_source(c.model, table, mapping)
+            if row.source_key in merged:
+                first = merged[row.source_key]
+                extra = tuple(col for col in row.columns if col.casefold() not in {x.casefold() for x in first.columns})
+                row = merged[row.source_key] = replace(first, columns=first.columns + extra)
+            else:
+                merged[row.source_key] = row
+            model_sources.append(ModelSource(c.export, table, row))
+    # every ModelSource points at the merged row (columns of all exports)
+    model_sources = [ModelSource(s.export, s.table, merged[s.row.source_key]) for s in model_sources]
+    return model_sources, sorted(merged.values(), key=lambda s: s.source_key)
+
+
+def _unused_sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[Diagnostic]:
+    tables = {t.name.casefold() for c in compiled for t in c.model.tables}
+    return [
+        warn(CAT_MAPPING_UNUSED, f"the mapping names table '{name}', which no model has", at(mapping, o.line))
+        for name, o in mapping.sources
+        if name.casefold() not in tables
+    ]

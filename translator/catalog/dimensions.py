@@ -1,0 +1,210 @@
+"""Dimensions (section 4.3) from the sources' groupable columns and their lookup tables, and the
+data_source_dimensions junction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlglot import exp
+
+from translator.catalog import rules
+from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, warn
+from translator.catalog.naming import assign_unique, humanize, snake_case
+from translator.catalog.rows import DataSourceDimension, Dimension
+from translator.catalog.sources import CLIENT_ID_COLUMN, ModelSource, database_object, is_date_table, view_columns
+from translator.diagnostics import Diagnostic
+from translator.readers.mapping import Mapping
+from translator.readers.model import Column, SemanticModel, Table
+
+SOURCE_PLACEHOLDER = "{source}"
+CLIENT_PLACEHOLDER = "{client_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    table: Table
+    key: Column  # the lookup's column on the one side of the relationship
+    display: Column  # the column shown instead of the key
+    join_table: str  # rendered, e.g. "public"."campaigns"
+    alias: str  # the name the join condition qualifies lookup columns with
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    column: str  # the source column (column_expression)
+    wanted_key: str
+    row: Dimension  # dimension_key is filled in once keys are unique
+    related: bool
+    first_seen: int
+
+
+def build_dimensions(
+    models: Sequence[SemanticModel], sources: Sequence[ModelSource], mapping: Mapping
+) -> tuple[list[Dimension], list[DataSourceDimension], list[Diagnostic]]:
+    by_export = {m.export: m for m in models}
+    candidates: dict[str, _Candidate] = {}  # by case-folded column name
+    order = 0
+    for source in sources:
+        model = by_export[source.export]
+        for column in view_columns(source.table):
+            name = column.name.casefold()
+            excluded = (override := mapping.dimension(column.name)) is not None and override.exclude
+            if name == CLIENT_ID_COLUMN or excluded:
+                continue
+            lookup = _lookup_for(model, source.table, column, mapping)
+            if lookup is None and not rules.is_attribute(column.name, column.data_type, column.summarize_by, column.is_key):
+                continue
+            order += 1
+            candidate = _candidate(column, lookup, order, mapping)
+            existing = candidates.get(name)
+            # the same column in several sources is one dimension; a lookup join wins over a plain column
+            if existing is None or (candidate.related and not existing.related):
+                candidates[name] = replace(candidate, first_seen=existing.first_seen) if existing else candidate
+
+    ordered = sorted(candidates.values(), key=lambda c: (not c.related, c.column.casefold()))
+    keys, renamed = assign_unique(ordered, lambda c: c.wanted_key)
+    diagnostics = [
+        warn(CAT_DIMENSION_KEY, f"dimension key '{wanted}' of column '{c.column}' is taken; using '{given}'",
+             None, "pin a key with [dimensions.<column>] key = \"...\" in the mapping file")
+        for c, wanted, given in renamed
+    ]
+    dimensions = []
+    for position, candidate in enumerate(ordered):
+        override = mapping.dimension(candidate.column)
+        sort_order = override.sort_order if override and override.sort_order is not None else candidate.first_seen
+        dimensions.append(replace(candidate.row, dimension_key=keys[position], sort_order=sort_order))
+
+    links = sorted(
+        {
+            DataSourceDimension(source.row.source_key, dimension.dimension_key)
+            for dimension, candidate in zip(dimensions, ordered)
+            for source in sources
+            if candidate.column.casefold() in {c.casefold() for c in source.row.columns}
+        },
+        key=lambda link: (link.source_key, link.dimension_key),
+    )
+    known_columns = {c.casefold() for s in sources for c in s.row.columns}
+    diagnostics += [
+        warn(CAT_MAPPING_UNUSED, f"the mapping names dimension column '{name}', which no data source has",
+             at(mapping, override.line))
+        for name, override in mapping.dimensions
+        if name.casefold() not in known_columns
+    ]
+    return sorted(dimensions, key=lambda d: d.dimension_key), links, diagnostics
+
+
+def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapping) -> _Candidate:
+    override = mapping.dimension(column.name)
+    if lookup is not None:
+        wanted = _related_key(column.name, lookup)
+        data_type = rules.dimension_data_type(lookup.display.data_type)
+        source_column = exp.column(column.name, table=exp.to_identifier(SOURCE_PLACEHOLDER, quoted=False), quoted=True)
+        condition = exp.and_(
+            exp.EQ(this=source_column, expression=exp.column(lookup.key.name, table=lookup.alias, quoted=True)),
+            exp.EQ(
+                this=exp.column(CLIENT_ID_COLUMN, table=lookup.alias, quoted=True),
+                expression=exp.column(exp.to_identifier(CLIENT_PLACEHOLDER, quoted=False)),
+            ),
+        )
+        row = Dimension(
+            dimension_key=wanted,
+            display_name=humanize(_strip_suffix(wanted, "_name")),
+            column_expression=_quoted(column.name),
+            description=lookup.display.description or column.description,
+            display_column=lookup.display.name,
+            join_table=lookup.join_table,
+            join_condition=condition.sql(dialect="postgres"),
+            data_type=data_type,
+            filter_type=rules.filter_type(lookup.display.name, data_type, False),
+            category=rules.dimension_category(column.name, data_type),
+        )
+    else:
+        wanted = snake_case(column.name)
+        data_type = rules.dimension_data_type(column.data_type)
+        row = Dimension(
+            dimension_key=wanted,
+            display_name=humanize(column.name),
+            column_expression=_quoted(column.name),
+            description=column.description,
+            data_type=data_type,
+            filter_type=rules.filter_type(column.name, data_type, column.is_key),
+            category=rules.dimension_category(column.name, data_type),
+        )
+    if override is not None:
+        wanted = override.key or wanted
+        row = replace(
+            row,
+            dimension_key=wanted,
+            display_name=override.display_name or row.display_name,
+            description=override.description or row.description,
+            category=override.category or row.category,
+            data_type=override.data_type or row.data_type,
+            filter_type=override.filter_type or row.filter_type,
+            display_column=override.display_column or row.display_column,
+            join_table=override.join_table or row.join_table,
+            is_groupable=row.is_groupable if override.is_groupable is None else override.is_groupable,
+            is_filterable=row.is_filterable if override.is_filterable is None else override.is_filterable,
+        )
+    return _Candidate(column.name, wanted, row, lookup is not None, order)
+
+
+def _quoted(name: str) -> str:
+    return exp.column(name, quoted=True).sql(dialect="postgres")
+
+
+def _strip_suffix(text: str, suffix: str) -> str:
+    return text[: -len(suffix)] if text.endswith(suffix) and len(text) > len(suffix) else text
+
+
+def _related_key(column: str, lookup: _Lookup) -> str:
+    """campaign_id -> Campaigns[campaign_id] shown as campaign_name gives campaign_name;
+    trial_campaign_id -> the same lookup gives trial_campaign_name."""
+    column_key, lookup_key = snake_case(column), snake_case(lookup.key.name)
+    display = snake_case(lookup.display.name)
+    if column_key == lookup_key:
+        return display
+    if column_key.endswith("_" + lookup_key):
+        return column_key[: -len(lookup_key)] + display
+    return f"{_strip_suffix(column_key, '_id')}_{_strip_suffix(display, '_' + lookup_key)}"
+
+
+def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Mapping) -> _Lookup | None:
+    """The lookup table this column is related to (active relationships first) and the column
+    that names its rows, when there is one."""
+    relationships = sorted(
+        (r for r in model.relationships
+         if r.from_table.casefold() == table.name.casefold() and r.from_column.casefold() == column.name.casefold()),
+        key=lambda r: not r.is_active,
+    )
+    for r in relationships:
+        target = model.table(r.to_table)
+        if target is None or is_date_table(target) or target.name.casefold() == table.name.casefold():
+            continue
+        key = target.column(r.to_column)
+        if key is None:
+            continue
+        display = _display_column(target, key, mapping)
+        if display is None:
+            continue
+        override = mapping.source(target.name)
+        found = database_object(target.source)
+        schema = (override.schema if override else None) or (found[0] if found else None) or mapping.lookup_schema
+        name = found[1] if found else snake_case(target.name)
+        return _Lookup(target, key, display, exp.table_(name, db=schema, quoted=True).sql(dialect="postgres"), name)
+    return None
+
+
+def _display_column(lookup: Table, key: Column, mapping: Mapping) -> Column | None:
+    """The column that names the lookup's rows: the mapping's display_column for the key, else
+    <stem>_name for a key <stem>_id, else the first text column whose name contains 'name', else the
+    first other text column."""
+    override = mapping.dimension(key.name)
+    if override is not None and override.display_column:
+        return lookup.column(override.display_column)
+    text_columns = [c for c in view_columns(lookup) if c.data_type.casefold() == "string" and c.name != key.name]
+    stem = _strip_suffix(snake_case(key.name), "_id")
+    for c in text_columns:
+        if snake_case(c.name) == f"{stem}_name":
+            return c
+    return next((c for c in text_columns if "name" in snake_case(c.name).split("_")), text_columns[0] if text_columns else None)

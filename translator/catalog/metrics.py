@@ -1,0 +1,371 @@
+"""Metrics (section 4.2), their variants (4.8) and data_source_metrics (4.4), and where every
+input measure is placed: a metric, a variant of one, or the untranslated list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+
+from translator.catalog import rules
+from translator.catalog.diagnostics import (
+    CAT_APPROXIMATE, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
+    CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
+    CAT_VARIANT_TARGET, at, err, info, reason, warn,
+)
+from translator.catalog.naming import snake_case
+from translator.catalog.rows import DataSource, DataSourceMetric, Metric, MetricVariant, ReportEntry
+from translator.catalog.sql import column_names, formula_sql, to_sql
+from translator.catalog.toggles import ToggleKeys
+from translator.compile.translation import CompiledModel, Status, Translation
+from translator.diagnostics import Diagnostic
+from translator.readers.mapping import Mapping, MetricOverride
+from translator.readers.model import Measure
+
+MANUAL = "manual"  # report status of a measure whose SQL the mapping file supplies
+
+
+@dataclass(slots=True)
+class _Item:
+    """One input measure on its way to the catalog."""
+
+    export: str
+    measure: Measure
+    translation: Translation | None
+    override: MetricOverride | None
+    status: str
+    placement: str = "untranslated"
+    metric_key: str | None = None
+    sql: str | None = None  # the default SQL text, when there is one
+    manual: exp.Expression | None = None
+    parent: _Item | None = None  # for a toggle branch placed as a variant: the metric it belongs to
+    shared: bool = False  # the same metric as an earlier export's measure (same key, same SQL)
+    reasons: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.measure.name
+
+    @property
+    def ident(self) -> tuple[str, str]:
+        return self.export, self.measure.name.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsResult:
+    metrics: list[Metric]
+    links: list[DataSourceMetric]
+    variants: list[MetricVariant]
+    report: list[ReportEntry]
+    diagnostics: list[Diagnostic]
+
+
+def build_metrics(
+    compiled: Sequence[CompiledModel], mapping: Mapping, sources: Sequence[DataSource], toggles: ToggleKeys
+) -> MetricsResult:
+    diagnostics: list[Diagnostic] = []
+    items = _items(compiled, mapping)
+    by_ident = {item.ident: item for item in items}
+    _choose_metrics(items, by_ident)
+    _place_branch_measures(items, by_ident)
+    _assign_keys([i for i in items if i.placement == "metric"])
+
+    metrics: list[Metric] = []
+    links: set[DataSourceMetric] = set()
+    variants: dict[tuple[str, str, str], MetricVariant] = {}
+    owners = _owners(items)
+    category_of, category_diagnostics = _categories(owners, mapping)
+    diagnostics += category_diagnostics
+    sort_orders = _sort_orders(owners, category_of)
+    for item in owners:
+        metric = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)])
+        metrics.append(metric)
+        columns = _columns(item, by_ident, set())
+        folded = {c.casefold() for c in columns}
+        linked = [s for s in sources if folded <= {c.casefold() for c in s.columns}]
+        if not linked:
+            item.reasons.append(warn(CAT_NO_SOURCE, f"metric '{metric.metric_key}' reads columns no data source "
+                                     "has all of: " + ", ".join(columns), item.measure.location))
+        links.update(DataSourceMetric(s.source_key, metric.metric_key) for s in linked)
+        for variant in _variant_rows(item, metric, toggles, diagnostics):
+            variants.setdefault((variant.metric_key, variant.toggle_key, variant.option_key), variant)
+
+    for item in items:
+        if item.parent is not None:
+            item.metric_key = item.parent.metric_key
+        diagnostics += [d for d in item.reasons if d.code != CAT_NOT_TRANSLATED]
+    diagnostics += _unused_overrides(items, mapping)
+    return MetricsResult(
+        metrics=sorted(metrics, key=lambda m: m.metric_key),
+        links=sorted(links, key=lambda link: (link.source_key, link.metric_key)),
+        variants=sorted(variants.values(), key=lambda v: (v.metric_key, v.toggle_key, v.option_key)),
+        report=sorted((_entry(item) for item in items), key=lambda e: (e.export, e.table.casefold(), e.measure.casefold())),
+        diagnostics=diagnostics,
+    )
+
+
+# ------------------------------------------------------------------ placement
+
+def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
+    items = []
+    for model in compiled:
+        translations = {(t.measure.table.casefold(), t.measure.name.casefold()): t for t in model.translations}
+        for measure in model.model.measures:
+            translation = translations.get((measure.table.casefold(), measure.name.casefold()))
+            override = mapping.metric(measure.name)
+            item = _Item(model.export, measure, translation, override,
+                         translation.status.value if translation else Status.UNTRANSLATED.value)
+            if translation is None:
+                item.reasons.append(err(CAT_NO_TRANSLATION, f"the compiler returned no translation for '{measure.name}'",
+                                        measure.location))
+            if translation is not None and translation.sql is not None:
+                item.sql = to_sql(translation.sql)
+            if override is not None and override.sql is not None:
+                item.manual = sqlglot.parse_one(override.sql, read="postgres")
+                if translation is not None and translation.status in (Status.EXACT, Status.APPROXIMATE):
+                    item.reasons.append(info(CAT_MANUAL, f"the mapping's SQL replaces the {translation.status.value} "
+                                             f"translation of '{measure.name}'", at(mapping, override.line)))
+                else:
+                    item.reasons.append(info(CAT_MANUAL, f"SQL for '{measure.name}' supplied by the mapping file",
+                                             at(mapping, override.line)))
+                item.status = MANUAL
+                item.sql = to_sql(item.manual)
+            items.append(item)
+    return items
+
+
+def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item]) -> None:
+    for item in items:
+        accepted = item.override is not None and item.override.accept_approximate
+        if item.status in (Status.EXACT.value, MANUAL) or (item.status == Status.APPROXIMATE.value and accepted):
+            item.placement = "metric"
+        elif item.status == Status.APPROXIMATE.value:
+            item.reasons.append(info(
+                CAT_APPROXIMATE, f"approximate translation of '{item.name}' awaits review",
+                item.measure.location,
+                f"accept it with [metrics.\"{item.name}\"] accept_approximate = true in the mapping file",
+            ))
+        else:
+            item.reasons.append(info(CAT_NOT_TRANSLATED, f"'{item.name}' is not in the catalog ({item.status})",
+                                     item.measure.location,
+                                     f"supply SQL by hand with [metrics.\"{item.name}\"] sql = \"...\""))
+    # A derived metric needs every component in the catalog: drop the ones that lack one, until stable.
+    changed = True
+    while changed:
+        changed = False
+        for item in items:
+            if item.placement != "metric" or item.manual is not None or item.translation is None:
+                continue
+            missing = [c for c in item.translation.components
+                       if (component := by_ident.get((item.export, c.casefold()))) is None or component.placement != "metric"]
+            if missing:
+                item.placement = "untranslated"
+                item.reasons.append(warn(CAT_COMPONENT, f"'{item.name}' is built on measures that are not metrics: "
+                                         + ", ".join(missing), item.measure.location))
+                changed = True
+
+
+def _place_branch_measures(items: list[_Item], by_ident: dict[tuple[str, str], _Item]) -> None:
+    """A hidden measure that only serves as a toggle branch of a metric is that metric's variant."""
+    components = {(i.export, c.casefold()) for i in items if i.translation for c in i.translation.components}
+    for parent in items:
+        if parent.placement != "metric" or parent.translation is None or parent.manual is not None:
+            continue
+        for name in parent.translation.branch_measures:
+            branch = by_ident.get((parent.export, name.casefold()))
+            if branch is None or not branch.measure.is_hidden or branch.ident in components or branch is parent:
+                continue
+            if branch.placement != "variant":
+                branch.placement = "variant"
+                branch.metric_key = None
+                branch.reasons.append(info(CAT_NOT_TRANSLATED, f"'{branch.name}' is a toggle branch of '{parent.name}'",
+                                           branch.measure.location))
+            branch.parent = branch.parent or parent
+
+
+def _signature(item: _Item) -> tuple:
+    t = item.translation
+    formula = formula_sql(t.derived_formula) if t is not None and t.derived_formula is not None and item.manual is None else None
+    variants = () if t is None or item.manual is not None else tuple(
+        (v.toggle_table.casefold(), v.option.casefold(), to_sql(v.sql)) for v in t.variants
+    )
+    return item.status, item.sql, formula, variants
+
+
+def _assign_keys(metric_items: list[_Item]) -> None:
+    """snake_case of the measure name, or the key the mapping pins (pinned keys are served first).
+    The same measure in several exports (same key, same SQL) is one metric; any other clash gets
+    the first free suffix _2, _3, ..."""
+    owners: dict[str, _Item] = {}
+    pinned = [i for i in metric_items if i.override is not None and i.override.key]
+    for item in pinned + [i for i in metric_items if i not in pinned]:
+        wanted = item.override.key if item in pinned else snake_case(item.name)
+        owner = owners.get(wanted)
+        if owner is not None and owner.export != item.export and _signature(owner) == _signature(item):
+            item.metric_key, item.shared = wanted, True
+            continue
+        given, n = wanted, 1
+        while given in owners:
+            n += 1
+            given = f"{wanted}_{n}"
+        if given != wanted:
+            d = warn(CAT_METRIC_KEY, f"metric key '{wanted}' of '{item.name}' is taken by '{owners[wanted].name}'; "
+                     f"using '{given}'", item.measure.location,
+                     f"pin a key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file")
+            item.reasons.append(d)
+        owners[given] = item
+        item.metric_key = given
+
+
+def _owners(items: list[_Item]) -> list[_Item]:
+    return [i for i in items if i.placement == "metric" and not i.shared]
+
+
+def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], list[Diagnostic]]:
+    category_of: dict[int, str] = {}
+    unknown: dict[str, list[str]] = {}
+    unfiled: list[str] = []
+    for item in owners:
+        folder = item.measure.display_folder
+        if item.override is not None and item.override.category:
+            category_of[id(item)] = item.override.category
+            continue
+        mapped = None
+        if folder:
+            first = folder.replace("/", "\\").split("\\")[0].split(";")[0].strip()
+            mapped = mapping.category(folder.strip()) or mapping.category(first)
+        if mapped:
+            category_of[id(item)] = mapped
+            continue
+        category, known = rules.folder_category(folder)
+        category_of[id(item)] = category
+        if not folder or not folder.strip():
+            unfiled.append(item.name)
+        elif not known:
+            unknown.setdefault(folder.strip(), []).append(item.name)
+    diagnostics = [
+        warn(CAT_UNKNOWN_FOLDER, f"display folder '{folder}' is not a catalog category; using "
+             f"'{rules.folder_category(folder)[0]}'", None,
+             f"map it with [categories] \"{folder}\" = \"<category>\" in the mapping file",
+             "measures: " + ", ".join(names))
+        for folder, names in sorted(unknown.items())
+    ]
+    if unfiled:
+        diagnostics.append(warn(CAT_NO_FOLDER, f"{len(unfiled)} metric(s) have no display folder; using "
+                                f"'{rules.UNCATEGORIZED}'", None, "measures: " + ", ".join(unfiled)))
+    return category_of, diagnostics
+
+
+def _sort_orders(owners: list[_Item], category_of: dict[int, str]) -> dict[int, int]:
+    counters: dict[str, int] = {}
+    orders = {}
+    for item in owners:
+        category = category_of[id(item)]
+        counters[category] = counters.get(category, 0) + 1
+        pinned = item.override.sort_order if item.override is not None else None
+        orders[id(item)] = pinned if pinned is not None else counters[category]
+    return orders
+
+
+def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str, sort_order: int) -> Metric:
+    measure, t = item.measure, item.translation
+    o = item.override or MetricOverride()
+    data_type, pattern = rules.metric_format(measure.format_string)
+    derived = t.derived_formula if t is not None and item.manual is None else None
+    formula = formula_sql(_rename_components(derived, item.export, by_ident)) if derived is not None else None
+    aggregation = t.aggregation if t is not None and item.manual is None else "custom"
+    assert item.metric_key is not None and item.sql is not None
+    return Metric(
+        metric_key=item.metric_key,
+        display_name=o.display_name or measure.name,
+        sql_expression=item.sql,
+        category=category,
+        description=o.description or measure.description,
+        data_type=o.data_type or data_type,
+        format_pattern=o.format_pattern or pattern,
+        aggregation_type=o.aggregation_type or aggregation,
+        is_derived=formula is not None,
+        derived_formula=formula,
+        sort_order=sort_order,
+        is_invertable=rules.is_invertable(measure.name, category) if o.is_invertable is None else o.is_invertable,
+    )
+
+
+def _rename_components(formula: exp.Expression, export: str, by_ident: dict[tuple[str, str], _Item]) -> exp.Expression:
+    """Each component, a bare identifier naming a measure, becomes its metric key."""
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table:
+            component = by_ident.get((export, node.name.casefold()))
+            if component is not None and component.metric_key is not None:
+                return exp.column(component.metric_key)
+        return node
+
+    return formula.copy().transform(rename)
+
+
+def _columns(item: _Item, by_ident: dict[tuple[str, str], _Item], seen: set[tuple[str, str]]) -> tuple[str, ...]:
+    """The physical columns a metric reads, its components' included."""
+    if item.manual is not None:
+        return column_names(item.manual)
+    if item.translation is None or item.ident in seen:
+        return ()
+    seen.add(item.ident)
+    columns = {c.casefold(): c for c in item.translation.columns}
+    for name in item.translation.components:
+        component = by_ident.get((item.export, name.casefold()))
+        if component is not None:
+            columns.update({c.casefold(): c for c in _columns(component, by_ident, seen)})
+    return tuple(sorted(columns.values(), key=str.casefold))
+
+
+def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys, diagnostics: list[Diagnostic]) -> list[MetricVariant]:
+    t = item.translation
+    if t is None or item.manual is not None:
+        return []
+    rows = []
+    for variant in t.variants:
+        toggle_key = toggles.toggle(item.export, variant.toggle_table)
+        option_key = toggles.option(toggle_key, variant.option) if toggle_key else None
+        if toggle_key is None or option_key is None:
+            item.reasons.append(err(CAT_VARIANT_TARGET, f"variant of '{item.name}' names toggle '{variant.toggle_table}' "
+                                    f"option '{variant.option}', which the model's toggles do not have",
+                                    item.measure.location))
+            continue
+        sql = to_sql(variant.sql)
+        if sql == metric.sql_expression:
+            item.reasons.append(warn(CAT_VARIANT_SAME, f"variant '{toggle_key}={option_key}' of '{item.name}' has "
+                                     "the default SQL; no variant row", item.measure.location))
+            continue
+        rows.append(MetricVariant(metric.metric_key, toggle_key, option_key, sql))
+    return rows
+
+
+def _unused_overrides(items: list[_Item], mapping: Mapping) -> list[Diagnostic]:
+    names = {i.measure.name.casefold() for i in items}
+    return [
+        warn(CAT_MAPPING_UNUSED, f"the mapping names measure '{name}', which no model has", at(mapping, o.line))
+        for name, o in mapping.metrics
+        if name.casefold() not in names
+    ]
+
+
+def _entry(item: _Item) -> ReportEntry:
+    t = item.translation
+    own = tuple(reason(d) for d in t.reasons) if t is not None else ()
+    return ReportEntry(
+        export=item.export,
+        table=item.measure.table,
+        measure=item.measure.name,
+        location=str(item.measure.location) if item.measure.location else None,
+        status=item.status,
+        placement=item.placement,
+        metric_key=item.metric_key,
+        dax=item.measure.expression,
+        sql=item.sql,
+        reasons=own + tuple(reason(d) for d in item.reasons),
+        overridden_columns=t.overridden_columns if t is not None and item.manual is None else (),
+        accepted=item.status == Status.APPROXIMATE.value and item.placement == "metric",
+    )

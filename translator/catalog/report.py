@@ -1,0 +1,52 @@
+"""The completeness rule: every input measure is in the report exactly once, and the report agrees
+with the catalog about where it went."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from translator.catalog.diagnostics import CAT_INCOMPLETE, err
+from translator.catalog.rows import Catalog
+from translator.compile.translation import CompiledModel
+from translator.diagnostics import Diagnostic
+
+STATUSES = ("exact", "approximate", "manual", "untranslated", "parse_error")
+PLACEMENTS = ("metric", "variant", "untranslated")
+
+
+def check_completeness(compiled: Sequence[CompiledModel], catalog: Catalog) -> list[Diagnostic]:
+    """CAT313 errors for every way the report fails to account for the input measures."""
+    problems: list[str] = []
+    expected = Counter(
+        (c.export, m.table.casefold(), m.name.casefold()) for c in compiled for m in c.model.measures
+    )
+    listed = Counter((e.export, e.table.casefold(), e.measure.casefold()) for e in catalog.report)
+    for ident in sorted(expected - listed):
+        problems.append(f"measure {_show(ident)} is missing from the report")
+    for ident in sorted(listed - expected):
+        if ident in expected:
+            problems.append(f"measure {_show(ident)} is listed {listed[ident]} times")
+        else:
+            problems.append(f"the report lists {_show(ident)}, which is not an input measure")
+    metric_keys = {m.metric_key for m in catalog.metrics}
+    placed = set()
+    for e in catalog.report:
+        if e.status not in STATUSES or e.placement not in PLACEMENTS:
+            problems.append(f"{_show((e.export, e.table, e.measure))} has status {e.status!r} placement {e.placement!r}")
+        if e.placement == "metric":
+            placed.add(e.metric_key)
+            if e.metric_key not in metric_keys:
+                problems.append(f"{_show((e.export, e.table, e.measure))} is placed as metric "
+                                f"'{e.metric_key}', which the catalog does not have")
+        elif e.placement == "variant" and e.metric_key not in metric_keys:
+            problems.append(f"{_show((e.export, e.table, e.measure))} is a variant of '{e.metric_key}', "
+                            "which the catalog does not have")
+    for key in sorted(metric_keys - placed):
+        problems.append(f"metric '{key}' comes from no measure in the report")
+    return [err(CAT_INCOMPLETE, p) for p in problems]
+
+
+def _show(ident: tuple[str, str, str]) -> str:
+    export, table, measure = ident
+    return f"{export}: '{table}'[{measure}]"

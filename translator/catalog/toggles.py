@@ -1,0 +1,130 @@
+"""Toggles (sections 4.6 and 4.7) from the model's own context switches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NO_DEFAULT, CAT_TOGGLE_KEY, at, warn
+from translator.catalog.naming import assign_unique, snake_case
+from translator.catalog.rows import MetricToggle, MetricToggleOption
+from translator.compile.translation import CompiledModel, Toggle, ToggleKind
+from translator.diagnostics import Diagnostic
+from translator.readers.mapping import Mapping
+
+# A field parameter switches which column a visual groups by; slicers and calculation groups
+# switch how a measure is computed.
+_TOGGLE_TYPES = {
+    ToggleKind.SLICER: "metric_variant",
+    ToggleKind.CALCULATION_GROUP: "metric_variant",
+    ToggleKind.FIELD_PARAMETER: "dimension_switch",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleKeys:
+    """How variants find their rows: (export, slicer table) -> toggle_key, and
+    (toggle_key, option value) -> option_key, both case-folded."""
+
+    toggles: dict[tuple[str, str], str]
+    options: dict[tuple[str, str], str]
+
+    def toggle(self, export: str, table: str) -> str | None:
+        return self.toggles.get((export, table.casefold()))
+
+    def option(self, toggle_key: str, value: str) -> str | None:
+        return self.options.get((toggle_key, value.casefold()))
+
+
+def build_toggles(
+    compiled: Sequence[CompiledModel], mapping: Mapping
+) -> tuple[list[MetricToggle], list[MetricToggleOption], ToggleKeys, list[Diagnostic]]:
+    found: list[tuple[str, Toggle]] = [(c.export, t) for c in compiled for t in c.toggles]
+    diagnostics: list[Diagnostic] = []
+
+    # Toggles with the same slicer table name in several exports are one toggle.
+    groups: dict[str, list[tuple[str, Toggle]]] = {}
+    for export, toggle in found:
+        groups.setdefault(toggle.table.casefold(), []).append((export, toggle))
+    tables = list(groups)
+    keys, renamed = assign_unique(tables, lambda name: _wanted_key(groups[name][0][1], mapping))
+    diagnostics += [
+        warn(CAT_TOGGLE_KEY, f"toggle key '{wanted}' of table '{groups[name][0][1].table}' is taken; using '{given}'",
+             None, "pin a key with [toggles.\"<table>\"] key = \"...\" in the mapping file")
+        for name, wanted, given in renamed
+    ]
+
+    toggles, options = [], []
+    toggle_keys: dict[tuple[str, str], str] = {}
+    option_keys: dict[tuple[str, str], str] = {}
+    for position, name in enumerate(tables):
+        members = groups[name]
+        first = members[0][1]
+        key = keys[position]
+        override = mapping.toggle(first.table)
+        for export, _ in members:
+            toggle_keys[(export, name)] = key
+        toggles.append(MetricToggle(
+            toggle_key=key,
+            display_name=(override.display_name if override else None) or first.table,
+            toggle_type=(override.toggle_type if override else None) or _TOGGLE_TYPES[first.kind],
+            ui_component=(override.ui_component if override else None) or "pill_group",
+            description=override.description if override else None,
+            sort_order=override.sort_order if override and override.sort_order is not None else position + 1,
+        ))
+        values = _union(v for _, t in members for v in t.options)
+        default = (override.default if override and override.default else None) or first.default
+        if default is None or default.casefold() not in {v.casefold() for v in values}:
+            diagnostics.append(warn(CAT_NO_DEFAULT, f"toggle '{first.table}' has no default option",
+                                    None, "set [toggles.\"<table>\"] default = \"<option>\" in the mapping file"))
+        option_override = override.option if override else (lambda _v: None)
+        ids, clashes = assign_unique(values, lambda v: (o.key if (o := option_override(v)) and o.key else snake_case(v)))
+        diagnostics += [
+            warn(CAT_TOGGLE_KEY, f"option key '{wanted}' of '{value}' in toggle '{key}' is taken; using '{given}'")
+            for value, wanted, given in clashes
+        ]
+        for index, value in enumerate(values):
+            o = option_override(value)
+            option_keys[(key, value.casefold())] = ids[index]
+            options.append(MetricToggleOption(
+                toggle_key=key,
+                option_key=ids[index],
+                display_name=(o.display_name if o else None) or value,
+                is_default=default is not None and value.casefold() == default.casefold(),
+                description=o.description if o else None,
+                sort_order=index + 1,
+            ))
+        if override is not None:
+            diagnostics += [
+                warn(CAT_MAPPING_UNUSED, f"the mapping names option '{value}' of toggle '{first.table}', which the model does not have",
+                     at(mapping, o.line))
+                for value, o in override.options
+                if value.casefold() not in {v.casefold() for v in values}
+            ]
+    diagnostics += [
+        warn(CAT_MAPPING_UNUSED, f"the mapping names toggle table '{name}', which is not a toggle in the model",
+             at(mapping, o.line))
+        for name, o in mapping.toggles
+        if name.casefold() not in groups
+    ]
+    return (
+        sorted(toggles, key=lambda t: t.toggle_key),
+        sorted(options, key=lambda o: (o.toggle_key, o.option_key)),
+        ToggleKeys(toggle_keys, option_keys),
+        diagnostics,
+    )
+
+
+def _wanted_key(toggle: Toggle, mapping: Mapping) -> str:
+    override = mapping.toggle(toggle.table)
+    return (override.key if override else None) or snake_case(toggle.table)
+
+
+def _union(values) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        if v.casefold() not in seen:
+            seen.add(v.casefold())
+            out.append(v)
+    return out

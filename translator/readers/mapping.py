@@ -1,0 +1,364 @@
+"""The mapping file (pbix_exports/translator.toml): overrides only, documented in docs/mapping.md.
+
+Everything the catalog needs is derived from the model itself; this file pins keys, names and
+categories, declares toggle keys and UI types, accepts approximate translations by name and supplies
+hand-written SQL for measures the compiler cannot translate. Names of model objects (measures,
+tables, toggle values) are matched case-insensitively, as DAX does.
+
+A missing file is an empty Mapping. A malformed one raises InputError naming the file, the line and
+what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from translator.diagnostics import InputError, SourceLocation, error
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOverride:
+    """[sources."<table>"]: a model table as a data source."""
+
+    include: bool | None = None  # true forces a source, false excludes it, unset: the model decides
+    source_key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    date_column: str | None = None
+    refresh_frequency_minutes: int | None = None
+    schema: str | None = None  # database schema of a lookup table (for dimension joins)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricOverride:
+    """[metrics."<measure>"]: one measure's catalog row."""
+
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    data_type: str | None = None
+    format_pattern: str | None = None
+    aggregation_type: str | None = None
+    is_invertable: bool | None = None
+    sort_order: int | None = None
+    accept_approximate: bool = False
+    sql: str | None = None  # hand-written PostgreSQL for a measure the compiler cannot translate
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionOverride:
+    """[dimensions.<column>]: the dimension built from a source column of that name."""
+
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    data_type: str | None = None
+    filter_type: str | None = None
+    display_column: str | None = None
+    join_table: str | None = None
+    is_groupable: bool | None = None
+    is_filterable: bool | None = None
+    sort_order: int | None = None
+    exclude: bool = False
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionOverride:
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleOverride:
+    """[toggles."<slicer table>"]: a toggle found in the model."""
+
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    toggle_type: str | None = None
+    ui_component: str | None = None
+    sort_order: int | None = None
+    default: str | None = None  # option value used when nothing is selected
+    options: tuple[tuple[str, OptionOverride], ...] = ()  # option value -> override
+    line: int | None = field(default=None, compare=False)
+
+    def option(self, value: str) -> OptionOverride | None:
+        return _lookup(self.options, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    path: str | None = None
+    lookup_schema: str | None = None  # [defaults] lookup_schema: schema of lookup tables
+    categories: tuple[tuple[str, str], ...] = ()  # display folder -> metric category
+    sources: tuple[tuple[str, SourceOverride], ...] = ()
+    metrics: tuple[tuple[str, MetricOverride], ...] = ()
+    dimensions: tuple[tuple[str, DimensionOverride], ...] = ()
+    toggles: tuple[tuple[str, ToggleOverride], ...] = ()
+
+    def source(self, table: str) -> SourceOverride | None:
+        return _lookup(self.sources, table)
+
+    def metric(self, measure: str) -> MetricOverride | None:
+        return _lookup(self.metrics, measure)
+
+    def dimension(self, column: str) -> DimensionOverride | None:
+        return _lookup(self.dimensions, column)
+
+    def toggle(self, table: str) -> ToggleOverride | None:
+        return _lookup(self.toggles, table)
+
+    def category(self, folder: str) -> str | None:
+        return _lookup(self.categories, folder)
+
+    def location(self, line: int | None) -> SourceLocation | None:
+        return SourceLocation(self.path, line) if self.path else None
+
+
+T = TypeVar("T")
+
+
+def _lookup(pairs: tuple[tuple[str, T], ...], name: str) -> T | None:
+    folded = name.casefold()
+    return next((v for k, v in pairs if k.casefold() == folded), None)
+
+
+# ---------------------------------------------------------------- loading
+
+_TOP_LEVEL = ("defaults", "categories", "sources", "metrics", "dimensions", "toggles")
+_METRIC_DATA_TYPES = ("integer", "decimal", "currency", "percentage", "text")
+_AGGREGATIONS = ("sum", "count", "avg", "ratio", "custom")
+_DIMENSION_DATA_TYPES = ("text", "integer", "decimal", "date", "boolean")
+_FILTER_TYPES = ("multi_select", "single_select", "date_range", "search")
+_TOGGLE_TYPES = ("metric_variant", "dimension_switch")
+_UI_COMPONENTS = ("pill_group", "dropdown", "toggle_switch")
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# Allowed value sets for fields that have one; fields ending in "key" must be snake_case keys.
+_CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
+    (MetricOverride, "data_type"): _METRIC_DATA_TYPES,
+    (MetricOverride, "aggregation_type"): _AGGREGATIONS,
+    (DimensionOverride, "data_type"): _DIMENSION_DATA_TYPES,
+    (DimensionOverride, "filter_type"): _FILTER_TYPES,
+    (ToggleOverride, "toggle_type"): _TOGGLE_TYPES,
+    (ToggleOverride, "ui_component"): _UI_COMPONENTS,
+}
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    if path is None or not path.exists():
+        return Mapping()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(error("CAT390", f"cannot read the mapping file: {e}", SourceLocation(str(path))))
+    return parse_mapping(text, str(path))
+
+
+def parse_mapping(text: str, file: str) -> Mapping:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line, column = _toml_position(e)
+        if line is None:  # "at end of document"
+            line = max(1, len(text.splitlines()))
+        message = str(e).split(" (at line")[0]
+        raise InputError(error("CAT391", f"the mapping file is not valid TOML: {message}",
+                               SourceLocation(file, line, column)))
+    return _Loader(text, file).mapping(data)
+
+
+def _toml_position(e: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
+    line = getattr(e, "lineno", None)  # Python 3.14 has them as attributes; 3.11 only in the text
+    column = getattr(e, "colno", None)
+    if line is None:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        if m:
+            line, column = int(m.group(1)), int(m.group(2))
+    return line, column
+
+
+class _Loader:
+    """Checks the parsed TOML against the schema, pointing errors at the offending line."""
+
+    def __init__(self, text: str, file: str):
+        self.file = file
+        self.lines = _key_lines(text)
+
+    def fail(self, path: tuple[str, ...], expected: str) -> InputError:
+        where = ".".join(_quote_key(p) for p in path) or "the top level"
+        return InputError(error("CAT392", f"mapping file: {where}: expected {expected}",
+                                SourceLocation(self.file, self.line(path))))
+
+    def line(self, path: tuple[str, ...]) -> int | None:
+        for n in range(len(path), 0, -1):
+            if (found := self.lines.get(tuple(p.casefold() for p in path[:n]))) is not None:
+                return found
+        return None
+
+    def mapping(self, data: dict[str, Any]) -> Mapping:
+        for key in data:
+            if key not in _TOP_LEVEL:
+                raise self.fail((key,), "one of the tables " + ", ".join(f"[{k}]" for k in _TOP_LEVEL))
+        defaults = self.table(data, ("defaults",))
+        self.known(defaults, ("defaults",), ("lookup_schema",))
+        return Mapping(
+            path=self.file,
+            lookup_schema=self.string(defaults, ("defaults", "lookup_schema")),
+            categories=tuple(
+                (folder, self.key_value(value, ("categories", folder)))
+                for folder, value in self.table(data, ("categories",)).items()
+            ),
+            sources=self.named(data, "sources", SourceOverride),
+            metrics=self.named(data, "metrics", MetricOverride),
+            dimensions=self.named(data, "dimensions", DimensionOverride),
+            toggles=self.named(data, "toggles", ToggleOverride),
+        )
+
+    def named(self, data: dict[str, Any], section: str, kind: type[T]) -> tuple[tuple[str, T], ...]:
+        table = self.table(data, (section,))
+        self.unique(table, (section,))
+        return tuple((name, self.record(kind, table, (section, name))) for name in table)
+
+    def record(self, kind: type[T], parent: dict[str, Any], path: tuple[str, ...]) -> T:
+        values = self.table(parent, path)
+        names = tuple(f.name for f in fields(kind) if f.name != "line")
+        self.known(values, path, names)
+        args: dict[str, Any] = {"line": self.line(path)}
+        for f in fields(kind):
+            if f.name not in values:
+                continue
+            where = (*path, f.name)
+            value = values[f.name]
+            if f.name == "options":
+                args[f.name] = self.options(value, where)
+            elif f.name == "sql":
+                args[f.name] = self.sql(value, where)
+            elif f.name in ("key", "source_key"):
+                args[f.name] = self.key_value(value, where)
+            elif f.type in ("bool | None", "bool"):
+                args[f.name] = self.boolean(value, where)
+            elif f.type == "int | None":
+                args[f.name] = self.integer(value, where)
+            else:
+                args[f.name] = self.string(values, where)
+                if (choices := _CHOICES.get((kind, f.name))) and value not in choices:
+                    raise self.fail(where, "one of " + ", ".join(choices))
+        return kind(**args)
+
+    def options(self, value: Any, path: tuple[str, ...]) -> tuple[tuple[str, OptionOverride], ...]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "a table of option value = \"option_key\" or { key = ..., display_name = ... }")
+        self.unique(value, path)
+        out = []
+        for name, option in value.items():
+            if isinstance(option, str):
+                out.append((name, OptionOverride(key=self.key_value(option, (*path, name)),
+                                                  line=self.line((*path, name)))))
+            else:
+                out.append((name, self.record(OptionOverride, value, (*path, name))))
+        return tuple(out)
+
+    def table(self, parent: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+        value = parent.get(path[-1], {})
+        if not isinstance(value, dict):
+            raise self.fail(path, "a table")
+        return value
+
+    def known(self, values: dict[str, Any], path: tuple[str, ...], names: tuple[str, ...]) -> None:
+        for key in values:
+            if key not in names:
+                raise self.fail((*path, key), "one of the keys " + ", ".join(names))
+
+    def unique(self, table: dict[str, Any], path: tuple[str, ...]) -> None:
+        seen: dict[str, str] = {}
+        for name in table:
+            if (other := seen.get(name.casefold())) is not None:
+                raise self.fail((*path, name), f"names that differ in more than case (\"{other}\" is also given)")
+            seen[name.casefold()] = name
+
+    def string(self, values: dict[str, Any], path: tuple[str, ...]) -> str | None:
+        value = values.get(path[-1])
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(path, "a non-empty string")
+        return value
+
+    def key_value(self, value: Any, path: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or not _KEY_RE.match(value):
+            raise self.fail(path, "a snake_case key (lower-case letters, digits and _, starting with a letter)")
+        return value
+
+    def boolean(self, value: Any, path: tuple[str, ...]) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, "true or false")
+        return value
+
+    def integer(self, value: Any, path: tuple[str, ...]) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(path, "an integer")
+        return value
+
+    def sql(self, value: Any, path: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, "a PostgreSQL expression as a string")
+        try:
+            tree = sqlglot.parse_one(value, read="postgres")
+        except ParseError as e:
+            raise self.fail(path, f"a PostgreSQL expression that parses ({e.errors[0]['description']})")
+        if isinstance(tree, (exp.Query, exp.Command)) or tree.find(exp.Table) is not None:
+            raise self.fail(path, "a scalar aggregate expression over the view's columns, not a query")
+        return value
+
+
+def _quote_key(part: str) -> str:
+    return part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else '"' + part.replace('"', '\\"') + '"'
+
+
+_HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY_LINE_RE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=""")
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line where each table header and key is first written, keyed by its case-folded path.
+    Used only to point errors at a line; TOML itself is parsed by tomllib."""
+    lines: dict[tuple[str, ...], int] = {}
+    current: tuple[str, ...] = ()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if m := _HEADER_RE.match(raw):
+            current = _dotted(m.group(1))
+            lines.setdefault(current, number)
+        elif m := _KEY_LINE_RE.match(raw):
+            path = (*current, *_dotted(m.group(1)))
+            lines.setdefault(path, number)
+            # inline table: { key = ..., other = ... } on the same line
+            rest = raw[m.end():]
+            for inner in re.finditer(r"[{,]\s*([A-Za-z0-9_-]+)\s*=", rest):
+                lines.setdefault((*path, inner.group(1).casefold()), number)
+    return lines
+
+
+def _dotted(key: str) -> tuple[str, ...]:
+    try:
+        node: Any = tomllib.loads(f"{key} = 0")
+    except tomllib.TOMLDecodeError:
+        return ()
+    parts: list[str] = []
+    while isinstance(node, dict) and len(node) == 1:
+        name, node = next(iter(node.items()))
+        parts.append(name.casefold())
+    return tuple(parts)
