@@ -1,0 +1,152 @@
+"""The allow-list every SQL value passes before it is written into the seed.
+
+The catalog stores SQL that the report builder pastes into its queries, so the seed must only
+ever contain one scalar expression over the metric's own view columns: no statement, no
+subquery, no comment, no function outside a fixed list. sqlglot parses the text the way
+PostgreSQL reads it (standard strings, quoted identifiers); anything the walk below does not
+recognise is refused, so a new sqlglot node type is refused until someone adds it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
+
+# Functions the report builder may run. Each is a sqlglot node class (never exp.Anonymous).
+ALLOWED_FUNCTIONS: frozenset[type[exp.Expression]] = frozenset({
+    # aggregates
+    exp.Sum, exp.Count, exp.Avg, exp.Min, exp.Max, exp.Median,
+    exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop,
+    exp.PercentileCont, exp.PercentileDisc, exp.GroupConcat,
+    # scalar
+    exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Cast, exp.Case, exp.If,
+    exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sqrt, exp.Exp, exp.Ln, exp.Log, exp.Sign,
+    exp.Trunc, exp.Pow,
+    exp.Lower, exp.Upper, exp.Length, exp.Substring, exp.Trim, exp.Concat, exp.Left,
+    exp.Right, exp.StrPosition, exp.Replace,
+    exp.TimestampTrunc, exp.DateTrunc, exp.Extract,
+})
+
+# Operators and the pieces expressions are made of.
+ALLOWED_STRUCTURE: frozenset[type[exp.Expression]] = frozenset({
+    exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Var,
+    exp.Neg, exp.Not, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe,
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+    exp.Is, exp.And, exp.Or, exp.In, exp.Between, exp.Like, exp.ILike,
+    exp.Distinct, exp.Star, exp.Filter, exp.Where, exp.WithinGroup,
+    exp.Window, exp.WindowSpec, exp.Order, exp.Ordered,
+    exp.DataType, exp.DataTypeParam,
+})
+
+ALLOWED_TYPES: frozenset[exp.DataType.Type] = frozenset({
+    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
+    exp.DataType.Type.DECIMAL, exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT,
+    exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
+    exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.BOOLEAN,
+})
+
+STATEMENT = "EMT510"
+COMMENT = "EMT511"
+UNKNOWN_COLUMN = "EMT512"
+FUNCTION = "EMT513"
+CONSTRUCT = "EMT514"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+
+
+def column_name(column: exp.Column) -> str:
+    """The name PostgreSQL reads: quoted identifiers as written, unquoted ones folded to lower."""
+    identifier = column.this
+    if isinstance(identifier, exp.Identifier) and not identifier.quoted:
+        return identifier.name.lower()
+    return column.name
+
+
+def check_sql(text: str, allowed_columns: Set[str], noun: str = "column") -> list[Problem]:
+    """Problems with `text` as a catalog SQL expression; empty when it may be emitted.
+
+    `allowed_columns` are the exact names it may read; `noun` says what they are in messages
+    ("column" of a view, "metric key" in a derived formula).
+    """
+    try:
+        tokens = sqlglot.tokenize(text, read="postgres")
+        trees = sqlglot.parse(text, read="postgres")
+    except SqlglotError as e:
+        return [Problem(STATEMENT, f"does not parse as a PostgreSQL expression: {_first_line(e)}")]
+    problems: list[Problem] = []
+    if any(t.comments for t in tokens):
+        problems.append(Problem(COMMENT, "contains a comment"))
+    if any(t.token_type == TokenType.SEMICOLON for t in tokens) or len(trees) != 1:
+        problems.append(Problem(STATEMENT, "contains more than one statement"))
+    if not trees or trees[0] is None:
+        return problems or [Problem(STATEMENT, "is empty")]
+    tree = trees[0]
+    if _is_statement(tree):
+        return [*problems, Problem(STATEMENT, f"is a statement ({tree.key.upper()}), not an expression")]
+    for node in tree.walk():
+        problems.extend(_check_node(node, allowed_columns, noun))
+    return _unique(problems)
+
+
+_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit,
+               exp.Rollback, exp.Set)
+
+
+def _is_statement(tree: exp.Expression) -> bool:
+    return isinstance(tree, _STATEMENTS) and not isinstance(tree, exp.Subquery)
+
+
+def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Problem]:
+    kind = type(node)
+    if node.comments:
+        return [Problem(COMMENT, "contains a comment")]
+    if isinstance(node, (exp.Query, exp.Subquery, exp.Exists)):
+        return [Problem(CONSTRUCT, "contains a subquery")]
+    if isinstance(node, exp.Anonymous):
+        return [Problem(FUNCTION, f"calls {node.name!r}, which is not an allowed function")]
+    if kind in ALLOWED_FUNCTIONS:
+        return []
+    if kind not in ALLOWED_STRUCTURE:
+        if isinstance(node, exp.Func):
+            return [Problem(FUNCTION, f"calls {node.sql_name()}, which is not an allowed function")]
+        return [Problem(CONSTRUCT, f"contains {kind.__name__}, which is not allowed")]
+    match node:
+        case exp.Column():
+            if node.table or node.args.get("db") or node.args.get("catalog"):
+                return [Problem(UNKNOWN_COLUMN, f"reads {node.sql('postgres')}: columns must be "
+                                                "unqualified")]
+            if isinstance(node.this, exp.Star):
+                return [Problem(CONSTRUCT, "reads *")]
+            name = column_name(node)
+            if name not in allowed:
+                return [Problem(UNKNOWN_COLUMN, f"reads {noun} {name!r}, which is not among the "
+                                                f"{noun}s it may use")]
+        case exp.Star() if not isinstance(node.parent, exp.Count):
+            return [Problem(CONSTRUCT, "uses * outside COUNT(*)")]
+        case exp.Where() if not isinstance(node.parent, exp.Filter):
+            return [Problem(CONSTRUCT, "contains a WHERE clause outside an aggregate FILTER")]
+        case exp.DataType() if node.this not in ALLOWED_TYPES:
+            return [Problem(CONSTRUCT, f"casts to {node.sql('postgres')}, which is not an "
+                                       "allowed type")]
+        case exp.In() if node.args.get("query") or node.args.get("unnest") or node.args.get(
+                "field"):
+            return [Problem(CONSTRUCT, "uses IN with something other than a list of values")]
+    return []
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))

@@ -1,0 +1,167 @@
+"""Build-time checks of a catalog before any SQL is written: every problem the database would
+otherwise raise at apply time (or worse, accept) is a diagnostic here, naming the measure."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from translator.catalog.rows import Catalog
+from translator.diagnostics import Diagnostic, error
+from translator.emit.allowlist import check_sql
+from translator.emit.columns import (
+    DATA_SOURCE_DIMENSIONS,
+    DATA_SOURCE_METRICS,
+    INTEGER_MAX,
+    INTEGER_MIN,
+    METRIC_TOGGLE_OPTIONS,
+    METRIC_VARIANTS,
+    METRICS,
+    SEED_TABLES,
+    Column,
+    Kind,
+    SeedTable,
+)
+from translator.emit.subjects import Subject, Subjects
+
+TOO_LONG = "EMT501"
+NUL = "EMT502"
+BAD_VALUE = "EMT503"
+DUPLICATE_KEY = "EMT504"
+MISSING_REFERENCE = "EMT505"
+NO_DATA_SOURCE = "EMT515"
+
+
+def rows(catalog: Catalog, table: SeedTable) -> tuple[object, ...]:
+    return getattr(catalog, table.catalog_field)
+
+
+def check_catalog(catalog: Catalog) -> list[Diagnostic]:
+    subjects = Subjects(catalog)
+    return [
+        *_check_values(catalog, subjects),
+        *_check_keys(catalog, subjects),
+        *_check_references(catalog, subjects),
+        *_check_sql(catalog, subjects),
+    ]
+
+
+def _diagnostic(code: str, subject: Subject, problem: str) -> Diagnostic:
+    return error(code, f"{subject.text}: {problem}", subject.location)
+
+
+def value_problem(value: object, column: Column) -> tuple[str, str] | None:
+    """(code, problem) when `value` cannot be stored in `column` exactly as it is."""
+    if value is None:
+        return None if column.nullable else (BAD_VALUE, f"{column.name} is missing")
+    match column.kind:
+        case Kind.TEXT:
+            if not isinstance(value, str):
+                return BAD_VALUE, f"{column.name} is {type(value).__name__}, not text"
+            if "\x00" in value:
+                return NUL, (f"{column.name} contains a NUL character at offset "
+                             f"{value.index(chr(0))}; PostgreSQL text cannot hold it")
+            if column.max_length is not None and len(value) > column.max_length:
+                return TOO_LONG, (f"{column.name} is {len(value)} characters, longer than its "
+                                  f"column VARCHAR({column.max_length})")
+        case Kind.INTEGER:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return BAD_VALUE, f"{column.name} is {type(value).__name__}, not an integer"
+            if not INTEGER_MIN <= value <= INTEGER_MAX:
+                return BAD_VALUE, f"{column.name} {value} is out of range for INTEGER"
+        case Kind.BOOLEAN:
+            if not isinstance(value, bool):
+                return BAD_VALUE, f"{column.name} is {type(value).__name__}, not a boolean"
+    return None
+
+
+def _check_values(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
+    for table in SEED_TABLES:
+        for row in rows(catalog, table):
+            for column in table.columns:
+                found = value_problem(getattr(row, column.name), column)
+                if found is not None:
+                    yield _diagnostic(found[0], subjects.row(table, row), found[1])
+
+
+def _natural_key(table: SeedTable, row: object) -> tuple[object, ...]:
+    return tuple(getattr(row, name) for name in table.key)
+
+
+def _check_keys(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
+    for table in SEED_TABLES:
+        counts = Counter(_natural_key(table, row) for row in rows(catalog, table))
+        reported: set[tuple[object, ...]] = set()
+        for row in rows(catalog, table):
+            key = _natural_key(table, row)
+            if counts[key] > 1 and key not in reported:
+                reported.add(key)
+                yield _diagnostic(DUPLICATE_KEY, subjects.row(table, row),
+                                  f"appears {counts[key]} times in {table.name}; its key "
+                                  f"({', '.join(table.key)}) must be unique")
+
+
+def _check_references(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
+    known = {
+        "source_key": {s.source_key for s in catalog.data_sources},
+        "metric_key": {m.metric_key for m in catalog.metrics},
+        "dimension_key": {d.dimension_key for d in catalog.dimensions},
+        "toggle_key": {t.toggle_key for t in catalog.toggles},
+    }
+    options = {(o.toggle_key, o.option_key) for o in catalog.toggle_options}
+    referring = (METRIC_TOGGLE_OPTIONS, METRIC_VARIANTS, DATA_SOURCE_METRICS,
+                 DATA_SOURCE_DIMENSIONS)
+    for table in referring:
+        for row in rows(catalog, table):
+            for name in table.key:
+                value = getattr(row, name)
+                if name in known and value not in known[name]:
+                    yield _diagnostic(MISSING_REFERENCE, subjects.row(table, row),
+                                      f"refers to {name} {value!r}, which the catalog does "
+                                      "not contain")
+            if table is METRIC_VARIANTS and (row.toggle_key, row.option_key) not in options:
+                yield _diagnostic(MISSING_REFERENCE, subjects.row(table, row),
+                                  f"refers to option {row.option_key!r} of toggle "
+                                  f"{row.toggle_key!r}, which the catalog does not contain")
+
+
+def _metric_columns(catalog: Catalog) -> dict[str, frozenset[str] | None]:
+    """Per metric key, the columns every one of its data sources has (None: no data source)."""
+    columns = {s.source_key: frozenset(s.columns) for s in catalog.data_sources}
+    sources: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for link in catalog.data_source_metrics:
+        if link.source_key in columns:
+            sources[link.metric_key].append(columns[link.source_key])
+    return {m.metric_key: frozenset.intersection(*sources[m.metric_key])
+            if sources[m.metric_key] else None for m in catalog.metrics}
+
+
+def _check_sql(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
+    allowed = _metric_columns(catalog)
+    metric_keys = frozenset(m.metric_key for m in catalog.metrics)
+    for metric in catalog.metrics:
+        subject = subjects.row(METRICS, metric)
+        yield from _sql_diagnostics(metric.sql_expression, "sql_expression",
+                                    allowed[metric.metric_key], subject)
+        if metric.derived_formula is not None:
+            for found in check_sql(metric.derived_formula, metric_keys - {metric.metric_key},
+                                   noun="metric key"):
+                yield _diagnostic(found.code, subject, f"derived_formula {found.message}")
+    for variant in catalog.variants:
+        yield from _sql_diagnostics(variant.sql_expression, "sql_expression",
+                                    allowed.get(variant.metric_key),
+                                    subjects.row(METRIC_VARIANTS, variant))
+
+
+def _sql_diagnostics(text: object, field: str, allowed: frozenset[str] | None,
+                     subject: Subject) -> Iterator[Diagnostic]:
+    if not isinstance(text, str) or "\x00" in text:
+        return  # reported by the value checks
+    problems = check_sql(text, allowed or frozenset())
+    if allowed is None and any(p.code == "EMT512" for p in problems):
+        yield _diagnostic(NO_DATA_SOURCE, subject,
+                          f"{field} reads columns but the metric has no data source "
+                          "(no data_source_metrics row), so no view can run it")
+        problems = [p for p in problems if p.code != "EMT512"]
+    for found in problems:
+        yield _diagnostic(found.code, subject, f"{field} {found.message}")
