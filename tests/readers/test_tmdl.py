@@ -1,0 +1,206 @@
+"""The TMDL reader on a PBIP folder written the way Power BI Desktop writes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from translator.diagnostics import SourceLocation
+from translator.readers.model import TableKind
+from translator.readers.tmdl_syntax import parse
+
+from tests.readers.helpers import FIXTURES, SALES, input_error, read_one
+
+TABLES_DIR = "Sales.SemanticModel/definition/tables"
+
+
+@pytest.fixture(scope="module")
+def sales():
+    return read_one(SALES)
+
+
+def test_model_identity(sales):
+    assert sales.name == "Sales"
+    assert sales.export == "Sales.SemanticModel"
+    assert sales.culture == "en-US"
+    assert ("PBI_QueryOrder", '["Sales","Product Catalog","Date"]') in sales.annotations
+
+
+def test_tables_follow_model_refs_and_kinds(sales):
+    assert [(t.name, t.kind) for t in sales.tables] == [
+        ("Sales", TableKind.DATA),
+        ("Product Catalog", TableKind.DATA),
+        ("Date", TableKind.DATA),
+        ("Time Intelligence", TableKind.CALCULATION_GROUP),
+        ("Scenario", TableKind.CALCULATED),
+        ("Metric Selector", TableKind.FIELD_PARAMETER),
+    ]
+
+
+def test_single_line_measure_with_description_and_format(sales):
+    m = sales.table("Sales").measures[0]
+    assert (m.table, m.name, m.expression) == ("Sales", "Total Sales", "SUM(Sales[Amount])")
+    assert m.format_string == r"\$#,0.00;(\$#,0.00);\$#,0.00"
+    assert m.display_folder == "Revenue"
+    assert m.description == "Sum of the order amounts"
+    assert m.is_hidden is False
+    assert m.location == SourceLocation(f"{TABLES_DIR}/Sales.tmdl", 6, 26)
+
+
+def test_indented_multiline_measure_is_dedented(sales):
+    m = sales.table("Sales").measures[1]
+    assert m.expression == "DIVIDE(\n    [Total Sales],\n    DISTINCTCOUNT(Sales[Order ID])\n)"
+    assert m.display_folder == "Revenue\\Averages"
+    assert m.location == SourceLocation(f"{TABLES_DIR}/Sales.tmdl", 12, 4)
+
+
+def test_fenced_measure_keeps_blank_lines_and_flags(sales):
+    m = sales.table("Sales").measures[2]
+    assert m.name == "Big Orders"
+    assert m.expression == "CALCULATE (\n    [Total Sales],\n\n    Sales[Amount] > 1000\n)"
+    assert m.is_hidden is True
+    assert m.description == "Revenue from orders above 1000,\nhidden: used by other measures only"
+    assert m.location == SourceLocation(f"{TABLES_DIR}/Sales.tmdl", 23, 4)
+
+
+def test_quoted_names_unescape(sales):
+    m = sales.table("Sales").measures[3]
+    assert m.name == "Customer's Share"
+    assert m.location is not None and m.location.line == 32
+    catalog = sales.table("Product Catalog")
+    assert [c.name for c in catalog.columns] == ["Product Key", "Maker's Name", "Maker Rank"]
+    assert catalog.column("maker's name").sort_by_column == "Maker Rank"
+
+
+def test_columns(sales):
+    table = sales.table("Sales")
+    amount = table.column("Amount")
+    assert (amount.data_type, amount.summarize_by, amount.format_string) == ("decimal", "sum", r"\$#,0.00")
+    assert table.column("Ship Date").is_hidden is True
+    assert table.column("Order ID").is_hidden is False
+    net = table.column("Net Amount")
+    assert (net.expression, net.data_type) == ("Sales[Amount] * 0.9", "double")
+    assert sales.table("Product Catalog").column("Product Key").is_key is True
+    date = sales.table("Date")
+    assert date.data_category == "Time"
+    assert date.column("Date").is_key is True
+
+
+def test_partition_sources(sales):
+    source = sales.table("Sales").source
+    assert source.splitlines()[0] == "let"
+    assert 'Item="order_summary_{client_id}"' in source
+    assert source.splitlines()[-1] == "    order_summary"
+    assert sales.table("Date").source == 'Source{[Schema="reporting",Item="dates"]}[Data]'
+    scenario = sales.table("Scenario")
+    assert scenario.source is None
+    assert scenario.expression.startswith("DATATABLE(\n    \"Scenario\", STRING,")
+    assert [c.name for c in scenario.columns] == ["Scenario", "Factor"]
+    assert scenario.measures[0].name == "Selected Factor"
+
+
+def test_calculation_group(sales):
+    group = sales.table("Time Intelligence")
+    items = group.calculation_items
+    assert [(i.name, i.ordinal) for i in items] == [("Current", 0), ("YTD", 1), ("PY", 2)]
+    assert items[0].expression == "SELECTEDMEASURE()"
+    assert items[1].expression == "CALCULATE(\n    SELECTEDMEASURE(),\n    DATESYTD('Date'[Date])\n)"
+    assert items[1].description == "Year to date"
+    assert items[1].location == SourceLocation(f"{TABLES_DIR}/Time Intelligence.tmdl", 11, 5)
+    assert items[2].format_string_expression == '"0.00"'
+    assert [c.name for c in group.columns] == ["Time Calculation", "Ordinal"]
+
+
+def test_field_parameter(sales):
+    parameter = sales.table("Metric Selector")
+    assert "NAMEOF('Sales'[Total Sales])" in parameter.expression
+    assert parameter.expression.startswith("{\n")
+    assert parameter.column("Metric Selector Fields").is_hidden is True
+
+
+def test_relationships(sales):
+    assert [(r.from_table, r.from_column, r.to_table, r.to_column, r.is_active, r.cross_filtering)
+            for r in sales.relationships] == [
+        ("Sales", "Product Key", "Product Catalog", "Product Key", True, "bothDirections"),
+        ("Sales", "Order Date", "Date", "Date", True, "oneDirection"),
+        ("Sales", "Ship Date", "Date", "Date", False, "oneDirection"),
+    ]
+
+
+def test_definition_folder_reads_the_same_model(sales):
+    model = read_one(SALES / "definition")
+    assert model.name == "Sales"
+    assert [m.name for m in model.measures] == [m.name for m in sales.measures]
+    assert model.measures[0].location.file == "definition/tables/Sales.tmdl"
+
+
+def test_reading_is_deterministic():
+    assert read_one(SALES) == read_one(SALES)
+
+
+# --- syntax details ----------------------------------------------------------------------------
+
+def test_same_line_expression_continues_on_deeper_lines():
+    text = "table T\n\tmeasure M = 1 +\n\t\t\t2\n\t\tformatString: 0\n"
+    (table,) = parse(text, "t.tmdl")
+    measure = table.child("measure")
+    assert measure.value == "1 +\n2"
+    assert measure.text("formatString") == "0"
+
+
+def test_space_indented_file_is_accepted():
+    text = "table T\n    measure M =\n            SUM(T[a])\n        formatString: 0\n"
+    (table,) = parse(text, "t.tmdl")
+    assert table.child("measure").value == "SUM(T[a])"
+
+
+def test_quoted_property_values():
+    text = 'table T\n\tcolumn C\n\t\tsourceColumn: "Net ""Price"""\n\t\tformatString: "Yes";"No"\n'
+    (table,) = parse(text, "t.tmdl")
+    column = table.child("column")
+    assert column.text("sourceColumn") == 'Net "Price"'
+    assert column.text("formatString") == '"Yes";"No"'
+
+
+def test_flags_and_explicit_false():
+    text = "table T\n\tmeasure A = 1\n\t\tisHidden\n\tmeasure B = 2\n\t\tisHidden: false\n"
+    (table,) = parse(text, "t.tmdl")
+    a, b = table.all("measure")
+    assert a.flag("isHidden") is True
+    assert b.flag("isHidden") is False
+
+
+@pytest.mark.parametrize(("text", "code", "line"), [
+    ("table T\n\tcolumn C\n\t\t\tdataType: string\n", "RDR407", 3),  # a property too deep
+    ("table T\n\tmeasure M = 1\n  \tformatString: 0\n", "RDR407", 3),  # spaces in a tab file
+    ("\ttable T\n", "RDR407", 1),  # top level indented
+    ("table T\n\tmeasure M = ```\n\t\t\tSUM(x)\n", "RDR408", 2),  # unterminated fence
+    ("table 'T\n", "RDR408", 1),  # unterminated quoted name
+    ("table T\n\tmeasure M =\n\tcolumn C\n", "RDR408", 2),  # '=' without an expression
+    ("table T\n\tmeasure 'M' junk = 1\n", "RDR408", 2),
+    ("table T\n\t/// dangling description\n", "RDR408", 2),
+], ids=["too-deep", "mixed", "indented-top", "fence", "quote", "no-expression", "junk", "description"])
+def test_syntax_errors_name_file_and_line(text, code, line):
+    from translator.diagnostics import InputError
+
+    with pytest.raises(InputError) as caught:
+        parse(text, "tables/T.tmdl")
+    diagnostic = caught.value.diagnostic
+    assert diagnostic.code == code
+    assert diagnostic.location.file == "tables/T.tmdl"
+    assert diagnostic.location.line == line
+
+
+def test_bad_indentation_in_a_folder_names_the_file(tmp_path):
+    definition = tmp_path / "Bad.SemanticModel" / "definition"
+    (definition / "tables").mkdir(parents=True)
+    (definition / "model.tmdl").write_text("model Model\n\tculture: en-US\n")
+    (definition / "tables" / "T.tmdl").write_text(
+        "table T\n\n\tmeasure M = 1\n\t\tformatString: 0\n\t\t\t\tisHidden\n")
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR407"
+    assert diagnostic.location == SourceLocation("Bad.SemanticModel/definition/tables/T.tmdl", 5, 1)
+    assert "Bad.SemanticModel/definition/tables/T.tmdl:5" in str(input_error(tmp_path))
+
+
+def test_fixture_folder_is_only_the_sales_export():
+    assert sorted(p.name for p in FIXTURES.iterdir() if not p.name.startswith(".")) == ["Sales.SemanticModel"]
