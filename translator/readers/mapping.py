@@ -207,7 +207,7 @@ class _Loader:
 
     def line(self, path: tuple[str, ...]) -> int | None:
         for n in range(len(path), 0, -1):
-            if (found := self.lines.get(tuple(p.casefold() for p in path[:n]))) is not None:
+            if (found := self.lines.get(path[:n])) is not None:
                 return found
         return None
 
@@ -334,21 +334,22 @@ _KEY_LINE_RE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(
 
 
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The line where each table header and key is first written, keyed by its case-folded path.
+    """The line where each table header and key is first written, keyed by its path.
     Used only to point errors at a line; TOML itself is parsed by tomllib."""
     lines: dict[tuple[str, ...], int] = {}
     current: tuple[str, ...] = ()
     for number, raw in enumerate(text.splitlines(), start=1):
         if m := _HEADER_RE.match(raw):
             current = _dotted(m.group(1))
-            lines.setdefault(current, number)
+            for n in range(1, len(current) + 1):
+                lines.setdefault(current[:n], number)
         elif m := _KEY_LINE_RE.match(raw):
             path = (*current, *_dotted(m.group(1)))
             lines.setdefault(path, number)
             # inline table: { key = ..., other = ... } on the same line
             rest = raw[m.end():]
             for inner in re.finditer(r"[{,]\s*([A-Za-z0-9_-]+)\s*=", rest):
-                lines.setdefault((*path, inner.group(1).casefold()), number)
+                lines.setdefault((*path, inner.group(1)), number)
     return lines
 
 
@@ -360,5 +361,5 @@ def _dotted(key: str) -> tuple[str, ...]:
     parts: list[str] = []
     while isinstance(node, dict) and len(node) == 1:
         name, node = next(iter(node.items()))
-        parts.append(name.casefold())
+        parts.append(name)
     return tuple(parts)
