@@ -1,0 +1,30 @@
+"""compile: DAX AST -> one PostgreSQL aggregate expression per measure (sqlglot), or a reason.
+
+Public API:
+- compile_model(parsed) -> CompiledModel: a Translation for every input measure, and the toggles
+- compile_expression(text, parsed) -> Translation (for `translator explain`)
+- to_sql(expression) -> str: PostgreSQL text, deterministic
+"""
+
+from translator.compile.measures import compile_expression, compile_model
+from translator.compile.sql import to_sql
+from translator.compile.translation import (
+    CompiledModel,
+    Status,
+    Toggle,
+    ToggleKind,
+    Translation,
+    Variant,
+)
+
+__all__ = [
+    "CompiledModel",
+    "Status",
+    "Toggle",
+    "ToggleKind",
+    "Translation",
+    "Variant",
+    "compile_expression",
+    "compile_model",
+    "to_sql",
+]

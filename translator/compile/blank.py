@@ -1,0 +1,487 @@
+"""Every DAX BLANK rule in one place (SQL NULL = BLANK).
+
+Sources: DAX_SEMANTICS.md, dax.guide, Microsoft Learn, SQLBI "BLANK handling in DAX"; the pinned
+decisions are in docs/semantics.md. Each builder takes and returns `Compiled` values, folds
+constants (so a selected toggle option leaves only the chosen branch), and only COALESCEs an
+operand that may be NULL. sqlglot prints no precedence parentheses: `paren` adds them.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+
+from sqlglot import exp
+
+from translator.compile.compiled import NOT_CONSTANT, Compiled, Kind
+from translator.compile.errors import TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
+
+DOUBLE = "DOUBLE PRECISION"
+_ATOMS = (
+    exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Cast, exp.Case, exp.Func,
+    exp.Window, exp.Filter,
+)  # fmt: skip
+
+
+def paren(e: exp.Expression) -> exp.Expression:
+    """Parenthesize anything that is not an atom, so operator precedence comes from the AST."""
+    if isinstance(e, _ATOMS) and not (isinstance(e, exp.Literal) and e.this.startswith("-")):
+        return e
+    return exp.Paren(this=e)
+
+
+def _mk(sql: exp.Expression, nullable: bool, kind: Kind, *parts: Compiled, **kw) -> Compiled:
+    return Compiled(sql, nullable, kind, aggregated=any(p.aggregated for p in parts), **kw)
+
+
+# ---------------------------------------------------------------- literals and kinds
+
+
+def literal(value: object, kind: Kind | None = None) -> Compiled:
+    """A constant: bool, int, float, str, or None for BLANK."""
+    match value:
+        case None:
+            return Compiled(exp.null(), True, kind or Kind.BLANK, const=None)
+        case bool():
+            return Compiled(exp.true() if value else exp.false(), False, Kind.BOOLEAN, const=value)
+        case int() | float():
+            if isinstance(value, float) and not math.isfinite(value):
+                text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+                sql: exp.Expression = exp.cast(exp.Literal.string(text), DOUBLE)
+            elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                sql = exp.Literal.number(repr(value))
+            else:
+                sql = exp.Literal.number(value)
+            return Compiled(sql, False, Kind.NUMBER, const=value)
+        case str():
+            return Compiled(exp.Literal.string(value), False, Kind.TEXT, const=value)
+    raise TypeError(f"not a DAX constant: {value!r}")
+
+
+def blank() -> Compiled:
+    return literal(None)
+
+
+_ZERO = {Kind.NUMBER: 0, Kind.TEXT: "", Kind.BOOLEAN: False}
+
+
+def _zero_sql(kind: Kind) -> exp.Expression:
+    if kind is Kind.DATETIME:
+        # BLANK converts to 0, which as a date is 1899-12-30 (DAX dates count days from there).
+        return exp.cast(exp.Literal.string("1899-12-30 00:00:00"), "TIMESTAMP")
+    return literal(_ZERO[kind]).sql
+
+
+def unify(a: Compiled, b: Compiled, what: str) -> Kind:
+    """The common kind of two operands; BLANK takes the other side's kind."""
+    if a.kind is Kind.BLANK:
+        return b.kind
+    if b.kind is Kind.BLANK or a.kind is b.kind:
+        return a.kind
+    raise Untranslatable(
+        TYPE_MISMATCH,
+        f"{what} mixes a {a.kind.value} and a {b.kind.value} value: DAX converts or fails at "
+        "run time, and the SQL would not match",
+    )
+
+
+def _require(kind: Kind, allowed: tuple[Kind, ...], what: str) -> None:
+    if kind not in allowed and kind is not Kind.BLANK:
+        names = " or ".join(k.value for k in allowed)
+        raise Untranslatable(TYPE_MISMATCH, f"{what} needs a {names} value, not {kind.value}")
+
+
+def as_value(c: Compiled) -> Compiled:
+    """A predicate whose NULL means FALSE, turned into a real TRUE/FALSE value."""
+    if c.predicate and c.nullable:
+        return _mk(exp.Coalesce(this=c.sql, expressions=[exp.false()]), False, Kind.BOOLEAN, c)
+    return c
+
+
+def coalesce_zero(c: Compiled, kind: Kind) -> exp.Expression:
+    """BLANK converted to the zero value of `kind` (0, "", FALSE, the zero date)."""
+    if not c.nullable:
+        return c.sql
+    if c.const is None:
+        return _zero_sql(kind)
+    return exp.Coalesce(this=c.sql, expressions=[_zero_sql(kind)])
+
+
+def _const_zero(c: Compiled, kind: Kind) -> object:
+    return _ZERO.get(kind) if c.const is None else c.const
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
+def _numeric_pair(a: Compiled, b: Compiled, what: str) -> None:
+    _require(a.kind, (Kind.NUMBER,), what)
+    _require(b.kind, (Kind.NUMBER,), what)
+
+
+def add(a: Compiled, b: Compiled) -> Compiled:
+    """BLANK + 4 = 4; BLANK + BLANK = BLANK."""
+    _numeric_pair(a, b, "+")
+    if a.is_const and b.is_const:
+        return literal(None if a.const is None and b.const is None else (a.const or 0) + (b.const or 0))
+    if a.const is None:
+        return b
+    if b.const is None:
+        return a
+    return _plus_minus(exp.Add, a, b, b.sql)
+
+
+def sub(a: Compiled, b: Compiled) -> Compiled:
+    """BLANK - 4 = -4; 4 - BLANK = 4; BLANK - BLANK = BLANK."""
+    _numeric_pair(a, b, "-")
+    if a.is_const and b.is_const:
+        return literal(None if a.const is None and b.const is None else (a.const or 0) - (b.const or 0))
+    negated_b = exp.Neg(this=paren(b.sql))
+    if a.const is None:  # -b, and BLANK when b is BLANK too: NULL propagates through negation
+        return _mk(negated_b, b.nullable, Kind.NUMBER, b)
+    if b.const is None:
+        return a
+    return _plus_minus(exp.Sub, a, b, negated_b)
+
+
+def _plus_minus(op: type[exp.Binary], a: Compiled, b: Compiled, b_alone: exp.Expression) -> Compiled:
+    if a.nullable and b.nullable:
+        # Both may be BLANK: the result is BLANK only when both are; otherwise the blank side is 0.
+        both = op(this=paren(a.sql), expression=paren(b.sql))
+        return _mk(exp.Coalesce(this=both, expressions=[a.sql, b_alone]), True, Kind.NUMBER, a, b)
+    left = paren(coalesce_zero(a, Kind.NUMBER))
+    right = paren(coalesce_zero(b, Kind.NUMBER))
+    return _mk(op(this=left, expression=right), False, Kind.NUMBER, a, b)
+
+
+def mul(a: Compiled, b: Compiled) -> Compiled:
+    """BLANK propagates through multiplication, as NULL does in SQL."""
+    _numeric_pair(a, b, "*")
+    if a.is_const and b.is_const:
+        return literal(None if a.const is None or b.const is None else a.const * b.const)
+    if a.const is None or b.const is None:
+        return blank()
+    sql = exp.Mul(this=paren(a.sql), expression=paren(b.sql))
+    return _mk(sql, a.nullable or b.nullable, Kind.NUMBER, a, b)
+
+
+def to_double(c: Compiled) -> exp.Expression:
+    """PostgreSQL integer / integer truncates and a numeric literal keeps numeric precision:
+    DAX `/` is a double division, so the numerator is always cast."""
+    return exp.cast(c.sql, DOUBLE)
+
+
+def _signed_infinity(n: Compiled) -> exp.Expression:
+    """x / 0 in DAX: Infinity, -Infinity, or NaN for 0 / 0 (BLANK numerator: BLANK)."""
+    return (
+        exp.case()
+        .when(exp.GT(this=paren(n.sql), expression=exp.Literal.number(0)), literal(math.inf).sql)
+        .when(exp.LT(this=paren(n.sql), expression=exp.Literal.number(0)), literal(-math.inf).sql)
+        .when(exp.EQ(this=paren(n.sql), expression=exp.Literal.number(0)), literal(math.nan).sql)
+    )
+
+
+def div(n: Compiled, d: Compiled) -> Compiled:
+    """`/`: always a double. BLANK / x = BLANK; x / 0 = x / BLANK = ±Infinity; 0 / 0 = NaN.
+    PostgreSQL raises on division by zero, so zero is mapped explicitly (docs/semantics.md)."""
+    _numeric_pair(n, d, "/")
+    if n.const is None:
+        return blank()
+    if n.is_const and d.is_const:
+        num, den = float(n.const), float(d.const or 0)
+        if den == 0:
+            return literal(math.nan if num == 0 else math.copysign(math.inf, num))
+        return literal(num / den)
+    quotient = exp.Div(this=paren(to_double(n)), expression=paren(d.sql))
+    if d.is_const and d.const not in (None, 0):
+        return _mk(quotient, n.nullable, Kind.NUMBER, n, d)
+    if d.const in (None, 0):  # constant zero or BLANK denominator
+        return _mk(_signed_infinity(n), n.nullable, Kind.NUMBER, n, d)
+    is_zero = exp.EQ(this=paren(coalesce_zero(d, Kind.NUMBER)), expression=exp.Literal.number(0))
+    sql = exp.case().when(is_zero, _signed_infinity(n)).else_(quotient)
+    return _mk(sql, True, Kind.NUMBER, n, d)
+
+
+def divide(n: Compiled, d: Compiled, alt: Compiled | None) -> Compiled:
+    """DIVIDE(n, d[, alt]): BLANK (or alt) when d is 0 or BLANK, else n / d as a double."""
+    _numeric_pair(n, d, "DIVIDE")
+    fallback = alt if alt is not None else blank()
+    _require(fallback.kind, (Kind.NUMBER,), "DIVIDE's alternate result")
+    if d.is_const and d.const in (None, 0):
+        return fallback
+    if n.is_const and d.is_const:
+        return literal(None if n.const is None else float(n.const) / float(d.const))
+    if n.const is None and alt is None:
+        return blank()
+    if d.is_const:
+        quotient = exp.Div(this=paren(to_double(n)), expression=paren(d.sql))
+        return _mk(quotient, n.nullable, Kind.NUMBER, n, d)
+    if alt is None or alt.const is None:
+        sql = exp.Div(
+            this=paren(to_double(n)),
+            expression=exp.Nullif(this=d.sql, expression=exp.Literal.number(0)),
+        )
+        return _mk(sql, True, Kind.NUMBER, n, d)
+    quotient = exp.Div(this=paren(to_double(n)), expression=paren(d.sql))
+    is_zero = exp.EQ(this=paren(coalesce_zero(d, Kind.NUMBER)), expression=exp.Literal.number(0))
+    sql = exp.case().when(is_zero, alt.sql).else_(quotient)
+    return _mk(sql, n.nullable or alt.nullable, Kind.NUMBER, n, d, alt)
+
+
+def require_not_blank(c: Compiled, what: str) -> None:
+    """Functions whose BLANK behaviour no source documents: translate only non-BLANK input."""
+    if c.nullable:
+        raise Untranslatable(
+            UNDOCUMENTED_BLANK,
+            f"{what} of a value that may be BLANK: no source documents whether Power BI returns "
+            "BLANK or treats it as 0, so the SQL could show a different number",
+        )
+
+
+def neg(a: Compiled) -> Compiled:
+    _require(a.kind, (Kind.NUMBER,), "unary minus")
+    if a.is_const:
+        return literal(None if a.const is None else -a.const)
+    require_not_blank(a, "unary minus")
+    return _mk(exp.Neg(this=paren(a.sql)), False, Kind.NUMBER, a)
+
+
+def power(a: Compiled, b: Compiled) -> Compiled:
+    _numeric_pair(a, b, "^")
+    if a.is_const and b.is_const and a.const is not None and b.const is not None:
+        return literal(float(a.const) ** float(b.const))
+    require_not_blank(a, "^ (POWER)")
+    require_not_blank(b, "^ (POWER)")
+    sql = exp.Pow(this=to_double(a), expression=b.sql)
+    return _mk(sql, False, Kind.NUMBER, a, b)
+
+
+# ---------------------------------------------------------------- comparison
+
+_PY_OPS: dict[type[exp.Binary], Callable[[object, object], bool]] = {
+    exp.EQ: operator.eq,
+    exp.NEQ: operator.ne,
+    exp.LT: operator.lt,
+    exp.LTE: operator.le,
+    exp.GT: operator.gt,
+    exp.GTE: operator.ge,
+}
+
+
+def _fold_text(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _lower(e: exp.Expression) -> exp.Expression:
+    if isinstance(e, exp.Literal) and e.is_string:
+        return exp.Literal.string(e.this.lower())
+    return exp.Lower(this=e)
+
+
+def compare(op: type[exp.Binary], a: Compiled, b: Compiled) -> Compiled:
+    """`=`, `<>`, `<`, ...: BLANK converts to the other side's zero value; text compares
+    case-insensitively (LOWER both sides). A side is left un-coalesced when its BLANK could
+    not satisfy the comparison anyway (NULL then reads as FALSE: `predicate`)."""
+    kind = unify(a, b, "comparison")
+    if kind is Kind.BLANK:  # BLANK() = BLANK()
+        return literal(_PY_OPS[op](0, 0))
+    a, b = as_value(a), as_value(b)
+    py = _PY_OPS[op]
+    if a.is_const and b.is_const:
+        x, y = _fold_text(_const_zero(a, kind)), _fold_text(_const_zero(b, kind))
+        return literal(bool(py(x, y)))
+    zero = _ZERO.get(kind)
+    left, left_null = _comparand(a, b, kind, zero, lambda z, v: py(z, v))
+    right, right_null = _comparand(b, a, kind, zero, lambda z, v: py(v, z))
+    if kind is Kind.TEXT:
+        left, right = _lower(left), _lower(right)
+    sql = op(this=paren(left), expression=paren(right))
+    nullable = left_null or right_null
+    return _mk(sql, nullable, Kind.BOOLEAN, a, b, predicate=nullable)
+
+
+def _comparand(side: Compiled, other: Compiled, kind: Kind, zero: object, holds) -> tuple[exp.Expression, bool]:
+    if not side.nullable:
+        return side.sql, False
+    if other.is_const and other.const is not None and zero is not None:
+        if not holds(_fold_text(zero), _fold_text(other.const)):
+            return side.sql, True  # BLANK -> zero would fail the test: NULL (false) is the same
+    return coalesce_zero(side, kind), False
+
+
+def strict_eq(a: Compiled, b: Compiled) -> Compiled:
+    """`==`: no BLANK conversion (BLANK == 0 is FALSE, BLANK == BLANK is TRUE)."""
+    kind = unify(a, b, "==")
+    a, b = as_value(a), as_value(b)
+    if a.is_const and b.is_const:
+        return literal(_fold_text(a.const) == _fold_text(b.const))
+    if b.const is None or a.const is None:
+        return isblank(a if b.const is None else b)
+    left, right = (_lower(a.sql), _lower(b.sql)) if kind is Kind.TEXT else (a.sql, b.sql)
+    if not a.nullable and not b.nullable:
+        return _mk(exp.EQ(this=paren(left), expression=paren(right)), False, Kind.BOOLEAN, a, b)
+    sql = exp.NullSafeEQ(this=paren(left), expression=paren(right))
+    return _mk(sql, False, Kind.BOOLEAN, a, b)
+
+
+def in_(a: Compiled, values: Sequence[Compiled]) -> Compiled:
+    """`x IN {v1, v2}`: strict equality per value (BLANK IN {0} is FALSE)."""
+    a = as_value(a)
+    if not all(v.is_const for v in values):
+        raise Untranslatable(UNSUPPORTED, "IN with a list that is not made of constants")
+    kind = a.kind
+    for v in values:
+        kind = unify(Compiled(a.sql, a.nullable, kind), v, "IN")
+    if a.is_const:
+        return literal(any(_fold_text(a.const) == _fold_text(v.const) for v in values))
+    has_blank = any(v.const is None for v in values)
+    members = [v for v in values if v.const is not None]
+    if kind is Kind.TEXT:
+        test = _lower(a.sql)
+        items = [literal(_fold_text(v.const)).sql for v in members]
+    else:
+        test, items = a.sql, [v.sql for v in members]
+    parts: list[exp.Expression] = []
+    if items:
+        parts.append(exp.In(this=paren(test), expressions=items))
+    if has_blank and a.nullable:
+        parts.append(exp.Is(this=paren(a.sql), expression=exp.null()))
+    if not parts:
+        return literal(False)
+    sql = parts[0] if len(parts) == 1 else exp.Or(this=exp.Paren(this=parts[0]), expression=parts[1])
+    nullable = a.nullable and not has_blank
+    return _mk(sql, nullable, Kind.BOOLEAN, a, predicate=nullable)
+
+
+# ---------------------------------------------------------------- logic
+
+
+def truthy(c: Compiled, what: str = "a condition") -> Compiled:
+    """A value used as a condition: BLANK is FALSE, a number is TRUE when not 0."""
+    if c.kind is Kind.BLANK or c.const is None:
+        return literal(False)
+    if c.kind is Kind.BOOLEAN:
+        return c
+    if c.kind is Kind.NUMBER:
+        if c.is_const:
+            return literal(c.const != 0)
+        sql = exp.NEQ(this=paren(c.sql), expression=exp.Literal.number(0))
+        return _mk(sql, c.nullable, Kind.BOOLEAN, c, predicate=c.nullable)
+    raise Untranslatable(TYPE_MISMATCH, f"{what} needs a TRUE/FALSE value, not {c.kind.value}")
+
+
+def and_(a: Compiled, b: Compiled) -> Compiled:
+    """`&&` / AND(): BLANK counts as FALSE. With NULL read as FALSE, SQL AND/OR already agree."""
+    a, b = truthy(a, "&&"), truthy(b, "&&")
+    for x, y in ((a, b), (b, a)):
+        if x.is_const:
+            return y if x.const else literal(False)
+    sql = exp.And(this=paren(a.sql), expression=paren(b.sql))
+    nullable = a.nullable or b.nullable
+    return _mk(sql, nullable, Kind.BOOLEAN, a, b, predicate=nullable)
+
+
+def or_(a: Compiled, b: Compiled) -> Compiled:
+    a, b = truthy(a, "||"), truthy(b, "||")
+    for x, y in ((a, b), (b, a)):
+        if x.is_const:
+            return literal(True) if x.const else y
+    sql = exp.Or(this=paren(a.sql), expression=paren(b.sql))
+    nullable = a.nullable or b.nullable
+    return _mk(sql, nullable, Kind.BOOLEAN, a, b, predicate=nullable)
+
+
+def not_(a: Compiled) -> Compiled:
+    a = truthy(a, "NOT")
+    if a.is_const:
+        return literal(not a.const)
+    inner = exp.Coalesce(this=a.sql, expressions=[exp.false()]) if a.nullable else paren(a.sql)
+    return _mk(exp.Not(this=inner), False, Kind.BOOLEAN, a)
+
+
+def isblank(c: Compiled) -> Compiled:
+    c = as_value(c)
+    if c.is_const:
+        return literal(c.const is None)
+    if not c.nullable:
+        return literal(False)
+    return _mk(exp.Is(this=paren(c.sql), expression=exp.null()), False, Kind.BOOLEAN, c)
+
+
+# ---------------------------------------------------------------- text
+
+
+def concat(a: Compiled, b: Compiled) -> Compiled:
+    """`&`: BLANK is the empty string; the result is always text."""
+    for side in (a, b):
+        _require(side.kind, (Kind.TEXT,), "& (text concatenation; numbers would need DAX's formatting)")
+    if a.is_const and b.is_const:
+        return literal((a.const or "") + (b.const or ""))
+    sql = exp.DPipe(this=paren(coalesce_zero(a, Kind.TEXT)), expression=paren(coalesce_zero(b, Kind.TEXT)))
+    return _mk(sql, False, Kind.TEXT, a, b)
+
+
+# ---------------------------------------------------------------- branching
+
+
+def result_kind(values: Sequence[Compiled], what: str) -> Kind:
+    kind = Kind.BLANK
+    for v in values:
+        kind = unify(Compiled(v.sql, v.nullable, kind), v, what)
+    return kind
+
+
+def case(branches: Sequence[tuple[Compiled, Compiled]], default: Compiled) -> Compiled:
+    """CASE WHEN c1 THEN r1 ... ELSE default, after folding constant conditions."""
+    kept: list[tuple[Compiled, Compiled]] = []
+    for cond, value in branches:
+        cond = truthy(cond)
+        if cond.is_const:
+            if cond.const:
+                default = value
+                break
+            continue
+        kept.append((cond, as_value(value)))
+    default = as_value(default)
+    if not kept:
+        return default
+    kind = result_kind([v for _, v in kept] + [default], "IF/SWITCH branches")
+    builder = exp.case()
+    for cond, value in kept:
+        builder = builder.when(cond.sql, value.sql)
+    if default.const is not None:
+        builder = builder.else_(default.sql)
+    nullable = default.nullable or any(v.nullable for _, v in kept)
+    parts = [p for pair in kept for p in pair] + [default]
+    return _mk(builder, nullable, kind, *parts)
+
+
+def coalesce(values: Sequence[Compiled]) -> Compiled:
+    """COALESCE: the first argument that is not BLANK."""
+    values = [as_value(v) for v in values if v.const is not None] or [blank()]
+    kind = result_kind(values, "COALESCE")
+    for i, v in enumerate(values):
+        if not v.nullable:
+            values = values[: i + 1]
+            break
+    if len(values) == 1:
+        return values[0]
+    sql = exp.Coalesce(this=values[0].sql, expressions=[v.sql for v in values[1:]])
+    return _mk(sql, values[-1].nullable, kind, *values)
+
+
+def min_max(a: Compiled, b: Compiled, smallest: bool) -> Compiled:
+    """Two-argument MIN/MAX as dax.guide defines it: BLANK compares as 0 and wins ties with 0
+    (MIN(1, BLANK()) = BLANK, MIN(-1, BLANK()) = -1). Microsoft Learn says 0 instead of
+    BLANK for the first case: pinned to dax.guide in docs/semantics.md."""
+    _numeric_pair(a, b, "MIN/MAX")
+    if not a.nullable and not b.nullable:
+        cls = exp.Least if smallest else exp.Greatest
+        if a.is_const and b.is_const:
+            return literal(min(a.const, b.const) if smallest else max(a.const, b.const))
+        return _mk(cls(this=a.sql, expressions=[b.sql]), False, Kind.NUMBER, a, b)
+    first_wins = compare(exp.LT if smallest else exp.GT, a, b)
+    equal = compare(exp.EQ, a, b)
+    tie = coalesce([a, b])
+    return case([(equal, tie), (first_wins, a)], b)

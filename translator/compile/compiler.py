@@ -1,0 +1,400 @@
+"""The expression compiler: DAX AST node -> Compiled, in a Scope.
+
+Node types dispatch through `match`; function calls dispatch through the function table
+(translator/functions.py) to the rules in translator/compile/rules.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, assert_never
+
+from sqlglot import exp
+
+from translator import functions
+from translator.compile import blank
+from translator.compile.compiled import COLUMN_KINDS, Compiled, Kind
+from translator.compile.context import (
+    Collector,
+    ColumnKey,
+    ModelIndex,
+    Scope,
+    SlicerToggle,
+    TableSource,
+    TableVar,
+)
+from translator.compile.errors import (
+    ARITY,
+    COLUMN_OUTSIDE_ROW,
+    CONTEXT_TRANSITION,
+    MEASURE_CYCLE,
+    NEEDS_JOIN,
+    NO_SQL_RULE,
+    NOT_ADDITIVE,
+    UNKNOWN_FUNCTION,
+    UNKNOWN_NAME,
+    UNSUPPORTED,
+    UNTRANSLATED_COMPONENT,
+    APPROXIMATE_ALL,
+    Untranslatable,
+)
+from translator.dax import ast
+from translator.dax.ast import fold
+from translator.dax.model import ParsedMeasure
+from translator.readers.model import Column, Table
+
+if TYPE_CHECKING:
+    from translator.compile.measures import MeasureService
+
+# Placeholder table qualifier for a derived metric's component inside the formula being built.
+COMPONENT = "__component__"
+
+_BINARY = {
+    ast.BinOp.ADD: blank.add,
+    ast.BinOp.SUB: blank.sub,
+    ast.BinOp.MUL: blank.mul,
+    ast.BinOp.DIV: blank.div,
+    ast.BinOp.POW: blank.power,
+    ast.BinOp.CONCAT: blank.concat,
+    ast.BinOp.STRICT_EQ: blank.strict_eq,
+    ast.BinOp.AND: blank.and_,
+    ast.BinOp.OR: blank.or_,
+}
+_COMPARISONS = {
+    ast.BinOp.EQ: exp.EQ,
+    ast.BinOp.NEQ: exp.NEQ,
+    ast.BinOp.LT: exp.LT,
+    ast.BinOp.LTE: exp.LTE,
+    ast.BinOp.GT: exp.GT,
+    ast.BinOp.GTE: exp.GTE,
+}
+
+
+class Compiler:
+    """Compiles one measure for one toggle selection."""
+
+    def __init__(
+        self,
+        index: ModelIndex,
+        service: MeasureService,
+        selection: dict[str, str],
+        inline_measures: bool,
+        stack: tuple[str, ...],
+    ):
+        self.index = index
+        self.service = service
+        self.selection = selection  # fold(toggle table) -> selected option
+        self.inline_measures = inline_measures
+        self.stack = stack  # folded names of the measures being compiled (cycle detection)
+        self.collector = Collector()
+        self._captures: list[set[ColumnKey]] = []
+
+    # ------------------------------------------------------------ dispatch
+
+    def expr(self, node: ast.Expr | None, scope: Scope) -> Compiled:
+        if node is None:
+            raise Untranslatable(ARITY, "an empty argument where a value is needed")
+        try:
+            return self._expr(node, scope)
+        except Untranslatable as e:
+            if e.span == ast.NO_SPAN and node.span != ast.NO_SPAN:
+                raise Untranslatable(e.code, e.message, node.span) from None
+            raise
+
+    def _expr(self, node: ast.Expr, scope: Scope) -> Compiled:
+        match node:
+            case ast.Number(value=value):
+                return blank.literal(value)
+            case ast.String(value=value):
+                return blank.literal(value)
+            case ast.Boolean(value=value):
+                return blank.literal(value)
+            case ast.ColumnRef() | ast.MeasureRef():
+                return self.reference(node, scope)
+            case ast.VariableRef(name=name):
+                return self.variable(name, scope)
+            case ast.FunctionCall():
+                return self.call(node, scope)
+            case ast.BinaryOp(op=op, left=left, right=right):
+                return self.binary(op, left, right, scope)
+            case ast.UnaryOp(op=op, operand=operand):
+                value = self.expr(operand, scope)
+                match op:
+                    case ast.UnaryOpKind.NEG:
+                        return blank.neg(value)
+                    case ast.UnaryOpKind.POS:
+                        blank.unify(value, blank.literal(0), "unary plus")
+                        return value
+                    case ast.UnaryOpKind.NOT:
+                        return blank.not_(value)
+                    case _:
+                        assert_never(op)
+            case ast.VarBlock(bindings=bindings, body=body):
+                for binding in bindings:
+                    scope = scope.bind(binding.name, self.binding(binding.value, scope))
+                return self.expr(body, scope)
+            case ast.TableRef() | ast.TableConstructor():
+                raise Untranslatable(UNSUPPORTED, "a table where a single value is needed")
+            case _:
+                assert_never(node)
+
+    def binary(self, op: ast.BinOp, left: ast.Expr, right: ast.Expr, scope: Scope) -> Compiled:
+        if op is ast.BinOp.IN:
+            value = self.expr(left, scope)
+            if not isinstance(right, ast.TableConstructor) or any(len(r) != 1 for r in right.rows):
+                raise Untranslatable(UNSUPPORTED, "IN with something other than a one-column list {...}")
+            return blank.in_(value, [self.expr(row[0], scope) for row in right.rows])
+        a, b = self.expr(left, scope), self.expr(right, scope)
+        if op in _COMPARISONS:
+            return blank.compare(_COMPARISONS[op], a, b)
+        return _BINARY[op](a, b)
+
+    def call(self, node: ast.FunctionCall, scope: Scope) -> Compiled:
+        fn = self.function(node)
+        rule = fn.sql_rule()
+        if rule is None:
+            if fn.untranslated:
+                raise Untranslatable(NO_SQL_RULE, f"{fn.name}: {fn.untranslated}")
+            raise Untranslatable(
+                UNSUPPORTED, f"{fn.name} returns a table, and a measure needs a single value here"
+            )
+        return rule(self, node, scope)
+
+    def function(self, node: ast.FunctionCall) -> functions.Function:
+        fn = functions.lookup(node.name)
+        if fn is None:
+            raise Untranslatable(UNKNOWN_FUNCTION, f"unknown function {node.name}", node.span)
+        n = len(node.args)
+        if n < fn.min_args or (fn.max_args is not None and n > fn.max_args):
+            most = "any number of" if fn.max_args is None else str(fn.max_args)
+            raise Untranslatable(
+                ARITY, f"{fn.name} takes {fn.min_args} to {most} arguments, not {n}", node.span
+            )
+        return fn
+
+    # ------------------------------------------------------------ variables
+
+    def binding(self, value: ast.Expr, scope: Scope) -> object:
+        """A VAR is evaluated where it is defined: compile it now, substitute the result."""
+        if self.is_table_expression(value, scope):
+            from translator.compile.tables import compile_table
+
+            return TableVar(compile_table(self, value, scope), scope.filters)
+        return self.expr(value, scope)
+
+    def is_table_expression(self, node: ast.Expr, scope: Scope) -> bool:
+        match node:
+            case ast.TableRef() | ast.TableConstructor():
+                return True
+            case ast.FunctionCall(name=name):
+                fn = functions.lookup(name)
+                return fn is not None and fn.sql is None and fn.table is not None
+            case ast.VariableRef(name=name):
+                return isinstance(scope.lookup(name), TableVar)
+        return False
+
+    def variable(self, name: str, scope: Scope) -> Compiled:
+        value = scope.lookup(name)
+        if value is None:
+            raise Untranslatable(UNKNOWN_NAME, f"unknown variable or table {name}")
+        if isinstance(value, TableVar):
+            raise Untranslatable(UNSUPPORTED, f"table variable {name} used where a value is needed")
+        assert isinstance(value, Compiled)
+        if scope.in_row and value.aggregated:
+            raise Untranslatable(
+                UNSUPPORTED,
+                f"variable {name} holds a value aggregated over the filter context and is used "
+                "per row: that needs a window or a subquery",
+            )
+        return value
+
+    # ------------------------------------------------------------ names
+
+    def reference(self, node: ast.ColumnRef | ast.MeasureRef, scope: Scope) -> Compiled:
+        if isinstance(node, ast.ColumnRef) and node.variation:
+            raise Untranslatable(UNSUPPORTED, "a column variation (e.g. 'Date'[Date].[Year])")
+        resolved = self.resolve(node, scope)
+        if isinstance(resolved, ParsedMeasure):
+            return self.measure(resolved, node, scope)
+        table, column = resolved
+        return self.column(table, column, scope)
+
+    def resolve(self, node: ast.ColumnRef | ast.MeasureRef, scope: Scope) -> tuple[Table, Column] | ParsedMeasure:
+        if isinstance(node, ast.MeasureRef):
+            if scope.row is not None and (found := self.index.column(scope.row, node.name)):
+                return found
+            measure = self.index.measure(node.name)
+            if measure is None:
+                raise Untranslatable(UNKNOWN_NAME, f"unknown measure or column [{node.name}]")
+            return measure
+        if node.table is None:
+            return self.resolve(ast.MeasureRef(node.column, node.span), scope)
+        if self.index.table(node.table) is None:
+            raise Untranslatable(UNKNOWN_NAME, f"unknown table '{node.table}'")
+        found = self.index.column(node.table, node.column)
+        if found:
+            return found
+        measure = self.index.measure(node.column)
+        if measure is None:
+            raise Untranslatable(UNKNOWN_NAME, f"unknown column '{node.table}'[{node.column}]")
+        return measure
+
+    def resolve_column(self, node: ast.Expr | None, scope: Scope, what: str) -> tuple[Table, Column]:
+        if isinstance(node, (ast.ColumnRef, ast.MeasureRef)):
+            resolved = self.resolve(node, scope)
+            if not isinstance(resolved, ParsedMeasure):
+                return resolved
+        raise Untranslatable(UNSUPPORTED, f"{what} needs a column reference as its argument")
+
+    def column_sql(self, table: Table, column: Column, span: ast.Span) -> Compiled:
+        """A physical column of the reporting view, recorded as read."""
+        kind = COLUMN_KINDS.get(column.data_type.casefold())
+        if kind is None:
+            raise Untranslatable(UNSUPPORTED, f"column {column.name} has data type {column.data_type}", span)
+        key = ColumnKey(table.name, column.name)
+        self.collector.columns.add(key)
+        for captured in self._captures:
+            captured.add(key)
+        return Compiled(exp.column(column.name, quoted=True), True, kind)
+
+    def column(self, table: Table, column: Column, scope: Scope) -> Compiled:
+        if self.index.toggle(table.name):
+            raise Untranslatable(
+                UNSUPPORTED,
+                f"slicer table '{table.name}' read other than by SELECTEDVALUE, MAX, VALUES or HASONEVALUE",
+            )
+        if scope.predicate:
+            self.collector.filtered.append((table.name, ast.NO_SPAN))
+        elif scope.row is None:
+            raise Untranslatable(
+                COLUMN_OUTSIDE_ROW,
+                f"column '{table.name}'[{column.name}] read outside an aggregate or iterator",
+            )
+        elif fold(scope.row) != fold(table.name):
+            raise Untranslatable(
+                NEEDS_JOIN, f"the row context is over '{scope.row}'; reading '{table.name}' needs a join"
+            )
+        else:
+            self.read_table(table.name, ast.NO_SPAN)
+        return self.column_sql(table, column, ast.NO_SPAN)
+
+    def read_table(self, table: str, span: ast.Span) -> None:
+        self.collector.aggregated.setdefault(table, span)
+
+    @contextlib.contextmanager
+    def capture_columns(self) -> Iterator[set[ColumnKey]]:
+        captured: set[ColumnKey] = set()
+        self._captures.append(captured)
+        try:
+            yield captured
+        finally:
+            self._captures.pop()
+
+    # ------------------------------------------------------------ measures
+
+    def measure(self, pm: ParsedMeasure, node: ast.Expr, scope: Scope) -> Compiled:
+        name = pm.measure.name
+        if scope.in_row:
+            raise Untranslatable(
+                CONTEXT_TRANSITION,
+                f"measure [{name}] is evaluated once per row (context transition): a nested "
+                "aggregate, not a single aggregate over the rows",
+            )
+        if scope.top and not self.inline_measures:
+            compiled = self.service.component(pm, self.stack, node.span)
+            if name not in self.collector.components:
+                self.collector.components.append(name)
+            marker = exp.column(name, table=COMPONENT, quoted=True)
+            return Compiled(marker, compiled.nullable, compiled.kind, aggregated=True)
+        if fold(name) in self.stack:
+            chain = " -> ".join([*self.stack, fold(name)])
+            raise Untranslatable(MEASURE_CYCLE, f"measure references form a cycle: {chain}")
+        if pm.tree is None:
+            raise Untranslatable(UNTRANSLATED_COMPONENT, f"depends on [{name}], which does not parse")
+        self.collector.inlined.add(name)
+        outer = self.stack
+        self.stack = (*outer, fold(name))
+        try:
+            inner = Scope(filters=scope.filters, window=scope.window, top=False)
+            return self.expr(pm.tree, inner)
+        except Untranslatable as e:
+            raise Untranslatable(e.code, f"in [{name}]: {e.message}", node.span) from None
+        finally:
+            self.stack = outer
+
+    # ------------------------------------------------------------ toggles
+
+    def toggle_value(self, toggle: SlicerToggle, column: Column, span: ast.Span) -> tuple[bool, object]:
+        """(selected, value): the selected option's value in `column`, or (False, None)."""
+        self.collector.toggles.setdefault(toggle.toggle.table, span)
+        option = self.selection.get(fold(toggle.toggle.table))
+        if option is None:
+            return False, None
+        return True, toggle.value(option, column.name)
+
+    # ------------------------------------------------------------ aggregates
+
+    def aggregate(
+        self,
+        agg: exp.Expression,
+        scope: Scope,
+        reaggregate: type[exp.AggFunc] | None,
+        extra: tuple[exp.Expression, ...] = (),
+        span: ast.Span = ast.NO_SPAN,
+    ) -> exp.Expression:
+        """An aggregate under the current filter context: FILTER (WHERE ...) and, under
+        ALLSELECTED / ALL, a window re-aggregating the grouped results (`reaggregate`)."""
+        if scope.in_row:
+            raise Untranslatable(
+                UNSUPPORTED,
+                "an aggregate inside a row expression or filter predicate is evaluated over the "
+                "whole filter context: that needs a window or a subquery",
+                span,
+            )
+        predicates = [f.sql for f in scope.filters] + list(extra)
+        node = agg
+        if predicates:
+            node = exp.Filter(this=agg, expression=exp.Where(this=conjunction(predicates)))
+        if scope.window is None:
+            return node
+        if reaggregate is None:
+            raise Untranslatable(
+                NOT_ADDITIVE,
+                f"{agg.sql(dialect='postgres')} under ALLSELECTED/ALL cannot be re-aggregated from "
+                "per-group results (only SUM, COUNT, MIN and MAX can)",
+                span,
+            )
+        if scope.window == "all":
+            self.collector.approximations.append(
+                (
+                    APPROXIMATE_ALL,
+                    "ALL also removes the report's slicer filters, which the report builder "
+                    "applies in WHERE",
+                    span,
+                )
+            )
+        return exp.Window(this=reaggregate(this=node))
+
+    def iterate(self, source: TableSource, scope: Scope, value: ast.Expr | None) -> Compiled:
+        """The row expression of an iterator over `source`, compiled per row."""
+        if scope.in_row:
+            raise Untranslatable(UNSUPPORTED, "an iterator nested in a row expression")
+        row_scope = replace(scope, row=source.table, predicate=False, top=False)
+        compiled = self.expr(value, row_scope)
+        return blank.as_value(compiled)
+
+
+def conjunction(predicates: list[exp.Expression]) -> exp.Expression:
+    result = blank.paren(predicates[0])
+    for p in predicates[1:]:
+        result = exp.And(this=result, expression=blank.paren(p))
+    return result
+
+
+def counted(count: exp.Expression) -> Compiled:
+    """Counting functions return BLANK, not 0, when nothing is counted."""
+    return Compiled(
+        exp.Nullif(this=count, expression=exp.Literal.number(0)), True, Kind.NUMBER, aggregated=True
+    )

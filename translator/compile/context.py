@@ -1,0 +1,147 @@
+"""The compile context: what the model offers (ModelIndex), where an expression is evaluated
+(Scope: filters, row context, variables), and what a measure's compilation found (Collector)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sqlglot import exp
+
+from translator.compile.translation import Toggle
+from translator.dax.ast import Span, fold
+from translator.dax.model import ParsedMeasure, ParsedModel
+from translator.readers.model import Column, Table, TableKind
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnKey:
+    """A physical column, in the model's spelling."""
+
+    table: str
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """One filter of the current filter context, applied to aggregates as FILTER (WHERE sql)."""
+
+    sql: exp.Expression
+    columns: frozenset[ColumnKey]
+    replaces: bool = False  # a CALCULATE boolean filter: replaces outer filters on its columns
+    table_filter: bool = False  # FILTER(<table>, ...): a filter over whole rows
+
+
+@dataclass(frozen=True, slots=True)
+class TableSource:
+    """An iterated table: the fact table's rows, narrowed by row predicates."""
+
+    table: str
+    predicates: tuple[exp.Expression, ...] = ()
+    columns: frozenset[ColumnKey] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class TableVar:
+    """A VAR bound to a table expression, with the filters in force where it was defined."""
+
+    source: TableSource
+    filters: tuple[Filter, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    filters: tuple[Filter, ...] = ()
+    # The table of the row context (inside an iterator or a FILTER predicate), if any.
+    row: str | None = None
+    # A CALCULATE boolean filter predicate: columns of any table are allowed (checked later).
+    predicate: bool = False
+    window: str | None = None  # "allselected" | "all": aggregates become windows over groups
+    top: bool = True  # a measure reference here is a derived-metric component
+    variables: tuple[tuple[str, object], ...] = ()
+
+    def lookup(self, name: str) -> object | None:
+        key = fold(name)
+        for bound, value in reversed(self.variables):
+            if bound == key:
+                return value
+        return None
+
+    def bind(self, name: str, value: object) -> Scope:
+        return replace(self, variables=(*self.variables, (fold(name), value)))
+
+    @property
+    def in_row(self) -> bool:
+        return self.row is not None or self.predicate
+
+
+@dataclass(frozen=True, slots=True)
+class SlicerToggle:
+    """A disconnected slicer table with its literal rows (first column = the option)."""
+
+    toggle: Toggle
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    def value(self, option: str, column: str) -> object:
+        index = [fold(c) for c in self.columns].index(fold(column))
+        for row in self.rows:
+            if option_text(row[0]) == option:
+                return row[index]
+        raise KeyError(option)
+
+    def column_values(self, column: str) -> list[object]:
+        index = [fold(c) for c in self.columns].index(fold(column))
+        return [row[index] for row in self.rows]
+
+
+def option_text(value: object) -> str:
+    """How an option value is named in the catalog."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+class ModelIndex:
+    """Case-insensitive lookups into the parsed model."""
+
+    def __init__(self, parsed: ParsedModel, toggles: dict[str, SlicerToggle]):
+        self.parsed = parsed
+        self.model = parsed.model
+        self.toggles = toggles
+        self._tables = {fold(t.name): t for t in parsed.model.tables}
+        self._measures: dict[str, ParsedMeasure] = {}
+        for pm in parsed.measures:
+            self._measures.setdefault(fold(pm.measure.name), pm)
+
+    def table(self, name: str) -> Table | None:
+        return self._tables.get(fold(name))
+
+    def column(self, table: str, name: str) -> tuple[Table, Column] | None:
+        t = self.table(table)
+        c = t.column(name) if t else None
+        return (t, c) if t and c else None
+
+    def measure(self, name: str) -> ParsedMeasure | None:
+        return self._measures.get(fold(name))
+
+    def toggle(self, table: str) -> SlicerToggle | None:
+        return self.toggles.get(fold(table))
+
+    def is_data_table(self, table: Table) -> bool:
+        return table.kind is TableKind.DATA and fold(table.name) not in self.toggles
+
+
+@dataclass(slots=True)
+class Collector:
+    """What one compilation found, checked once the whole measure is compiled."""
+
+    aggregated: dict[str, Span] = field(default_factory=dict)  # tables whose rows are read
+    filtered: list[tuple[str, Span]] = field(default_factory=list)  # tables filters refer to
+    columns: set[ColumnKey] = field(default_factory=set)
+    overridden: set[ColumnKey] = field(default_factory=set)
+    approximations: list[tuple[str, str, Span]] = field(default_factory=list)
+    toggles: dict[str, Span] = field(default_factory=dict)  # toggle table name -> first read
+    inlined: set[str] = field(default_factory=set)
+    components: list[str] = field(default_factory=list)

@@ -1,0 +1,298 @@
+"""Measure-level compilation: a Translation for every measure of a parsed model.
+
+- A top-level reference to another translatable measure makes a DERIVED metric (components).
+- A measure that reads a slicer toggle is compiled once per option and once with nothing
+  selected (the default); options whose SQL differs become Variants.
+- Anything untranslatable becomes an UNTRANSLATED translation with a located CMP2xx reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from translator import functions
+from translator.compile import blank
+from translator.compile.compiled import Compiled, Kind
+from translator.compile.compiler import COMPONENT, Compiler
+from translator.compile.context import Collector, ModelIndex, Scope
+from translator.compile.errors import (
+    MEASURE_CYCLE,
+    NEEDS_JOIN,
+    NOT_READY,
+    TWO_FACT_TABLES,
+    TWO_TOGGLES,
+    UNSUPPORTED,
+    UNTRANSLATED_COMPONENT,
+    Untranslatable,
+)
+from translator.compile.sql import to_sql
+from translator.compile.toggles import direct_toggles, discover_slicers, with_defaults
+from translator.compile.translation import CompiledModel, Status, Translation, Variant
+from translator.dax import ast
+from translator.dax.ast import fold
+from translator.dax.model import ParsedMeasure, ParsedModel
+from translator.diagnostics import Diagnostic, Severity, SourceLocation, error
+from translator.readers.model import Measure
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    translation: Translation
+    compiled: Compiled | None  # the default SQL's nullability and kind, for measures using it
+
+
+class MeasureService:
+    """Compiles measures on demand (components first), memoized, with cycle detection."""
+
+    def __init__(self, parsed: ParsedModel):
+        self.parsed = parsed
+        self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed))
+        self._done: dict[str, _Result] = {}
+        self._active: list[str] = []
+
+    def translate(self, pm: ParsedMeasure) -> Translation:
+        return self._result(pm).translation
+
+    # -------------------------------------------------------------- components
+
+    def component(self, pm: ParsedMeasure, stack: tuple[str, ...], span: ast.Span) -> Compiled:
+        name = pm.measure.name
+        if fold(name) in stack or fold(name) in self._active:
+            raise Untranslatable(MEASURE_CYCLE, f"measure references form a cycle through [{name}]", span)
+        result = self._result(pm)
+        if result.compiled is None or result.translation.status not in (Status.EXACT, Status.APPROXIMATE):
+            raise Untranslatable(UNTRANSLATED_COMPONENT, f"depends on [{name}], which is untranslated", span)
+        return result.compiled
+
+    def result_of(self, name: str) -> _Result:
+        return self._done[fold(name)]
+
+    # -------------------------------------------------------------- one measure
+
+    def _result(self, pm: ParsedMeasure) -> _Result:
+        key = fold(pm.measure.name)
+        if key in self._done and self._done[key].translation.measure is pm.measure:
+            return self._done[key]
+        self._active.append(key)
+        try:
+            result = self._translate(pm)
+        finally:
+            self._active.pop()
+        self._done.setdefault(key, result)
+        return result
+
+    def _translate(self, pm: ParsedMeasure) -> _Result:
+        m = pm.measure
+        export = self.parsed.model.export
+        if pm.tree is None:
+            reasons = (pm.error,) if pm.error else ()
+            return _Result(Translation(m, export, Status.PARSE_ERROR, reasons=reasons), None)
+        if m.state is not None and m.state.casefold() != "ready":
+            notes = (m.error_message,) if m.error_message else ()
+            reason = error(NOT_READY, f"the engine reports state {m.state} for this measure", m.location, *notes)
+            return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
+        try:
+            return self._compile(pm)
+        except Untranslatable as e:
+            reason = error(e.code, e.message, locate(m, e.span))
+            return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
+
+    def _run(self, pm: ParsedMeasure, selection: dict[str, str], inline: bool) -> tuple[Compiled, Collector]:
+        cx = Compiler(self.index, self, selection, inline, (fold(pm.measure.name),))
+        compiled = blank.as_value(cx.expr(pm.tree, Scope()))
+        if compiled.const is not None and compiled.kind is Kind.BLANK:
+            compiled = blank.blank()
+        return compiled, cx.collector
+
+    def _compile(self, pm: ParsedMeasure) -> _Result:
+        m = pm.measure
+        slicers = self.index.toggles
+        inline = bool(direct_toggles(pm.tree, slicers))
+        default, found = self._run(pm, {}, inline)
+        if found.toggles and not inline:  # read through a measure inlined under CALCULATE
+            inline = True
+            default, found = self._run(pm, {}, inline)
+        if len(found.toggles) > 1:
+            names = ", ".join(f"'{t}'" for t in sorted(found.toggles))
+            raise Untranslatable(
+                TWO_TOGGLES,
+                f"depends on two or more toggles ({names}); metric_variants holds one option per row",
+                next(iter(found.toggles.values())),
+            )
+        collectors = [found]
+        variants: list[Variant] = []
+        default_sql = to_sql(default.sql)
+        for table in found.toggles:
+            toggle = slicers[fold(table)].toggle
+            for option in toggle.options:
+                compiled, collector = self._run(pm, {fold(table): option}, inline)
+                collectors.append(collector)
+                if to_sql(compiled.sql) != default_sql:
+                    variants.append(Variant(toggle.table, option, compiled.sql))
+        return self._finish(pm, default, collectors, variants)
+
+    def _finish(
+        self, pm: ParsedMeasure, default: Compiled, collectors: list[Collector], variants: list[Variant]
+    ) -> _Result:
+        m = pm.measure
+        found = collectors[0]
+        components = tuple(found.components)
+        component_results = [self.result_of(c) for c in components]
+        fact = _fact_table(collectors, [r.translation for r in component_results])
+        columns = {c.column for col in collectors for c in col.columns}
+        overridden = {c.column for col in collectors for c in col.overridden}
+        reasons: list[Diagnostic] = []
+        approximate = False
+        for col in collectors:
+            for code, message, span in col.approximations:
+                diagnostic = Diagnostic(code, Severity.WARNING, message, locate(m, span))
+                if diagnostic not in reasons:
+                    reasons.append(diagnostic)
+                approximate = True
+        for result in component_results:
+            t = result.translation
+            columns.update(t.columns)
+            overridden.update(t.overridden_columns)
+            if t.status is Status.APPROXIMATE:
+                approximate = True
+                reasons.append(
+                    Diagnostic(
+                        "CMP213", Severity.WARNING, f"depends on [{t.measure.name}], which is approximate",
+                        locate(m, ast.NO_SPAN),
+                    )
+                )
+        sql, formula = default.sql, None
+        if components:
+            by_name = {fold(r.translation.measure.name): r.translation for r in component_results}
+            formula = _replace_components(
+                sql, lambda name: exp.Paren(this=exp.column(by_name[fold(name)].measure.name, quoted=True))
+            )
+            sql = _replace_components(sql, lambda name: exp.Paren(this=by_name[fold(name)].sql.copy()))
+        toggles = tuple(sorted({t for col in collectors for t in col.toggles}))
+        branch: set[str] = set()
+        if toggles:
+            for col in collectors:
+                branch.update(n for n in col.inlined if self._is_hidden(n))
+        translation = Translation(
+            measure=m,
+            export=self.parsed.model.export,
+            status=Status.APPROXIMATE if approximate else Status.EXACT,
+            sql=sql,
+            derived_formula=formula,
+            components=components,
+            fact_table=fact,
+            columns=tuple(sorted(columns)),
+            variants=tuple(variants),
+            toggles=toggles,
+            branch_measures=tuple(sorted(branch)),
+            overridden_columns=tuple(sorted(overridden)),
+            aggregation=aggregation(pm.tree),
+            reasons=tuple(reasons),
+        )
+        return _Result(translation, default.with_sql(sql))
+
+    def _is_hidden(self, name: str) -> bool:
+        pm = self.index.measure(name)
+        return pm is not None and pm.measure.is_hidden
+
+
+def _fact_table(collectors: list[Collector], components: list[Translation]) -> str | None:
+    tables: dict[str, ast.Span] = {}
+    for col in collectors:
+        for table, span in col.aggregated.items():
+            tables.setdefault(table, span)
+    for t in components:
+        if t.fact_table:
+            tables.setdefault(t.fact_table, ast.NO_SPAN)
+    folded = {fold(t): t for t in tables}
+    if len(folded) > 1:
+        names = ", ".join(f"'{t}'" for t in sorted(folded.values()))
+        raise Untranslatable(
+            TWO_FACT_TABLES,
+            f"reads the rows of two tables ({names}); one reporting view holds one of them",
+            list(tables.values())[-1],
+        )
+    fact = next(iter(folded.values()), None)
+    for col in collectors:
+        for table, span in col.filtered:
+            if fact is None or fold(table) != fold(fact):
+                target = f"'{fact}'" if fact else "the measure's rows"
+                raise Untranslatable(
+                    NEEDS_JOIN,
+                    f"filters on '{table}', which is not the table of {target}: needs a join",
+                    span,
+                )
+    return fact
+
+
+def _replace_components(sql: exp.Expression, make) -> exp.Expression:
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and node.table == COMPONENT:
+            return make(node.name)
+        return node
+
+    return sql.copy().transform(swap)
+
+
+def aggregation(tree: ast.Expr) -> str:
+    """sum | count | avg | ratio (a DIVIDE or `/` at the top) | custom."""
+    node = tree
+    bindings: dict[str, ast.Expr] = {}
+    while True:
+        match node:
+            case ast.VarBlock(bindings=bs, body=body):
+                bindings.update({fold(b.name): b.value for b in bs})
+                node = body
+            case ast.VariableRef(name=name) if fold(name) in bindings:
+                node = bindings.pop(fold(name))
+            case ast.FunctionCall(name="CALCULATE", args=args) if args and args[0] is not None:
+                node = args[0]
+            case ast.BinaryOp(op=ast.BinOp.DIV):
+                return "ratio"
+            case ast.FunctionCall(name=name):
+                fn = functions.lookup(name)
+                return (fn.aggregation if fn else None) or "custom"
+            case _:
+                return "custom"
+
+
+def locate(measure: Measure, span: ast.Span) -> SourceLocation | None:
+    """The export location of a node: the measure's location plus the node's line offset."""
+    loc = measure.location
+    if loc is None:
+        return None
+    if span == ast.NO_SPAN or loc.line is None:
+        return loc
+    line = loc.line + span.line - 1
+    if span.line == 1 and loc.column is not None:
+        column = loc.column + span.column - 1
+    else:
+        column = span.column
+    return SourceLocation(loc.file, line, column)
+
+
+def compile_model(parsed: ParsedModel) -> CompiledModel:
+    service = MeasureService(parsed)
+    translations = tuple(service.translate(pm) for pm in parsed.measures)
+    toggles = tuple(s.toggle for _, s in sorted(service.index.toggles.items()))
+    return CompiledModel(parsed.model.export, parsed.model, translations, toggles)
+
+
+def compile_expression(text: str, parsed: ParsedModel) -> Translation:
+    """Translate one DAX expression against a model's measures and tables (`translator explain`)."""
+    from translator.dax import DaxSyntaxError, parse
+
+    measure = Measure(table="", name="(expression)", expression=text)
+    try:
+        tree = parse(text)
+    except DaxSyntaxError as e:
+        return Translation(measure, parsed.model.export, Status.PARSE_ERROR, reasons=(e.diagnostic,))
+    service = MeasureService(parsed)
+    if service.index.measure(measure.name) is not None:
+        raise ValueError("the model has a measure named (expression)")  # pragma: no cover
+    return service.translate(ParsedMeasure(measure, tree))
+
+
+__all__ = ["compile_model", "compile_expression", "MeasureService", "UNSUPPORTED"]

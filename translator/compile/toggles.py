@@ -1,0 +1,115 @@
+"""Toggles found in the model itself.
+
+Slicer toggles: a CALCULATED table with no relationships whose expression is DATATABLE(...) or a
+table constructor {...}. Its options are the first column's values. Calculation groups and
+field parameters are other `ToggleKind`s (not yet discovered here).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from translator.compile.compiled import NOT_CONSTANT
+from translator.compile.context import SlicerToggle, option_text
+from translator.compile.translation import Toggle, ToggleKind
+from translator.dax import ast
+from translator.dax.ast import fold
+from translator.dax.model import ParsedModel, ParsedTable
+from translator.readers.model import TableKind
+
+
+def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:
+    related = {fold(t) for r in parsed.model.relationships for t in (r.from_table, r.to_table)}
+    found: dict[str, SlicerToggle] = {}
+    for pt in parsed.tables:
+        if pt.table.kind is not TableKind.CALCULATED or pt.tree is None:
+            continue
+        if fold(pt.table.name) in related:
+            continue
+        shape = _literal_table(pt)
+        if shape is None or not shape[1]:
+            continue
+        columns, rows = shape
+        options = tuple(dict.fromkeys(option_text(r[0]) for r in rows))
+        toggle = Toggle(pt.table.name, columns[0], ToggleKind.SLICER, options, default=None)
+        found[fold(pt.table.name)] = SlicerToggle(toggle, columns, rows)
+    return found
+
+
+def _literal_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]] | None:
+    tree = pt.tree
+    match tree:
+        case ast.FunctionCall(name="DATATABLE", args=args) if args and isinstance(args[-1], ast.TableConstructor):
+            names = tuple(a.value for a in args[:-1:2] if isinstance(a, ast.String))
+            rows = []
+            for row in args[-1].rows:
+                cells = row[0].rows if len(row) == 1 and isinstance(row[0], ast.TableConstructor) else (row,)
+                rows.append(tuple(_constant(c[0]) if len(c) == 1 else NOT_CONSTANT for c in cells))
+            if len(row_lengths := {len(r) for r in rows}) != 1 or row_lengths != {len(names)}:
+                return None
+        case ast.TableConstructor(rows=table_rows):
+            width = len(table_rows[0]) if table_rows else 0
+            model_names = tuple(c.name for c in pt.table.columns)
+            default = ("Value",) if width == 1 else tuple(f"Value{i + 1}" for i in range(width))
+            names = model_names if len(model_names) == width else default
+            rows = [tuple(_constant(c) for c in row) for row in table_rows]
+        case _:
+            return None
+    if any(v is NOT_CONSTANT for r in rows for v in r):
+        return None
+    return names, tuple(rows)
+
+
+def _constant(node: ast.Expr) -> object:
+    match node:
+        case ast.String(value=v) | ast.Number(value=v) | ast.Boolean(value=v):
+            return v
+        case ast.UnaryOp(op=ast.UnaryOpKind.NEG, operand=ast.Number(value=v)):
+            return -v
+        case ast.FunctionCall(name="BLANK", args=()):
+            return None
+        case ast.FunctionCall(name="TRUE" | "FALSE", args=()):
+            return node.name == "TRUE"
+    return NOT_CONSTANT
+
+
+def with_defaults(slicers: dict[str, SlicerToggle], parsed: ParsedModel) -> dict[str, SlicerToggle]:
+    """Toggle.default: the alternate result most measures give SELECTEDVALUE on the table
+    (ties: the first in the model's option order, then alphabetical)."""
+    seen: dict[str, Counter[str]] = {key: Counter() for key in slicers}
+    for pm in parsed.measures:
+        if pm.tree is None:
+            continue
+        for node in ast.walk(pm.tree):
+            if (
+                isinstance(node, ast.FunctionCall)
+                and node.name == "SELECTEDVALUE"
+                and len(node.args) == 2
+                and isinstance(node.args[0], ast.ColumnRef)
+                and node.args[0].table is not None
+                and fold(node.args[0].table) in slicers
+            ):
+                value = _constant(node.args[1]) if node.args[1] is not None else NOT_CONSTANT
+                if value is not NOT_CONSTANT and value is not None:
+                    seen[fold(node.args[0].table)][option_text(value)] += 1
+    result = {}
+    for key, slicer in slicers.items():
+        counts = seen[key]
+        default = None
+        if counts:
+            order = {o: i for i, o in enumerate(slicer.toggle.options)}
+            default = min(counts, key=lambda o: (-counts[o], order.get(o, len(order)), o))
+        t = slicer.toggle
+        result[key] = SlicerToggle(
+            Toggle(t.table, t.column, t.kind, t.options, default), slicer.columns, slicer.rows
+        )
+    return result
+
+
+def direct_toggles(tree: ast.Expr, slicers: dict[str, SlicerToggle]) -> list[str]:
+    """Slicer tables a measure's own text reads (not through other measures)."""
+    names: dict[str, None] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ColumnRef) and node.table is not None and fold(node.table) in slicers:
+            names[slicers[fold(node.table)].toggle.table] = None
+    return list(names)
