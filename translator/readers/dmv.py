@@ -56,7 +56,8 @@ def dmv_part(path: Path) -> tuple[str, str] | None:
 @dataclass(frozen=True, slots=True)
 class _Row:
     values: dict[str, Any]
-    line: int | None
+    line: int | None  # where the row starts
+    expression_line: int | None = None
     expression_column: int | None = None
 
     def get(self, key: str) -> Any:
@@ -93,7 +94,7 @@ def read_dmv(export: DmvExport, *, root: Path) -> tuple[SemanticModel, list[Diag
     order: list[str] = []
     for r in rows:
         table = _table_name(r, table_names, measures_file)
-        location = SourceLocation(measures_file, r.line, r.expression_column)
+        location = SourceLocation(measures_file, r.expression_line, r.expression_column)
         measure = Measure(
             table=table,
             name=str(r.get("name")),
@@ -165,7 +166,7 @@ def _csv_rows(text: str, file: str) -> Iterator[_Row]:
                      file, line)
             # The expression starts below `line` when an earlier field (a description) spans lines.
             offset = sum(cell.count("\n") for cell in record[:expression_index or 0])
-            yield _Row(dict(zip(header, record)), line + offset)
+            yield _Row(dict(zip(header, record)), line, line + offset)
             line = reader.line_num + 1
     except csv.Error as exc:
         fail(BAD_STRUCTURE, f"broken CSV ({exc}); expected comma-separated rows with quoted text", file,
@@ -186,10 +187,9 @@ def _json_rows(text: str, file: str) -> Iterator[_Row]:
     for r in rows:
         values = {_normal(k): v for k, v in r.items()}
         positions = {_normal(k): p for k, p in getattr(r, "positions", {}).items()}
-        line = positions["expression"][0] if "expression" in positions else (
-            min(positions.values())[0] if positions else None)
-        column = positions["expression"][1] if "expression" in positions else None
-        yield _Row(values, line, column)
+        line = min(positions.values())[0] if positions else None
+        expression = positions.get("expression")
+        yield _Row(values, line, *(expression or (line, None)))
 
 
 def _require(rows: list[_Row], file: str, keys: tuple[str, ...], what: str) -> None:

@@ -104,6 +104,7 @@ class _Parser:
     def block(self, depth: int) -> tuple[Node, ...]:
         nodes: list[Node] = []
         description: list[str] = []
+        description_line = 0
         while self.index < len(self.lines):
             number = self.index + 1
             raw = self.lines[self.index]
@@ -122,13 +123,14 @@ class _Parser:
             content = raw.strip()
             self.index += 1
             if content.startswith("///"):
+                description_line = number
                 description.append(content[4:] if content.startswith("/// ") else content[3:])
                 continue
             nodes.append(self.node(content, number, depth, "\n".join(description) if description else None))
             description = []
         if description:
             fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
-                 "declaration after it", self.file, self.index)
+                 "declaration after it", self.file, description_line)
         return tuple(nodes)
 
     def node(self, content: str, number: int, depth: int, description: str | None) -> Node:

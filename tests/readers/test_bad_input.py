@@ -1,0 +1,167 @@
+"""Bad input: each case is one InputError naming the file, the line where known, and what was expected."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from tests.readers.helpers import SALES, input_error, read_one
+from tests.readers.writers import write_bim, write_pbit
+
+
+@pytest.fixture(scope="module")
+def sales():
+    return read_one(SALES)
+
+
+def test_truncated_pbit(sales, tmp_path):
+    whole = write_pbit(sales, tmp_path / "whole.pbit").read_bytes()
+    (tmp_path / "Cut.pbit").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "whole.pbit").unlink()
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR406"
+    assert diagnostic.location.file == "Cut.pbit"
+    assert "zip" in diagnostic.message
+
+
+def test_truncated_pbix(tmp_path):
+    archive = tmp_path / "whole.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("DataModel", b"\x00" * 5000)
+        z.writestr("Version", b"1")
+    (tmp_path / "Cut.pbix").write_bytes(archive.read_bytes()[:3000])
+    diagnostic = input_error(tmp_path / "Cut.pbix").diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR406", "Cut.pbix")
+
+
+def test_pbix_without_a_model_member(tmp_path):
+    with zipfile.ZipFile(tmp_path / "Empty.pbix", "w") as z:
+        z.writestr("Version", b"1")
+    diagnostic = input_error(tmp_path / "Empty.pbix").diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR410", "Empty.pbix")
+
+
+def test_damaged_pbix_model(tmp_path):
+    with zipfile.ZipFile(tmp_path / "Damaged.pbix", "w") as z:
+        z.writestr("DataModel", b"not a data model at all" * 10)
+    diagnostic = input_error(tmp_path / "Damaged.pbix").diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR411", "Damaged.pbix")
+
+
+def test_thin_pbit_on_a_live_connection(tmp_path):
+    with zipfile.ZipFile(tmp_path / "Thin.pbit", "w") as z:
+        z.writestr("Connections", json.dumps({"Connections": [{"ConnectionType": "pbiServiceLive"}]}))
+        z.writestr("Report/Layout", b"{}")
+    diagnostic = input_error(tmp_path / "Thin.pbit").diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR410", "Thin.pbit")
+    assert "live connection" in diagnostic.message
+
+
+def test_wrong_encoding_bim(sales, tmp_path):
+    text = json.dumps({"model": {"tables": [{"name": "Caf\u00e9"}]}}, indent=2, ensure_ascii=False)
+    (tmp_path / "Latin.bim").write_bytes(text.encode("latin-1"))
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR404"
+    assert diagnostic.location.file == "Latin.bim"
+    assert diagnostic.location.line == 5  # the line of "Café"
+    assert "UTF-8" in diagnostic.message
+
+
+def test_utf16_without_bom_where_utf8_is_expected(tmp_path):
+    (tmp_path / "Wide.bim").write_bytes('{\n"model": {"tables": []}}'.encode("utf-16-le"))
+    diagnostic = input_error(tmp_path / "Wide.bim").diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR404", "Wide.bim")
+
+
+def test_wrong_encoding_tmdl(tmp_path):
+    tables = tmp_path / "Enc.SemanticModel" / "definition" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "T.tmdl").write_bytes("table T\n\tmeasure 'Caf\u00e9' = 1\n".encode("cp1252"))
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR404"
+    assert (diagnostic.location.file, diagnostic.location.line) == ("Enc.SemanticModel/definition/tables/T.tmdl", 2)
+
+
+def test_broken_json_bim(sales, tmp_path):
+    path = write_bim(sales, tmp_path / "Broken.bim")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    victim = next(i for i, line in enumerate(lines) if line.strip().startswith('"culture"'))
+    lines[victim] = lines[victim].rstrip(",")  # drop the comma after "culture": "en-US"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    diagnostic = input_error(path).diagnostic
+    assert diagnostic.code == "RDR405"
+    assert diagnostic.location.file == "Broken.bim"
+    assert diagnostic.location.line == victim + 2  # json notices at the next key
+
+
+def test_broken_json_inside_pbit(tmp_path):
+    with zipfile.ZipFile(tmp_path / "Broken.pbit", "w") as z:
+        z.writestr("DataModelSchema", '{\n  "model": {\n    "tables": [\n  }\n}'.encode("utf-16-le"))
+    diagnostic = input_error(tmp_path / "Broken.pbit").diagnostic
+    assert diagnostic.code == "RDR405"
+    assert (diagnostic.location.file, diagnostic.location.line) == ("Broken.pbit/DataModelSchema", 4)
+
+
+def test_json_that_is_not_a_model(tmp_path):
+    (tmp_path / "Other.bim").write_text('{"hello": "world"}', encoding="utf-8")
+    diagnostic = input_error(tmp_path / "Other.bim").diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR409", "Other.bim")
+
+
+def test_measure_without_name(tmp_path):
+    (tmp_path / "Nameless.bim").write_text(
+        '{"model": {"tables": [\n  {"name": "T",\n   "measures": [\n     {"expression": "1"}]}]}}',
+        encoding="utf-8")
+    diagnostic = input_error(tmp_path / "Nameless.bim").diagnostic
+    assert (diagnostic.code, diagnostic.location.file, diagnostic.location.line) == ("RDR409", "Nameless.bim", 4)
+
+
+def test_bad_tmdl_indentation(tmp_path):
+    tables = tmp_path / "Ind.SemanticModel" / "definition" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "T.tmdl").write_text("table T\n\tmeasure M = 1\n    formatString: 0\n")
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR407"
+    assert (diagnostic.location.file, diagnostic.location.line) == ("Ind.SemanticModel/definition/tables/T.tmdl", 3)
+
+
+def test_unknown_file_type(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    diagnostic = input_error(tmp_path).diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR403", "notes.txt")
+    assert ".pbix" in diagnostic.message  # says what was expected
+
+
+def test_unknown_folder(tmp_path):
+    (tmp_path / "stuff").mkdir()
+    (tmp_path / "stuff" / "a.txt").write_text("x")
+    diagnostic = input_error(tmp_path).diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR403", "stuff")
+
+
+def test_empty_folder(tmp_path):
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR402"
+    assert diagnostic.location.file == tmp_path.name
+
+
+def test_folder_with_only_skipped_files_is_empty(tmp_path):
+    (tmp_path / "translator.toml").write_text("")
+    (tmp_path / "README.md").write_text("")
+    (tmp_path / ".gitkeep").write_text("")
+    assert input_error(tmp_path).diagnostic.code == "RDR402"
+
+
+def test_missing_path(tmp_path):
+    diagnostic = input_error(tmp_path / "nowhere").diagnostic
+    assert diagnostic.code == "RDR401"
+    assert diagnostic.location.file.endswith("nowhere")
+
+
+def test_errors_render_without_traceback_text(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    rendered = str(input_error(tmp_path))
+    assert rendered.startswith("notes.txt: error[RDR403]:")
+    assert "Traceback" not in rendered
