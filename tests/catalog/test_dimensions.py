@@ -101,3 +101,22 @@ def test_mapping_overrides_and_excludes_dimensions():
     s = found["sales_type"]
     assert (s.filter_type, s.sort_order, s.is_groupable) == ("single_select", 99, False)
     assert [d.code for d in diagnostics].count("CAT309") == 1
+
+
+def test_lookup_without_client_id_joins_on_the_key_only():
+    shared = Table("Campaigns", columns=(attr("campaign_id", "int64"), attr("campaign_name")))
+    c = compiled(summed(measure("Approvals"), "approvals"), tables=(ORDERS, REFUNDS, shared, DATES, APPROVAL_MODE))
+    d = dims(build(c)[0])["campaign_name"]
+    assert d.join_condition == '{source}."campaign_id" = "campaigns"."campaign_id"'
+    assert d.join_table == '"campaigns"'
+
+
+def test_lookup_name_column_beside_its_id_is_the_joined_dimension():
+    # Details has campaign_id and a denormalised campaign_name: one dimension, not two
+    details = Table("Details", columns=(attr("campaign_id", "int64"), attr("campaign_name"), col("approvals")))
+    rels = (Relationship("Details", "campaign_id", "Campaigns", "campaign_id"),)
+    c = compiled(summed(measure("X", table="Details"), "approvals"), tables=(details, CAMPAIGNS), relationships=rels)
+    catalog, diagnostics = build(c)
+    assert sorted(dims(catalog)) == ["campaign_name"]
+    assert dims(catalog)["campaign_name"].column_expression == '"campaign_id"'
+    assert "CAT310" not in [d.code for d in diagnostics]

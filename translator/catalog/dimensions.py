@@ -45,22 +45,31 @@ def build_dimensions(
     by_export = {m.export: m for m in models}
     candidates: dict[str, _Candidate] = {}  # by case-folded column name
     order = 0
+    found: list[tuple[ModelSource, Column, _Lookup | None]] = []
     for source in sources:
         model = by_export[source.export]
         for column in view_columns(source.table):
-            name = column.name.casefold()
             excluded = (override := mapping.dimension(column.name)) is not None and override.exclude
-            if name == CLIENT_ID_COLUMN or excluded:
+            if column.name.casefold() == CLIENT_ID_COLUMN or excluded:
                 continue
             lookup = _lookup_for(model, source.table, column, mapping)
             if lookup is None and not rules.is_attribute(column.name, column.data_type, column.summarize_by, column.is_key):
                 continue
-            order += 1
-            candidate = _candidate(column, lookup, order, mapping)
-            existing = candidates.get(name)
-            # the same column in several sources is one dimension; a lookup join wins over a plain column
-            if existing is None or (candidate.related and not existing.related):
-                candidates[name] = replace(candidate, first_seen=existing.first_seen) if existing else candidate
+            found.append((source, column, lookup))
+    # A plain column that names a joined dimension's rows (Products[product_name] next to
+    # product_id -> Products) is covered by that dimension wherever its id column is present.
+    shown_by = [(lookup.display.name.casefold(), column.name.casefold()) for _, column, lookup in found if lookup]
+    for source, column, lookup in found:
+        present = {c.casefold() for c in source.row.columns}
+        if lookup is None and any(shown == column.name.casefold() and key in present for shown, key in shown_by):
+            continue
+        order += 1
+        name = column.name.casefold()
+        candidate = _candidate(column, lookup, order, mapping)
+        existing = candidates.get(name)
+        # the same column in several sources is one dimension; a lookup join wins over a plain column
+        if existing is None or (candidate.related and not existing.related):
+            candidates[name] = replace(candidate, first_seen=existing.first_seen) if existing else candidate
 
     ordered = sorted(candidates.values(), key=lambda c: (not c.related, c.column.casefold()))
     keys, renamed = assign_unique(ordered, lambda c: c.wanted_key)
@@ -100,16 +109,17 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
         wanted = _related_key(column.name, lookup)
         data_type = rules.dimension_data_type(lookup.display.data_type)
         source_column = exp.column(column.name, table=exp.to_identifier(SOURCE_PLACEHOLDER, quoted=False), quoted=True)
-        condition = exp.and_(
-            exp.EQ(this=source_column, expression=exp.column(lookup.key.name, table=lookup.alias, quoted=True)),
-            exp.EQ(
+        condition: exp.Expression = exp.EQ(
+            this=source_column, expression=exp.column(lookup.key.name, table=lookup.alias, quoted=True)
+        )
+        if lookup.table.column(CLIENT_ID_COLUMN) is not None:  # a shared table: keep to the client's rows
+            condition = exp.and_(condition, exp.EQ(
                 this=exp.column(CLIENT_ID_COLUMN, table=lookup.alias, quoted=True),
                 expression=exp.column(exp.to_identifier(CLIENT_PLACEHOLDER, quoted=False)),
-            ),
-        )
+            ))
         row = Dimension(
             dimension_key=wanted,
-            display_name=humanize(_strip_suffix(wanted, "_name")),
+            display_name=_label(lookup.display.name),
             column_expression=_quoted(column.name),
             description=lookup.display.description or column.description,
             display_column=lookup.display.name,
@@ -151,6 +161,12 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
 
 def _quoted(name: str) -> str:
     return exp.column(name, quoted=True).sql(dialect="postgres")
+
+
+def _label(display_column: str) -> str:
+    """'campaign_name' -> 'Campaign', 'Maker Name' -> 'Maker': the thing the column names."""
+    words = humanize(display_column).split(" ")
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].casefold() == "name" else " ".join(words)
 
 
 def _strip_suffix(text: str, suffix: str) -> str:

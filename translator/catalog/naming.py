@@ -21,7 +21,7 @@ def snake_case(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     for symbol, word in _SYMBOL_WORDS.items():
         text = text.replace(symbol, word)
-    text = _CAMEL_RE.sub("_", text)
+    text = _CAMEL_RE.sub("_", text.replace("'", "").replace("’", ""))
     text = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
     return text or "unnamed"
 
