@@ -142,13 +142,17 @@ def build(exports: Path, out: Path, fmt: str) -> int:
     if fmt == "json":
         emit_json({
             "out": str(out),
+            "ok": plan.ok,
             "written": list(result.written),
             "counts": plan.status_counts,
             "diagnostics": [diagnostic_json(d) for d in plan.diagnostics],
         })
-        return OK
+        return OK if plan.ok else ERROR
     render_diagnostics(plan.diagnostics)
     console = _stderr()
+    if not plan.ok:
+        console.print(f"nothing written to {out}: the errors above stop the build")
+        return ERROR
     console.print(f"wrote {', '.join(result.written)} to {out}")
     console.print(_counts_line(plan.status_counts))
     return OK
@@ -164,6 +168,10 @@ def check(exports: Path, out: Path, fmt: str) -> int:
     from translator.pipeline import check as run_check
 
     result = run_check(exports, out)
+    if not result.plan.ok:
+        render_diagnostics(result.plan.diagnostics)
+        _stderr().print("cannot check: the errors above stop the build")
+        return ERROR
     if fmt == "json":
         emit_json({"out": str(out), "up_to_date": result.up_to_date, "stale": list(result.stale)})
     elif result.up_to_date:

@@ -33,9 +33,14 @@ class Plan:
 
     exports: Path
     catalog: Catalog
-    files: Mapping[str, str]  # file name -> text, as emit renders them
+    files: Mapping[str, str]  # file name -> text, as emit renders them; empty when emit refused
     diagnostics: tuple[Diagnostic, ...] = ()
     compiled: tuple[CompiledModel, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Emit rendered the files: no ERROR diagnostic stopped it."""
+        return bool(self.files)
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -50,13 +55,14 @@ class BuildResult:
 
     @property
     def written(self) -> tuple[str, ...]:
+        """The files written to `out` (none when emit refused the catalog)."""
         return tuple(sorted(self.plan.files))
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """Files under `out` that differ from what a build would write now (missing, changed or
-    extra), sorted by name. Empty means output is up to date."""
+    """Our files under `out` that differ from what a build would write now (missing or changed),
+    sorted by name. Other files in `out` are not ours: a build carries them over untouched."""
 
     plan: Plan
     out: Path
@@ -94,7 +100,8 @@ def plan(exports: Path) -> Plan:
     mapping = load_mapping(mapping_path(exports))
     catalog, catalog_diagnostics = build_catalog(compiled, mapping)
     diagnostics.extend(catalog_diagnostics)
-    files = render(catalog)
+    files, render_diagnostics = render(catalog)
+    diagnostics.extend(render_diagnostics)
     return Plan(
         exports=exports,
         catalog=catalog,
@@ -105,9 +112,11 @@ def plan(exports: Path) -> Plan:
 
 
 def build(exports: Path, out: Path) -> BuildResult:
-    """Read, translate and write `out`. On InputError nothing under `out` has changed."""
+    """Read, translate and write `out`. On InputError, or when emit refused the catalog (an
+    ERROR diagnostic, `written` is False), nothing under `out` has changed."""
     planned = plan(exports)
-    write_output(dict(planned.files), out)
+    if planned.ok:
+        write_output(dict(planned.files), out)
     return BuildResult(planned, out)
 
 
@@ -118,15 +127,11 @@ def check(exports: Path, out: Path) -> CheckResult:
 
 
 def stale_files(files: Mapping[str, str], out: Path) -> tuple[str, ...]:
-    stale: set[str] = set()
-    for name, text in files.items():
-        target = out / name
-        if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
-            stale.add(name)
-    if out.is_dir():
-        present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-        stale |= present - set(files)
-    return tuple(sorted(stale))
+    """emit writes UTF-8 with the text's own newlines, so equal files are equal bytes."""
+    return tuple(sorted(
+        name for name, text in files.items()
+        if not (out / name).is_file() or (out / name).read_bytes() != text.encode("utf-8")
+    ))
 
 
 def _parse_errors(parsed: ParsedModel) -> list[Diagnostic]:
