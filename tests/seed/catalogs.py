@@ -114,3 +114,19 @@ def replace_metric(catalog: Catalog, key: str, **changes: object) -> Catalog:
     metrics = tuple(dataclasses.replace(m, **changes) if m.metric_key == key else m
                     for m in catalog.metrics)
     return dataclasses.replace(catalog, metrics=metrics)
+
+
+def rename_metric_key(catalog: Catalog, old: str, new: str) -> Catalog:
+    """The metric's key changed everywhere it appears, as build_catalog would write it."""
+    def key(value: str | None) -> str | None:
+        return new if value == old else value
+
+    return dataclasses.replace(
+        catalog,
+        metrics=tuple(dataclasses.replace(m, metric_key=key(m.metric_key)) for m in catalog.metrics),
+        data_source_metrics=tuple(dataclasses.replace(x, metric_key=key(x.metric_key))
+                                  for x in catalog.data_source_metrics),
+        variants=tuple(dataclasses.replace(v, metric_key=key(v.metric_key))
+                       for v in catalog.variants),
+        report=tuple(dataclasses.replace(e, metric_key=key(e.metric_key)) for e in catalog.report),
+    )

@@ -9,7 +9,9 @@ recognise is refused, so a new sqlglot node type is refused until someone adds i
 
 from __future__ import annotations
 
-from collections.abc import Set
+import contextlib
+import logging
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
 import sqlglot
@@ -80,7 +82,8 @@ def check_sql(text: str, allowed_columns: Set[str], noun: str = "column") -> lis
     """
     try:
         tokens = sqlglot.tokenize(text, read="postgres")
-        trees = sqlglot.parse(text, read="postgres")
+        with _quiet_sqlglot():
+            trees = sqlglot.parse(text, read="postgres")
     except SqlglotError as e:
         return [Problem(STATEMENT, f"does not parse as a PostgreSQL expression: {_first_line(e)}")]
     problems: list[Problem] = []
@@ -98,12 +101,11 @@ def check_sql(text: str, allowed_columns: Set[str], noun: str = "column") -> lis
     return _unique(problems)
 
 
-_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit,
-               exp.Rollback, exp.Set)
-
-
 def _is_statement(tree: exp.Expression) -> bool:
-    return isinstance(tree, _STATEMENTS) and not isinstance(tree, exp.Subquery)
+    # Every sqlglot expression node is a Condition; statements (SELECT, DROP, SET, a Command
+    # fallback, ...) are not. A parenthesised SELECT is a Subquery, reported as one below.
+    allowed = type(tree) in ALLOWED_FUNCTIONS or type(tree) in ALLOWED_STRUCTURE
+    return not allowed and not isinstance(tree, (exp.Condition, exp.Subquery))
 
 
 def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Problem]:
@@ -142,6 +144,18 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Prob
                 "field"):
             return [Problem(CONSTRUCT, "uses IN with something other than a list of values")]
     return []
+
+
+@contextlib.contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """sqlglot logs a warning when it falls back to a Command; we report it as a diagnostic."""
+    logger = logging.getLogger("sqlglot")
+    previous = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = previous
 
 
 def _first_line(error: Exception) -> str:

@@ -52,6 +52,11 @@ def _key(name: str) -> Column:
     return Column(name, max_length=100)
 
 
+def _reference(name: str) -> Column:
+    """A natural key of another table: its length is checked where that row is defined."""
+    return Column(name)
+
+
 _INTEGER = Kind.INTEGER
 _BOOLEAN = Kind.BOOLEAN
 
@@ -107,7 +112,7 @@ METRIC_TOGGLES = SeedTable("metric_toggles", "toggles", ("toggle_key",), (
 
 METRIC_TOGGLE_OPTIONS = SeedTable("metric_toggle_options", "toggle_options",
                                   ("toggle_key", "option_key"), (
-    _key("toggle_key"),
+    _reference("toggle_key"),
     _key("option_key"),
     Column("display_name", max_length=200),
     Column("description", nullable=True),
@@ -117,22 +122,22 @@ METRIC_TOGGLE_OPTIONS = SeedTable("metric_toggle_options", "toggle_options",
 
 METRIC_VARIANTS = SeedTable("metric_variants", "variants",
                             ("metric_key", "toggle_key", "option_key"), (
-    _key("metric_key"),
-    _key("toggle_key"),
-    _key("option_key"),
+    _reference("metric_key"),
+    _reference("toggle_key"),
+    _reference("option_key"),
     Column("sql_expression", is_sql=True),
 ))
 
 DATA_SOURCE_METRICS = SeedTable("data_source_metrics", "data_source_metrics",
                                 ("source_key", "metric_key"), (
-    _key("source_key"),
-    _key("metric_key"),
+    _reference("source_key"),
+    _reference("metric_key"),
 ))
 
 DATA_SOURCE_DIMENSIONS = SeedTable("data_source_dimensions", "data_source_dimensions",
                                    ("source_key", "dimension_key"), (
-    _key("source_key"),
-    _key("dimension_key"),
+    _reference("source_key"),
+    _reference("dimension_key"),
 ))
 
 # In the order the seed writes them: parents before the rows that refer to them.
