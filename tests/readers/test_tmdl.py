@@ -204,3 +204,18 @@ def test_bad_indentation_in_a_folder_names_the_file(tmp_path):
 
 def test_fixture_folder_is_only_the_sales_export():
     assert sorted(p.name for p in FIXTURES.iterdir() if not p.name.startswith(".")) == ["Sales.SemanticModel"]
+
+
+@pytest.mark.parametrize(("table_text", "line"), [
+    ("table T\n\tmeasure = 1\n", 2),
+    ("table T\n\tcolumn\n\t\tdataType: string\n", 2),
+    ("table\n\tlineageTag: x\n", 1),
+    ("table T\n\tmeasure M\n\t\tformatString: 0\n", 2),  # a measure without '= expression'
+])
+def test_objects_need_names_and_measures_need_expressions(tmp_path, table_text, line):
+    tables = tmp_path / "N.SemanticModel" / "definition" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "T.tmdl").write_text(table_text)
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR408"
+    assert (diagnostic.location.file, diagnostic.location.line) == ("N.SemanticModel/definition/tables/T.tmdl", line)

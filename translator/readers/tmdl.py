@@ -125,8 +125,14 @@ class _FolderReader:
         return split
 
 
+def _named(node: Node, file: str) -> str:
+    if not node.name:
+        fail(TMDL_SYNTAX, f"{node.keyword} without a name; expected '{node.keyword} <Name>'", file, node.line)
+    return node.name
+
+
 def _table(node: Node, file: str) -> Table:
-    name = node.name or ""
+    name = _named(node, file)
     group = node.child("calculationGroup")
     partitions = node.all("partition")
     calculated = next((p for p in partitions if (p.value or "").casefold() == "calculated"), None)
@@ -144,7 +150,7 @@ def _table(node: Node, file: str) -> Table:
     return Table(
         name=name,
         kind=kind,
-        columns=tuple(_column(c) for c in columns),
+        columns=tuple(_column(c, file) for c in columns),
         measures=tuple(_measure(m, name, file) for m in node.all("measure")),
         is_hidden=node.flag("isHidden"),
         description=_description(node),
@@ -156,9 +162,9 @@ def _table(node: Node, file: str) -> Table:
     )
 
 
-def _column(node: Node) -> Column:
+def _column(node: Node, file: str) -> Column:
     return Column(
-        name=node.name or "",
+        name=_named(node, file),
         data_type=tom.data_type(node.text("dataType")),
         is_hidden=node.flag("isHidden"),
         description=_description(node),
@@ -172,6 +178,7 @@ def _column(node: Node) -> Column:
 
 
 def _measure(node: Node, table: str, file: str) -> Measure:
+    _named(node, file)
     if node.value is None:
         fail(TMDL_SYNTAX, f"measure {node.name!r} has no expression; expected 'measure Name = <DAX>'",
              file, node.line)
@@ -191,7 +198,7 @@ def _calculation_item(node: Node, position: int, file: str) -> CalculationItem:
     ordinal = node.text("ordinal")
     format_node = node.child("formatStringDefinition")
     return CalculationItem(
-        name=node.name or "",
+        name=_named(node, file),
         expression=node.value or "",
         ordinal=int(ordinal) if ordinal and ordinal.strip().lstrip("-").isdigit() else position,
         format_string_expression=format_node.value if format_node else None,

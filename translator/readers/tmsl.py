@@ -34,18 +34,10 @@ def model_from_tmsl(document: Any, *, name: str, export: str, file: str) -> Sema
         export=export,
         tables=tuple(reader.table(t) for t in tables),
         relationships=tuple(reader.relationship(r) for r in reader.list(model, "relationships")),
-        culture=_text(model.get("culture")),
-        annotations=_annotations(reader.list(model, "annotations")),
+        culture=reader.text(model, "culture"),
+        annotations=tuple((reader.require(a, "name", "annotation"), reader.text(a, "value") or "")
+                          for a in reader.list(model, "annotations")),
     )
-
-
-def _text(value: Any) -> str | None:
-    """TMSL writes long text either as a string or as a list of lines."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return "\n".join(str(line) for line in value)
-    return str(value)
 
 
 def _position(obj: dict, key: str) -> Position | None:
@@ -55,10 +47,6 @@ def _position(obj: dict, key: str) -> Position | None:
     if isinstance(value, JsonArray) and value.positions:
         return value.positions[0]
     return obj.positions[key]
-
-
-def _annotations(items: list) -> tuple[tuple[str, str], ...]:
-    return tuple((str(a.get("name")), _text(a.get("value")) or "") for a in items if isinstance(a, dict))
 
 
 class _Reader:
@@ -76,6 +64,40 @@ class _Reader:
             fail(BAD_STRUCTURE, f'expected "{key}" to be a JSON array', self.file, *where)
         return value
 
+    def where(self, obj: Any, key: str) -> tuple[int | None, int | None]:
+        position = _position(obj, key) if isinstance(obj, dict) else None
+        return position or (None, None)
+
+    def text(self, obj: dict, key: str) -> str | None:
+        """A string, or a list of lines (TMSL writes long text both ways)."""
+        value = obj.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, list) and all(isinstance(line, str) for line in value):
+            return "\n".join(value)
+        fail(BAD_STRUCTURE, f'expected "{key}" to be a string or a list of lines', self.file, *self.where(obj, key))
+
+    def flag(self, obj: dict, key: str, default: bool = False) -> bool:
+        value = obj.get(key, default)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.casefold() in ("true", "false"):
+            return value.casefold() == "true"
+        fail(BAD_STRUCTURE, f'expected "{key}" to be true or false', self.file, *self.where(obj, key))
+
+    def scalar(self, obj: dict, key: str) -> str | int | None:
+        """A TOM enum value: its name, or its number."""
+        value = obj.get(key)
+        if value is None or isinstance(value, (str, int)) and not isinstance(value, bool):
+            return value
+        fail(BAD_STRUCTURE, f'expected "{key}" to be a name or a number', self.file, *self.where(obj, key))
+
+    def integer(self, obj: dict, key: str, default: int) -> int:
+        value = obj.get(key, default)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        fail(BAD_STRUCTURE, f'expected "{key}" to be a whole number', self.file, *self.where(obj, key))
+
     def require(self, obj: Any, key: str, what: str) -> str:
         value = obj.get(key) if isinstance(obj, dict) else None
         if value is None or value == "":
@@ -83,7 +105,9 @@ class _Reader:
             if isinstance(obj, JsonObject) and obj.positions:
                 line = min(obj.positions.values())[0]
             fail(BAD_STRUCTURE, f'{what} has no "{key}"; expected every {what} to have one', self.file, line)
-        return _text(value) or ""
+        if not isinstance(value, str):
+            fail(BAD_STRUCTURE, f'expected the "{key}" of a {what} to be a string', self.file, *self.where(obj, key))
+        return value
 
     def table(self, t: dict) -> Table:
         name = self.require(t, "name", "table")
@@ -108,28 +132,29 @@ class _Reader:
             kind=kind,
             columns=columns,
             measures=tuple(self.measure(m, name) for m in self.list(t, "measures")),
-            is_hidden=bool(t.get("isHidden", False)),
-            description=_text(t.get("description")),
-            expression=_text(calculated.get("expression")) if calculated else None,
+            is_hidden=self.flag(t, "isHidden", False),
+            description=self.text(t, "description"),
+            expression=self.text(calculated, "expression") if calculated else None,
             calculation_items=items,
             location=self.location(t, "name"),
-            source=_text(query.get("expression", query.get("query"))) if query and calculated is None else None,
-            data_category=_text(t.get("dataCategory")),
+            source=(self.text(query, "expression") or self.text(query, "query")) if query and calculated is None
+            else None,
+            data_category=self.text(t, "dataCategory"),
         )
 
     def column(self, c: dict, table: str) -> Column:
         name = self.require(c, "name", f"column of table '{table}'")
         return Column(
             name=name,
-            data_type=tom.data_type(c.get("dataType")),
-            is_hidden=bool(c.get("isHidden", False)),
-            description=_text(c.get("description")),
-            format_string=_text(c.get("formatString")),
-            expression=_text(c.get("expression")),
-            sort_by_column=_text(c.get("sortByColumn")),
-            is_key=bool(c.get("isKey", False)),
-            summarize_by=tom.summarize_by(c.get("summarizeBy")),
-            data_category=_text(c.get("dataCategory")),
+            data_type=tom.data_type(self.scalar(c, "dataType")),
+            is_hidden=self.flag(c, "isHidden", False),
+            description=self.text(c, "description"),
+            format_string=self.text(c, "formatString"),
+            expression=self.text(c, "expression"),
+            sort_by_column=self.text(c, "sortByColumn"),
+            is_key=self.flag(c, "isKey", False),
+            summarize_by=tom.summarize_by(self.scalar(c, "summarizeBy")),
+            data_category=self.text(c, "dataCategory"),
         )
 
     def measure(self, m: dict, table: str) -> Measure:
@@ -137,22 +162,23 @@ class _Reader:
         return Measure(
             table=table,
             name=name,
-            expression=_text(m.get("expression")) or "",
-            format_string=_text(m.get("formatString")),
-            display_folder=_text(m.get("displayFolder")),
-            description=_text(m.get("description")),
-            is_hidden=bool(m.get("isHidden", False)),
+            expression=self.text(m, "expression") or "",
+            format_string=self.text(m, "formatString"),
+            display_folder=self.text(m, "displayFolder"),
+            description=self.text(m, "description"),
+            is_hidden=self.flag(m, "isHidden", False),
             location=self.location(m, "expression"),
         )
 
     def calculation_item(self, i: dict, ordinal: int) -> CalculationItem:
+        name = self.require(i, "name", "calculation item")
         fmt = i.get("formatStringDefinition")
         return CalculationItem(
-            name=self.require(i, "name", "calculation item"),
-            expression=_text(i.get("expression")) or "",
-            ordinal=int(i.get("ordinal", ordinal)),
-            format_string_expression=_text(fmt.get("expression")) if isinstance(fmt, dict) else None,
-            description=_text(i.get("description")),
+            name=name,
+            expression=self.text(i, "expression") or "",
+            ordinal=self.integer(i, "ordinal", ordinal),
+            format_string_expression=self.text(fmt, "expression") if isinstance(fmt, dict) else None,
+            description=self.text(i, "description"),
             location=self.location(i, "expression"),
         )
 
@@ -162,9 +188,9 @@ class _Reader:
             from_column=self.require(r, "fromColumn", "relationship"),
             to_table=self.require(r, "toTable", "relationship"),
             to_column=self.require(r, "toColumn", "relationship"),
-            is_active=bool(r.get("isActive", True)),
-            cross_filtering=tom.cross_filtering(r.get("crossFilteringBehavior")),
-            name=_text(r.get("name")),
+            is_active=self.flag(r, "isActive", True),
+            cross_filtering=tom.cross_filtering(self.scalar(r, "crossFilteringBehavior")),
+            name=self.text(r, "name"),
         )
 
 
