@@ -286,6 +286,10 @@ def compare(op: type[exp.Binary], a: Compiled, b: Compiled) -> Compiled:
     kind = unify(a, b, "comparison")
     if kind is Kind.BLANK:  # BLANK() = BLANK()
         return literal(_PY_OPS[op](0, 0))
+    if kind is Kind.BOOLEAN and op is exp.EQ:  # SWITCH(TRUE(), cond, ...): TRUE = cond is cond
+        for x, y in ((a, b), (b, a)):
+            if x.const is True and not y.is_const:
+                return truthy(y)
     a, b = as_value(a), as_value(b)
     py = _PY_OPS[op]
     if a.is_const and b.is_const:
@@ -319,8 +323,11 @@ def strict_eq(a: Compiled, b: Compiled) -> Compiled:
     if b.const is None or a.const is None:
         return isblank(a if b.const is None else b)
     left, right = (_lower(a.sql), _lower(b.sql)) if kind is Kind.TEXT else (a.sql, b.sql)
-    if not a.nullable and not b.nullable:
-        return _mk(exp.EQ(this=paren(left), expression=paren(right)), False, Kind.BOOLEAN, a, b)
+    if not a.nullable or not b.nullable:
+        # One side is never BLANK: a NULL on the other side just fails the test (reads FALSE).
+        nullable = a.nullable or b.nullable
+        sql = exp.EQ(this=paren(left), expression=paren(right))
+        return _mk(sql, nullable, Kind.BOOLEAN, a, b, predicate=nullable)
     sql = exp.NullSafeEQ(this=paren(left), expression=paren(right))
     return _mk(sql, False, Kind.BOOLEAN, a, b)
 

@@ -387,6 +387,8 @@ class Compiler:
 
 
 def conjunction(predicates: list[exp.Expression]) -> exp.Expression:
+    if len(predicates) == 1:
+        return predicates[0]
     result = blank.paren(predicates[0])
     for p in predicates[1:]:
         result = exp.And(this=result, expression=blank.paren(p))

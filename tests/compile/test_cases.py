@@ -1,0 +1,124 @@
+"""The compiler case table (cases.toml): expected SQL, status and reasons, and every emitted SQL
+run on the real PostgreSQL against the hand-written rows of data.toml."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import tomllib
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql as pgsql
+
+from tests.compile.model import SALES_DDL, build
+from tests.pgserver import create_database
+from translator.compile import Status, compile_expression, to_sql
+
+HERE = Path(__file__).parent
+CASES_FILE = HERE / "cases.toml"
+DATA = tomllib.loads((HERE / "data.toml").read_text())
+
+
+def _load_cases() -> list:
+    text = CASES_FILE.read_text()
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "[[case]]"]
+    cases = tomllib.loads(text)["case"]
+    assert len(lines) == len(cases)
+    return [pytest.param(case, id=f"cases.toml:{line}") for case, line in zip(cases, lines)]
+
+
+CASES = _load_cases()
+
+
+@pytest.fixture(scope="module")
+def sales_db(pg_server):
+    """One database with the fact table `sales` filled from data.toml."""
+    url = create_database(pg_server)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(SALES_DDL)
+        columns = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in DATA["columns"])
+        marks = pgsql.SQL(", ").join(pgsql.Placeholder() for _ in DATA["columns"])
+        insert = pgsql.SQL("INSERT INTO sales ({}) VALUES ({})").format(columns, marks)
+        for row in DATA["rows"]:
+            conn.execute(insert, [None if v == "NULL" else v for v in row])
+        yield conn
+
+
+def _check_value(actual, expected, where: str) -> None:
+    if expected == "BLANK":
+        assert actual is None, where
+    elif expected in ("Infinity", "-Infinity"):
+        assert actual == (math.inf if expected == "Infinity" else -math.inf), where
+    elif expected == "NaN":
+        assert actual is not None and math.isnan(actual), where
+    elif isinstance(expected, bool):
+        assert actual is expected, where
+    elif isinstance(expected, (int, float)):
+        assert actual is not None and math.isclose(float(actual), expected, rel_tol=1e-12, abs_tol=1e-12), where
+    elif isinstance(actual, datetime.datetime):
+        assert str(actual) == expected, where
+    else:
+        assert actual == expected, where
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case(case, sales_db):
+    parsed = build(case.get("measures"), hidden=tuple(case.get("hidden", ())))
+    t = compile_expression(case["dax"], parsed)
+    codes = [r.code for r in t.reasons]
+    assert t.status is Status(case.get("status", "exact")), codes
+    if "codes" in case:
+        assert codes == case["codes"]
+    if t.status in (Status.UNTRANSLATED, Status.PARSE_ERROR):
+        assert t.sql is None
+        return
+    text = to_sql(t.sql)
+    if "sql" in case:
+        assert text == case["sql"]
+    if "formula" in case:
+        assert to_sql(t.derived_formula) == case["formula"]
+    for key, attribute in [
+        ("components", "components"),
+        ("overridden", "overridden_columns"),
+        ("columns", "columns"),
+        ("toggles", "toggles"),
+        ("branch_measures", "branch_measures"),
+    ]:
+        if key in case:
+            assert list(getattr(t, attribute)) == case[key], key
+    for key in ("fact_table", "aggregation"):
+        if key in case:
+            assert getattr(t, key) == case[key], key
+    if "variants" in case:
+        assert {v.option: to_sql(v.sql) for v in t.variants} == case["variants"]
+    _run_on_postgres(sales_db, t, case)
+
+
+def _run_on_postgres(conn, t, case) -> None:
+    """Every emitted SQL runs: the default and each variant, as the report builder would."""
+    where = pgsql.SQL(case.get("where", "TRUE"))
+    for expression in [t.sql, *(v.sql for v in t.variants)]:
+        text = pgsql.SQL(to_sql(expression))
+        if "group_by" in case:
+            dim = pgsql.Identifier(case["group_by"])
+            query = pgsql.SQL("SELECT LOWER({d}), {e} FROM sales WHERE {w} GROUP BY LOWER({d})").format(
+                d=dim, e=text, w=where
+            )
+            rows = dict(conn.execute(query).fetchall())
+            if expression is t.sql:
+                assert set(rows) == set(case["groups"])
+                for group, expected in case["groups"].items():
+                    _check_value(rows[group], expected, f"group {group}")
+        else:
+            query = pgsql.SQL("SELECT {e} FROM sales WHERE {w}").format(e=text, w=where)
+            (value,) = conn.execute(query).fetchone()
+            if expression is t.sql and "expect" in case:
+                _check_value(value, case["expect"], "value")
+
+
+def test_case_ids_are_unique():
+    ids = [p.id for p in CASES]
+    assert len(ids) == len(set(ids)) and all(re.fullmatch(r"cases\.toml:\d+", i) for i in ids)
