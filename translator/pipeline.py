@@ -6,6 +6,7 @@ Nothing here prints: the CLI renders the diagnostics and summaries these functio
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from translator.readers.model import SemanticModel
 
 MAPPING_FILE = "translator.toml"
 PIPELINE_NO_MODEL = "CLI601"  # explain: the exports hold no model, several, or none by that name
+CANNOT_BUILD = "CLI602"  # diff: the build itself stops with errors
+BAD_REPORT = "CLI603"  # diff: the committed translation report cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +174,251 @@ def _choose_model(models: Sequence[SemanticModel], name: str | None, exports: Pa
             SourceLocation(str(exports)),
         ))
     return models[0]
+
+
+# --- diff: what a build would change in the catalog --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFacts:
+    metric_key: str
+    sql: str
+    dax: str | None  # the measure's DAX (from the report), used to recognise renames
+    measure: str | None
+    variants: tuple[tuple[str, str, str], ...] = ()  # (toggle_key, option_key, sql), sorted
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChanges:
+    """The catalog-level difference between the committed output and a build now."""
+
+    added: tuple[MetricFacts, ...] = ()
+    removed: tuple[MetricFacts, ...] = ()
+    renamed: tuple[tuple[MetricFacts, MetricFacts], ...] = ()  # (old, new)
+    sql_changed: tuple[tuple[MetricFacts, MetricFacts], ...] = ()  # same key, new SQL
+    variants_added: tuple[tuple[str, str, str, str], ...] = ()  # (metric, toggle, option, sql)
+    variants_removed: tuple[tuple[str, str, str, str], ...] = ()
+    variants_changed: tuple[tuple[str, str, str, str, str], ...] = ()  # (..., old sql, new sql)
+    status_changed: tuple[tuple[str, str, str], ...] = ()  # (measure label, old, new)
+    old_missing: bool = False  # no committed report: everything counts as added
+
+    def __bool__(self) -> bool:
+        return any((self.added, self.removed, self.renamed, self.sql_changed, self.variants_added,
+                    self.variants_removed, self.variants_changed, self.status_changed))
+
+    def to_json(self) -> dict[str, object]:
+        def metric(m: MetricFacts) -> dict[str, object]:
+            return {"metric_key": m.metric_key, "measure": m.measure, "sql": m.sql}
+
+        def variant(v: tuple[str, ...]) -> dict[str, object]:
+            names = ("metric_key", "toggle_key", "option_key", "sql", "new_sql")
+            return dict(zip(names, v))
+
+        return {
+            "old_missing": self.old_missing,
+            "metrics_added": [metric(m) for m in self.added],
+            "metrics_removed": [metric(m) for m in self.removed],
+            "metrics_renamed": [{"old": metric(o), "new": metric(n)} for o, n in self.renamed],
+            "sql_changed": [{"metric_key": n.metric_key, "old_sql": o.sql, "new_sql": n.sql}
+                            for o, n in self.sql_changed],
+            "variants_added": [variant(v) for v in self.variants_added],
+            "variants_removed": [variant(v) for v in self.variants_removed],
+            "variants_changed": [
+                {"metric_key": m, "toggle_key": t, "option_key": o, "old_sql": a, "new_sql": b}
+                for m, t, o, a, b in self.variants_changed
+            ],
+            "status_changed": [{"measure": m, "old": a, "new": b} for m, a, b in self.status_changed],
+        }
+
+    def lines(self) -> list[str]:
+        """The changes laid out for a person, one section per kind of change."""
+        out: list[str] = []
+        if self.old_missing:
+            out.append("(no committed translation report: every metric counts as added)")
+
+        def section(title: str, items: list[str]) -> None:
+            if items:
+                out.append(f"{title} ({len(items)}):")
+                out.extend(items)
+
+        section("metrics added", [f"  + {m.metric_key}: {m.sql}" for m in self.added])
+        section("metrics removed", [f"  - {m.metric_key}" for m in self.removed])
+        renamed = []
+        for old, new in self.renamed:
+            renamed.append(f"  ~ {old.metric_key} -> {new.metric_key}")
+            if old.sql != new.sql:
+                renamed += [f"      old SQL: {old.sql}", f"      new SQL: {new.sql}"]
+        section("metrics renamed", renamed)
+        changed = []
+        for old, new in self.sql_changed:
+            changed += [f"  ~ {new.metric_key}", f"      old: {old.sql}", f"      new: {new.sql}"]
+        section("SQL changed", changed)
+        section("variants added",
+                [f"  + {m} [{t} = {o}]: {sql}" for m, t, o, sql in self.variants_added])
+        section("variants removed", [f"  - {m} [{t} = {o}]" for m, t, o, _ in self.variants_removed])
+        section("variant SQL changed", [
+            line for m, t, o, a, b in self.variants_changed
+            for line in (f"  ~ {m} [{t} = {o}]", f"      old: {a}", f"      new: {b}")
+        ])
+        section("measure status changed",
+                [f"  {label}: {old} -> {new}" for label, old, new in self.status_changed])
+        return out
+
+
+def diff(exports: Path, out: Path) -> CatalogChanges:
+    """Compare the catalog in `out` (its translation report and seed) with a build now."""
+    from translator.emit import REPORT_JSON_FILE, SEED_FILE
+
+    planned = plan(exports)
+    if not planned.ok:
+        raise InputError(error(
+            CANNOT_BUILD, "the build stops with errors, so there is nothing to compare: "
+            "run `translator build` to see them", SourceLocation(str(exports)),
+        ))
+    report_path = out / REPORT_JSON_FILE
+    old_missing = not report_path.is_file()
+    old = {} if old_missing else catalog_facts(
+        _read_text(report_path), _read_text(out / SEED_FILE) if (out / SEED_FILE).is_file() else "",
+        str(report_path),
+    )
+    new = catalog_facts(planned.files[REPORT_JSON_FILE], planned.files[SEED_FILE], REPORT_JSON_FILE)
+    statuses_old = {} if old_missing else _statuses(_read_text(report_path), str(report_path))
+    statuses_new = _statuses(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
+    return compare_facts(old, new, statuses_old, statuses_new, old_missing)
+
+
+def compare_facts(
+    old: Mapping[str, MetricFacts],
+    new: Mapping[str, MetricFacts],
+    statuses_old: Mapping[str, str] | None = None,
+    statuses_new: Mapping[str, str] | None = None,
+    old_missing: bool = False,
+) -> CatalogChanges:
+    removed = [old[k] for k in sorted(set(old) - set(new))]
+    added = [new[k] for k in sorted(set(new) - set(old))]
+    renamed: list[tuple[MetricFacts, MetricFacts]] = []
+    # A rename keeps the measure's DAX (or at least its SQL) under a new key.
+    for same in (lambda a, b: a.dax is not None and _squash(a.dax) == _squash(b.dax),
+                 lambda a, b: a.sql == b.sql):
+        for gone in list(removed):
+            match = next((m for m in added if same(gone, m)), None)
+            if match is not None:
+                renamed.append((gone, match))
+                removed.remove(gone)
+                added.remove(match)
+    renamed.sort(key=lambda pair: pair[1].metric_key)
+    kept = sorted(set(old) & set(new))
+    sql_changed = tuple((old[k], new[k]) for k in kept if old[k].sql != new[k].sql)
+
+    # Variants are compared under the new key for renamed metrics.
+    pairs = [(old[k], new[k]) for k in kept] + renamed
+    variants_added, variants_removed, variants_changed = [], [], []
+    for before, after in pairs:
+        was = {(t, o): sql for t, o, sql in before.variants}
+        now = {(t, o): sql for t, o, sql in after.variants}
+        key = after.metric_key
+        variants_added += [(key, t, o, now[(t, o)]) for t, o in sorted(set(now) - set(was))]
+        variants_removed += [(key, t, o, was[(t, o)]) for t, o in sorted(set(was) - set(now))]
+        variants_changed += [(key, t, o, was[(t, o)], now[(t, o)])
+                             for t, o in sorted(set(was) & set(now)) if was[(t, o)] != now[(t, o)]]
+    for facts, bucket in ((added, variants_added), (removed, variants_removed)):
+        for metric in facts:
+            bucket += [(metric.metric_key, t, o, sql) for t, o, sql in metric.variants]
+
+    statuses_old, statuses_new = statuses_old or {}, statuses_new or {}
+    status_changed = tuple(
+        (label, statuses_old[label], statuses_new[label])
+        for label in sorted(set(statuses_old) & set(statuses_new))
+        if statuses_old[label] != statuses_new[label]
+    )
+    return CatalogChanges(
+        added=tuple(added), removed=tuple(removed), renamed=tuple(renamed), sql_changed=sql_changed,
+        variants_added=tuple(sorted(variants_added)), variants_removed=tuple(sorted(variants_removed)),
+        variants_changed=tuple(sorted(variants_changed)), status_changed=status_changed,
+        old_missing=old_missing,
+    )
+
+
+def catalog_facts(report_json: str, seed_sql: str, file: str) -> dict[str, MetricFacts]:
+    """Each metric's SQL, DAX and variants, from a translation report and its seed."""
+    entries = _report_entries(report_json, file)
+    dax = {e["metric_key"]: (e.get("dax"), e.get("measure")) for e in entries
+           if e.get("placement") == "metric" and e.get("metric_key")}
+    tables = seed_rows(seed_sql)
+    variants: dict[str, list[tuple[str, str, str]]] = {}
+    for row in tables.get("metric_variants", []):
+        variants.setdefault(row["metric_key"], []).append(
+            (row["toggle_key"], row["option_key"], row["sql_expression"]))
+    facts = {}
+    for row in tables.get("metrics", []):
+        key = row["metric_key"]
+        text, measure = dax.get(key, (None, None))
+        facts[key] = MetricFacts(key, row["sql_expression"], text, measure,
+                                 tuple(sorted(variants.get(key, ()))))
+    return facts
+
+
+def seed_rows(seed_sql: str) -> dict[str, list[dict[str, object]]]:
+    """The rows a seed file stages, by report_builder table name, read back with sqlglot."""
+    import logging
+
+    import sqlglot
+    from sqlglot import exp as sql_exp
+
+    from translator.emit.columns import SEED_TABLES
+
+    by_staging = {t.staging: t for t in SEED_TABLES}
+    rows: dict[str, list[dict[str, object]]] = {}
+    if not seed_sql.strip():
+        return rows
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the temporary-table DDL falls back to a Command: expected
+    try:
+        statements = sqlglot.parse(seed_sql, dialect="postgres")
+    finally:
+        logger.setLevel(level)
+    for statement in statements:
+        if not isinstance(statement, sql_exp.Insert) or not isinstance(statement.expression, sql_exp.Values):
+            continue
+        table = by_staging.get(statement.this.name)
+        if table is None:
+            continue
+        for values in statement.expression.expressions:
+            cells = [cell.to_py() if not isinstance(cell, sql_exp.Null) else None
+                     for cell in values.expressions]
+            rows.setdefault(table.name, []).append(dict(zip(table.column_names, cells)))
+    return rows
+
+
+def _report_entries(report_json: str, file: str) -> list[dict[str, object]]:
+    try:
+        payload = json.loads(report_json)
+        entries = payload["measures"]
+        if not isinstance(entries, list):
+            raise TypeError("measures is not a list")
+    except (ValueError, KeyError, TypeError) as err:
+        raise InputError(error(
+            BAD_REPORT, f"not a translation report ({err}); expected the JSON `translator build` "
+            "writes, with a `measures` list", SourceLocation(file),
+        )) from err
+    return entries
+
+
+def _statuses(report_json: str, file: str) -> dict[str, str]:
+    return {
+        f"{e.get('table')}[{e.get('measure')}] ({e.get('export')})": str(e.get("status"))
+        for e in _report_entries(report_json, file)
+    }
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(error(BAD_REPORT, f"cannot read the committed output ({err})",
+                               SourceLocation(str(path)))) from err
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
