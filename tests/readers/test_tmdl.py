@@ -22,7 +22,9 @@ def test_model_identity(sales):
     assert sales.name == "Sales"
     assert sales.export == "Sales.SemanticModel"
     assert sales.culture == "en-US"
-    assert ("PBI_QueryOrder", '["Sales","Product Catalog","Date"]') in sales.annotations
+    # model.tmdl: top-level annotations belong to the model; the query group's do not
+    assert sales.annotations == (("__PBI_TimeIntelligenceEnabled", "0"),
+                                 ("PBI_QueryOrder", '["Sales","Product Catalog","Date"]'))
 
 
 def test_tables_follow_model_refs_and_kinds(sales):

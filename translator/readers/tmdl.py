@@ -57,7 +57,10 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
         tables=tuple(tables),
         relationships=relationships,
         culture=model.text("culture") if model else None,
-        annotations=tuple((a.name or "", a.value or "") for a in model.all("annotation")) if model else (),
+        # Power BI Desktop writes the model's annotations at the top level of model.tmdl.
+        annotations=tuple((a.name or "", a.value or "") for a in [
+            *(model.all("annotation") if model else ()),
+            *(n for n in model_nodes if n.keyword.casefold() == "annotation")]),
     )
     locations = [SourceLocation(relationships_file, n.line) for n in relationship_nodes]
     return semantic, dangling_relationships(semantic, locations)
