@@ -352,8 +352,15 @@ def datatable_(ev: Evaluator, args: Args, env: Env) -> TableValue:
     names = [ev.scalar(_arg(header, i), env) for i in range(0, len(header), 2)]
     if not isinstance(data, TableConstructor):
         raise EvaluationError("DATATABLE needs a {{...}} list of rows")
-    rows = tuple(tuple(ev.scalar(cell, env) for cell in row) for row in data.rows)
+    rows = tuple(tuple(ev.scalar(cell, env) for cell in _datatable_row(row)) for row in data.rows)
     return TableValue(tuple(("", key(str(n))) for n in names), rows)
+
+
+def _datatable_row(row: tuple[Expr, ...]) -> tuple[Expr, ...]:
+    """`{{"a", 1}, ...}`: each row is itself a `{"a", 1}` constructor (one value per row)."""
+    if len(row) == 1 and isinstance(row[0], TableConstructor):
+        return tuple(cell for inner in row[0].rows for cell in inner)
+    return row
 
 
 def selectedvalue_(ev: Evaluator, args: Args, env: Env) -> Scalar:

@@ -1,0 +1,146 @@
+"""Every measure of the sample models whose translation is exact (and each of its variants)
+must give on PostgreSQL what the reference evaluator gives, on generated fact rows.
+
+Models: pbix_exports/ (the sample model) and the reader fixture tests/readers/fixtures/.
+Each measure is grouped by a text column of its fact table that it does not override; text
+keys compare in lower case (the SQL groups by LOWER(column)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.differential import harness
+from translator.compile.translation import Status
+from translator.dax import ast, parse_model
+from translator.readers import read_exports
+from translator.reference import EvaluationError
+
+compile_module = pytest.importorskip("translator.compile")
+ROOT = Path(__file__).resolve().parents[2]
+EXPORTS = (ROOT / "pbix_exports", ROOT / "tests" / "readers" / "fixtures")
+COLLECT = bool(os.environ.get("DIFFERENTIAL_COLLECT"))
+# Per measure: a tenth of the profile's examples (at least 10): CI 10, long 1,000.
+EXAMPLES = int(os.environ.get("DIFFERENTIAL_MODEL_EXAMPLES", "0")) or None
+
+PG_TYPES = {"string": "text", "int64": "bigint", "double": "double precision", "decimal": "numeric",
+            "boolean": "boolean", "dateTime": "timestamp"}
+
+
+def _load():
+    compiled = []
+    for folder in EXPORTS:
+        if not folder.is_dir() or not any(folder.iterdir()):
+            continue
+        models, _ = read_exports(folder)
+        for model in models:
+            parsed = parse_model(model)
+            compiled.append((folder.name, parsed, compile_module.compile_model(parsed)))
+    return compiled
+
+
+COMPILED = _load()
+CASES = [
+    pytest.param(parsed, model, t, variant, id=f"{folder}/{model.export}:{t.measure.name}" + (f"[{variant.option}]" if variant else ""))
+    for folder, parsed, model in COMPILED
+    for t in model.translations
+    if t.status is Status.EXACT and t.sql is not None and t.fact_table
+    for variant in (None, *t.variants)
+]
+
+
+def _literals(parsed) -> tuple[list[str], list[int | float]]:
+    texts, numbers = set(), set()
+    for measure in parsed.measures:
+        if measure.tree is None:
+            continue
+        for node in ast.walk(measure.tree):
+            if isinstance(node, ast.String):
+                texts.add(node.value)
+            elif isinstance(node, ast.Number) and abs(node.value) < 1e9:
+                numbers.add(node.value)
+    return sorted(texts), sorted(numbers)
+
+
+def _values(data_type: str, texts, numbers):
+    match data_type:
+        case "string":
+            words = ["a", "A", "b", *texts, *(t.upper() for t in texts), *(t.lower() for t in texts)]
+            return st.one_of(st.none(), st.sampled_from(sorted(set(words))))
+        case "int64":
+            near = [int(n) + k for n in numbers for k in (-1, 0, 1)]
+            return st.one_of(st.none(), st.integers(-5, 5), st.sampled_from(sorted(set(near)) or [0]))
+        case "double" | "decimal":
+            near = [n + k for n in numbers for k in (-0.25, 0, 0.25)]
+            return st.one_of(st.none(), st.integers(-40, 40).map(lambda k: k / 4), st.sampled_from(sorted(set(near)) or [0.0]))
+        case "boolean":
+            return st.one_of(st.none(), st.booleans())
+        case "dateTime":
+            return st.one_of(st.none(), st.sampled_from([dt.datetime(2024, 1, d) for d in (1, 2, 15)]))
+    return st.none()
+
+
+def _slicer_frames(parsed, model) -> dict:
+    """Imported slicer tables (no DAX of their own): a frame of the toggle's options."""
+    frames = {}
+    for toggle in model.toggles:
+        table = parsed.model.table(toggle.table)
+        if table is not None and table.expression is None:
+            frames[table.name] = harness.frame(((toggle.column, "string", "text"),), [(o,) for o in toggle.options])
+    return frames
+
+
+@pytest.mark.parametrize(("parsed", "model", "translation", "variant"), CASES)
+def test_model_measure_agrees_with_postgres(module_pg, parsed, model, translation, variant):
+    table = parsed.model.table(translation.fact_table)
+    columns = tuple((c.name, c.data_type, PG_TYPES.get(c.data_type, "text")) for c in table.columns)
+    texts, numbers = _literals(parsed)
+    overridden = {n.rsplit("[", 1)[-1].rstrip("]").casefold() for n in translation.overridden_columns}
+    text_columns = [c for c, kind, _ in columns if kind == "string" and c.casefold() not in overridden]
+    group = text_columns[0] if text_columns else None
+    slicers = {}
+    if variant is not None:
+        toggle = next(t for t in model.toggles if t.table.casefold() == variant.toggle_table.casefold())
+        slicers = {f"'{toggle.table}'[{toggle.column}]": variant.option}
+    sql_text = compile_module.to_sql(variant.sql if variant else translation.sql)
+    pg_table = "fact"
+    module_pg.execute(psycopg.sql.SQL("DROP TABLE IF EXISTS {}").format(psycopg.sql.Identifier(pg_table)))
+    harness.create_table(module_pg, pg_table, columns)
+    outcome = harness.Outcome()
+    row = st.tuples(*(_values(kind, texts, numbers) for _, kind, _ in columns))
+
+    @settings(database=None if COLLECT else settings.default.database,
+              max_examples=EXAMPLES or max(10, settings.default.max_examples // 10))
+    @given(data=st.lists(row, max_size=10))
+    def example(data):
+        frames = {table.name: harness.frame(columns, data), **_slicer_frames(parsed, model)}
+        try:
+            reference = harness.run_reference(ast.MeasureRef(translation.measure.name), table.name, frames, parsed, group, {}, slicers)
+        except EvaluationError as error:
+            outcome.skip(f"reference error: {error}")
+            return
+        harness.load(module_pg, pg_table, columns, data)
+        try:
+            database = harness.run_sql(module_pg, pg_table, sql_text, group, {})
+        except psycopg.Error as error:
+            database = {"<error>": str(error).splitlines()[0]}
+        outcome.compared += 1
+        problems = harness.compare(reference, database)
+        if problems:
+            record = {"measure": translation.measure.name, "dax": translation.measure.expression, "slicers": slicers,
+                      "sql": sql_text, "rows": data, "group_by": group, "problems": problems}
+            outcome.disagreements.append(json.dumps(record, default=str))
+            if not COLLECT:
+                raise AssertionError("reference and PostgreSQL disagree:\n" + json.dumps(record, indent=1, default=str))
+
+    example()
+    assert outcome.compared > 0, outcome.skipped
+    assert not outcome.disagreements, "\n".join(outcome.disagreements[:5])
