@@ -1,0 +1,86 @@
+"""translation_report.md / .json: every measure once, counts that add up, safe markdown."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from markdown_it import MarkdownIt
+
+from tests.seed.catalogs import sample_catalog
+from translator.catalog.rows import Catalog, ReportEntry
+from translator.emit import render
+
+
+def report(catalog: Catalog) -> tuple[str, dict]:
+    files, diagnostics = render(catalog)
+    assert diagnostics == []
+    return files["translation_report.md"], json.loads(files["translation_report.json"])
+
+
+def test_summary_counts_add_up_to_the_input():
+    catalog = sample_catalog()
+    _, payload = report(catalog)
+    summary = payload["summary"]
+    assert summary["measures"] == len(catalog.report) == 9
+    assert summary["by_status"] == {"exact": 6, "approximate": 1, "untranslated": 1,
+                                    "parse_error": 1}
+    assert summary["by_placement"] == {"metric": 5, "variant": 1, "untranslated": 3}
+    assert summary["catalog_rows"] == {
+        "data_sources": 2, "metrics": 5, "dimensions": 3, "metric_toggles": 1,
+        "metric_toggle_options": 3, "metric_variants": 2, "data_source_metrics": 9,
+        "data_source_dimensions": 4}
+
+
+def test_json_lists_every_measure_with_all_fields():
+    catalog = sample_catalog()
+    _, payload = report(catalog)
+    measures = payload["measures"]
+    assert sorted((m["table"], m["measure"]) for m in measures) == sorted(
+        (e.table, e.measure) for e in catalog.report)
+    share = next(m for m in measures if m["measure"] == "Revenue Share")
+    assert share["status"] == "approximate" and share["sql_emitted"] is False
+    assert share["sql"].startswith("SUM(revenue) / NULLIF(")
+    assert share["overridden_columns"] == ["Sales[campaign_id]"]
+    assert share["reasons"] == ["CMP230: ALL('Sales') treated as a window over the filtered rows"]
+    assert share["location"] == "sales.pbit:22"
+    assert next(m for m in measures if m["measure"] == "Approvals")["sql_emitted"] is True
+
+
+def _blocks(markdown: str) -> list[tuple[str, str]]:
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    return [(t.info, t.content) for t in tokens if t.type == "fence"]
+
+
+def test_markdown_has_one_section_per_measure_with_fenced_dax_and_sql():
+    catalog = sample_catalog()
+    markdown, _ = report(catalog)
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens)
+                if t.type == "heading_open" and t.tag == "h3"]
+    assert len(headings) == len(catalog.report)
+    blocks = _blocks(markdown)
+    assert sum(1 for info, _ in blocks if info == "dax") == len(catalog.report)
+    assert ("sql", "SUM(revenue) / NULLIF(SUM(SUM(revenue)) OVER (), 0)\n") in blocks
+    assert "Proposed SQL (approximate; not emitted" in markdown
+
+
+def test_markdown_blocks_survive_backticks_and_hostile_names():
+    dax = "[X] := \"```\" & \"````\"\n-- `tick`"
+    entry = ReportEntry(export="e`x", table="T`able\n|x|", measure="## not a heading ```",
+                        location="m.bim:3", status="untranslated", placement="untranslated",
+                        metric_key=None, dax=dax, sql=None, reasons=("CMP201: ``` inside",))
+    markdown, _ = report(Catalog(report=(entry,)))
+    blocks = _blocks(markdown)
+    assert blocks == [("dax", dax + "\n"), ("text", "CMP201: ``` inside\n")]
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h3"]
+
+
+def test_reports_are_sorted_and_deterministic():
+    catalog = sample_catalog()
+    reversed_catalog = dataclasses.replace(catalog, report=tuple(reversed(catalog.report)))
+    assert render(catalog)[0] == render(reversed_catalog)[0]
+    _, payload = report(catalog)
+    keys = [(m["export"], m["table"], m["measure"]) for m in payload["measures"]]
+    assert keys == sorted(keys)
