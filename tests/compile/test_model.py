@@ -1,0 +1,101 @@
+"""compile_model over a whole model: one translation per measure, statuses, toggles, locations."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.compile.model import build
+from translator.compile import Status, ToggleKind, compile_expression, compile_model, to_sql
+from translator.dax import parse_model
+from translator.diagnostics import SourceLocation
+from translator.readers.model import Column, Measure, Relationship, Table, TableKind
+
+MODE = '''SWITCH(SELECTEDVALUE('Approval Mode'[Mode], "Standard"), "Organic", [Approvals Organic], [Approvals])'''
+
+
+def test_every_measure_gets_exactly_one_translation_in_order():
+    parsed = build({"Bad": "SUM(Sales[amount]", "Mode": MODE})
+    compiled = compile_model(parsed)
+    assert [t.measure.name for t in compiled.translations] == [pm.measure.name for pm in parsed.measures]
+    by_name = {t.measure.name: t for t in compiled.translations}
+    assert by_name["Total Sales"].status is Status.EXACT
+    assert by_name["Broken"].status is Status.UNTRANSLATED
+    assert by_name["Bad"].status is Status.PARSE_ERROR
+    assert by_name["Bad"].reasons[0].code.startswith("DAX1")
+    assert by_name["Bad"].sql is None
+
+
+def test_slicer_toggles_are_discovered_with_options_and_default():
+    compiled = compile_model(build({"Mode": MODE}))
+    toggles = {t.table: t for t in compiled.toggles}
+    assert set(toggles) == {"Approval Mode", "Date Basis"}
+    mode = toggles["Approval Mode"]
+    assert (mode.column, mode.kind, mode.options, mode.default) == ("Mode", ToggleKind.SLICER, ("Standard", "Organic"), "Standard")
+    basis = toggles["Date Basis"]
+    assert (basis.column, basis.options, basis.default) == ("Basis", ("Order Date", "Ship Date"), None)
+
+
+def test_a_calculated_table_with_a_relationship_is_not_a_toggle():
+    parsed = build()
+    model = parsed.model
+    related = dataclasses.replace(
+        model, relationships=(*model.relationships, Relationship("Sales", "region", "Date Basis", "Basis"))
+    )
+    compiled = compile_model(parse_model(related))
+    assert [t.table for t in compiled.toggles] == ["Approval Mode"]
+
+
+def test_dmv_state_other_than_ready_is_untranslated():
+    parsed = build()
+    model = parsed.model
+    sales = model.tables[0]
+    stale = Measure("Sales", "Stale", "SUM(Sales[amount])", state="SemanticError", error_message="column missing")
+    tables = (dataclasses.replace(sales, measures=(*sales.measures, stale)), *model.tables[1:])
+    compiled = compile_model(parse_model(dataclasses.replace(model, tables=tables)))
+    t = compiled.translations[-1]
+    assert t.status is Status.UNTRANSLATED
+    assert [r.code for r in t.reasons] == ["CMP212"]
+    assert t.reasons[0].notes == ("column missing",)
+
+
+def test_reason_location_is_the_measure_location_plus_the_node_line():
+    parsed = build({"Two Lines": "SUM(Sales[amount])\n    + SUM(Returns[refund])"})
+    t = next(t for t in compile_model(parsed).translations if t.measure.name == "Two Lines")
+    assert [r.code for r in t.reasons] == ["CMP205"]
+    measure_line = t.measure.location.line
+    assert t.reasons[0].location == SourceLocation("model.bim", measure_line + 1, 7)
+
+
+def test_reason_location_on_the_first_line_adds_the_column():
+    parsed = build({"Ti": "1 + TOTALYTD(SUM(Sales[amount]), 'Date'[Date])"})
+    t = next(t for t in compile_model(parsed).translations if t.measure.name == "Ti")
+    assert t.reasons[0].code == "CMP202"
+    assert t.reasons[0].location == SourceLocation("model.bim", t.measure.location.line, 5 + 4)
+
+
+def test_output_is_deterministic():
+    measures = {"Mode": MODE, "Margin": "[Total Sales] - [Total Cost]"}
+    first = compile_model(build(measures))
+    second = compile_model(build(measures))
+    render = lambda cm: [(t.status, t.sql and to_sql(t.sql), [to_sql(v.sql) for v in t.variants]) for t in cm.translations]  # noqa: E731
+    assert render(first) == render(second)
+
+
+def test_compile_expression_reports_parse_errors():
+    t = compile_expression("SUM(", build())
+    assert t.status is Status.PARSE_ERROR
+    assert t.reasons and t.reasons[0].code.startswith("DAX1")
+
+
+def test_table_constructor_slicer_with_two_columns_uses_model_column_names():
+    parsed = build()
+    model = parsed.model
+    extra = Table(
+        "Metric Picker",
+        kind=TableKind.CALCULATED,
+        columns=(Column("Metric", "string"), Column("Order", "int64")),
+        expression='{("Sales", 1), ("Cost", 2)}',
+    )
+    compiled = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, extra))))
+    picker = next(t for t in compiled.toggles if t.table == "Metric Picker")
+    assert (picker.column, picker.options) == ("Metric", ("Sales", "Cost"))
