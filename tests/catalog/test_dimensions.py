@@ -19,11 +19,25 @@ def dims(catalog):
 
 
 BASE = compiled(summed(measure("Approvals"), "approvals"))
+# Orders alone: the only source
+SINGLE = compiled(summed(measure("Approvals"), "approvals"), tables=(ORDERS, CAMPAIGNS, DATES, APPROVAL_MODE))
 
 
-def test_attribute_columns_become_dimensions_and_facts_do_not():
+def test_shared_attributes_joined_ids_and_date_columns_are_dimensions():
+    # order_id, bill_email, sales_type (Orders only) and alert_type (Refund Alerts only) are details
     catalog, _ = build(BASE)
-    assert sorted(dims(catalog)) == ["alert_type", "bill_email", "campaign_name", "date", "order_id", "sales_type"]
+    assert sorted(dims(catalog)) == ["campaign_name", "date"]
+
+
+def test_with_one_source_every_attribute_is_a_dimension_and_facts_are_not():
+    catalog, _ = build(SINGLE)
+    assert sorted(dims(catalog)) == ["bill_email", "campaign_name", "date", "order_id", "sales_type"]
+
+
+def test_an_attribute_shared_by_two_sources_is_a_dimension():
+    shared = Table("Refund Alerts", columns=REFUNDS.columns + (attr("sales_type"),))
+    c = compiled(summed(measure("Approvals"), "approvals"), tables=(ORDERS, shared, CAMPAIGNS, DATES, APPROVAL_MODE))
+    assert sorted(dims(build(c)[0])) == ["campaign_name", "date", "sales_type"]
 
 
 def test_related_id_joins_its_lookup():
@@ -46,7 +60,7 @@ def test_lookup_schema_from_mapping_when_m_names_none():
 
 
 def test_dimension_types_and_filters():
-    found = dims(build(BASE)[0])
+    found = dims(build(SINGLE)[0])
     assert (found["date"].data_type, found["date"].filter_type, found["date"].category) == ("date", "date_range", "time")
     assert found["order_id"].filter_type == "search"
     assert found["bill_email"].filter_type == "search"
@@ -59,8 +73,6 @@ def test_one_dimension_per_column_linked_to_every_source_having_it():
     assert links == {
         ("order_summary", "campaign_name"), ("refund_alerts", "campaign_name"),
         ("order_summary", "date"), ("refund_alerts", "date"),
-        ("order_summary", "order_id"), ("order_summary", "bill_email"), ("order_summary", "sales_type"),
-        ("refund_alerts", "alert_type"),
     }
 
 
@@ -79,7 +91,7 @@ def test_key_collision_between_columns_is_suffixed_and_reported():
     other = Table("Details", columns=(attr("campaign_name"), col("approvals")))
     c = compiled(summed(measure("Approvals"), "approvals"), summed(measure("X", table="Details"), "approvals"),
                  tables=(ORDERS, other, CAMPAIGNS, DATES, APPROVAL_MODE))
-    catalog, diagnostics = build(c)
+    catalog, diagnostics = build(c, parse_mapping("[dimensions.campaign_name]\ninclude = true\n", "t.toml"))
     found = dims(catalog)
     assert found["campaign_name"].display_column == "campaign_name"  # the join keeps the key
     assert found["campaign_name_2"].column_expression == '"campaign_name"'
@@ -89,8 +101,9 @@ def test_key_collision_between_columns_is_suffixed_and_reported():
 def test_mapping_overrides_and_excludes_dimensions():
     mapping = parse_mapping(
         '[dimensions.campaign_id]\nkey = "campaign"\ndisplay_name = "Campaign"\ncategory = "marketing"\n'
-        '[dimensions.bill_email]\nexclude = true\n'
-        '[dimensions.sales_type]\nfilter_type = "single_select"\nsort_order = 99\nis_groupable = false\n'
+        '[dimensions.bill_email]\ninclude = false\n'
+        '[dimensions.sales_type]\ninclude = true\nfilter_type = "single_select"\nsort_order = 99\n'
+        'is_groupable = false\n'
         '[dimensions.nothing_like_this]\ncategory = "x"\n',
         "t.toml",
     )

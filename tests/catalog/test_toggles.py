@@ -58,3 +58,16 @@ def test_option_key_collision_is_suffixed():
     catalog, diagnostics = build((Toggle("Mode", "Mode", ToggleKind.SLICER, ("Net $", "Net-$"), "Net $"),))
     assert [o.option_key for o in catalog.toggle_options] == ["net_dollar", "net_dollar_2"]
     assert [d.code for d in diagnostics] == ["CAT311"]
+
+
+def test_toggle_description_is_the_slicer_tables():
+    from dataclasses import replace
+
+    from tests.catalog.builders import APPROVAL_MODE, CAMPAIGNS, DATES, ORDERS, REFUNDS
+
+    described = replace(APPROVAL_MODE, description="Which approvals count")
+    c = compiled(summed(measure("Approvals"), "approvals"), tables=(ORDERS, REFUNDS, CAMPAIGNS, DATES, described))
+    catalog, _ = build_catalog([c], EMPTY)
+    assert catalog.toggles[0].description == "Which approvals count"
+    mapping = parse_mapping('[toggles."Approval Mode"]\ndescription = "Mapped"\n', "t.toml")
+    assert build_catalog([c], mapping)[0].toggles[0].description == "Mapped"

@@ -3,6 +3,7 @@ data_source_dimensions junction."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -12,7 +13,9 @@ from translator.catalog import rules
 from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, warn
 from translator.catalog.naming import assign_unique, humanize, snake_case
 from translator.catalog.rows import DataSourceDimension, Dimension
-from translator.catalog.sources import CLIENT_ID_COLUMN, ModelSource, database_object, is_date_table, view_columns
+from translator.catalog.sources import (
+    CLIENT_ID_COLUMN, VIEW_SCHEMA, ModelSource, database_object, is_date_table, view_columns, view_key,
+)
 from translator.diagnostics import Diagnostic
 from translator.readers.mapping import Mapping
 from translator.readers.model import Column, SemanticModel, Table
@@ -49,13 +52,23 @@ def build_dimensions(
     for source in sources:
         model = by_export[source.export]
         for column in view_columns(source.table):
-            excluded = (override := mapping.dimension(column.name)) is not None and override.exclude
-            if column.name.casefold() == CLIENT_ID_COLUMN or excluded:
+            override = mapping.dimension(column.name)
+            if column.name.casefold() == CLIENT_ID_COLUMN or (override is not None and override.include is False):
                 continue
             lookup = _lookup_for(model, source.table, column, mapping)
             if lookup is None and not rules.is_attribute(column.name, column.data_type, column.summarize_by, column.is_key):
                 continue
             found.append((source, column, lookup))
+    # An attribute only one source has is a detail of that view, not a dimension, unless it is the
+    # view's date column, there is only one source, or the mapping includes it.
+    shared = Counter(name for _, name in {(s.row.source_key, c.name.casefold()) for s, c, _ in found})
+    single_source = len({s.row.source_key for s in sources}) <= 1
+    found = [
+        (source, column, lookup) for source, column, lookup in found
+        if lookup is not None or single_source or shared[column.name.casefold()] >= 2
+        or column.name == source.row.date_column
+        or ((o := mapping.dimension(column.name)) is not None and o.include)
+    ]
     # A plain column that names a joined dimension's rows (Products[product_name] next to
     # product_id -> Products) is covered by that dimension wherever its id column is present.
     shown_by = [(lookup.display.name.casefold(), column.name.casefold()) for _, column, lookup in found if lookup]
@@ -78,10 +91,11 @@ def build_dimensions(
              None, "pin a key with [dimensions.<column>] key = \"...\" in the mapping file")
         for c, wanted, given in renamed
     ]
+    rank = {id(c): n for n, c in enumerate(sorted(ordered, key=lambda c: c.first_seen), start=1)}
     dimensions = []
     for position, candidate in enumerate(ordered):
         override = mapping.dimension(candidate.column)
-        sort_order = override.sort_order if override and override.sort_order is not None else candidate.first_seen
+        sort_order = override.sort_order if override and override.sort_order is not None else rank[id(candidate)]
         dimensions.append(replace(candidate.row, dimension_key=keys[position], sort_order=sort_order))
 
     links = sorted(
@@ -119,7 +133,7 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
             ))
         row = Dimension(
             dimension_key=wanted,
-            display_name=_label(lookup.display.name),
+            display_name=_label(wanted),
             column_expression=_quoted(column.name),
             description=lookup.display.description or column.description,
             display_column=lookup.display.name,
@@ -207,6 +221,8 @@ def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Map
         found = database_object(target.source)
         schema = (override.schema if override else None) or (found[0] if found else None) or mapping.lookup_schema
         name = found[1] if found else snake_case(target.name)
+        if found and found[0].casefold() == VIEW_SCHEMA and (view := view_key(target.source)):
+            name = f"{view}_{CLIENT_PLACEHOLDER}"  # a per-client reporting view, like the sources
         return _Lookup(target, key, display, exp.table_(name, db=schema, quoted=True).sql(dialect="postgres"), name)
     return None
 

@@ -10,7 +10,8 @@ from typing import TypeVar
 # Symbols that carry meaning in measure names ("CB %", "CB $", "# of Orders") become words, so
 # that "CB %" and "CB $" get different keys.
 _SYMBOL_WORDS = {"%": " pct ", "$": " dollar ", "#": " count ", "&": " and ", "+": " plus "}
-_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# camelCase and ACRONYMWord boundaries; a plural acronym ("MIDs", "IDs") stays one word
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 _ACRONYMS = {"id": "ID", "cb": "CB", "mid": "MID", "ltv": "LTV", "cpa": "CPA", "bin": "BIN", "rdr": "RDR"}
 
 T = TypeVar("T")

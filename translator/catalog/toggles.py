@@ -69,7 +69,7 @@ def build_toggles(
             display_name=(override.display_name if override else None) or first.table,
             toggle_type=(override.toggle_type if override else None) or _TOGGLE_TYPES[first.kind],
             ui_component=(override.ui_component if override else None) or "pill_group",
-            description=override.description if override else None,
+            description=(override.description if override else None) or _table_description(compiled, members),
             sort_order=override.sort_order if override and override.sort_order is not None else position + 1,
         ))
         values = _union(v for _, t in members for v in t.options)
@@ -113,6 +113,16 @@ def build_toggles(
         ToggleKeys(toggle_keys, option_keys),
         diagnostics,
     )
+
+
+def _table_description(compiled: Sequence[CompiledModel], members: list[tuple[str, Toggle]]) -> str | None:
+    """The slicer table's own description, from the first export that has one."""
+    models = {c.export: c.model for c in compiled}
+    for export, toggle in members:
+        table = models[export].table(toggle.table)
+        if table is not None and table.description:
+            return table.description
+    return None
 
 
 def _wanted_key(toggle: Toggle, mapping: Mapping) -> str:

@@ -71,7 +71,7 @@ class DimensionOverride:
     is_groupable: bool | None = None
     is_filterable: bool | None = None
     sort_order: int | None = None
-    exclude: bool = False
+    include: bool | None = None  # true: a dimension whatever the rule says; false: none from this column
     line: int | None = field(default=None, compare=False)
 
 

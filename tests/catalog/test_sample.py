@@ -1,0 +1,121 @@
+"""End to end on the sample export: read -> parse -> compile -> build_catalog.
+
+The expectations are structural facts stated by the design document (sections 4.1 and 4.6), not
+the program's output."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from translator.catalog import build_catalog, check_completeness
+from translator.compile import compile_model
+from translator.dax import parse_model
+from translator.readers import read_exports
+from translator.readers.mapping import load_mapping
+
+EXPORTS = Path(__file__).resolve().parents[2] / "pbix_exports"
+SAMPLE = EXPORTS / "BeastInsights.SemanticModel"
+
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="the sample export is not in pbix_exports yet")
+
+SECTION_4_1_SOURCES = {
+    "order_summary", "mid_summary", "cohort_summary", "cb_refund_alert", "decline_recovery",
+    "hourly_revenue", "alert_summary", "alert_details", "order_details", "products",
+}
+SECTION_4_6_TOGGLES = {
+    # toggle_key: (toggle_type, ui_component)
+    "approval_mode": ("metric_variant", "pill_group"),
+    "date_basis": ("metric_variant", "pill_group"),
+    "time_granularity": ("dimension_switch", "dropdown"),
+    "profitability_view": ("metric_variant", "dropdown"),
+    "retention_base": ("metric_variant", "pill_group"),
+    "display_mode": ("metric_variant", "pill_group"),
+}
+
+SECTION_4_7_OPTIONS = {
+    # toggle_key: (default, other options)
+    "approval_mode": ("standard", {"organic", "net"}),
+    "date_basis": ("transaction_date", {"initial_date", "cb_date", "refund_date"}),
+    "time_granularity": ("day", {"week", "month"}),
+    "profitability_view": ("gross", {"net", "detailed"}),
+    "retention_base": ("initials", {"rebills"}),
+    "display_mode": ("count", {"dollar", "percentage"}),
+}
+
+
+@pytest.fixture(scope="module")
+def built():
+    models, _ = read_exports(EXPORTS)
+    compiled = [compile_model(parse_model(m)) for m in models]
+    catalog, diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml"))
+    return compiled, catalog, diagnostics
+
+
+def test_every_measure_is_in_the_report_exactly_once(built):
+    compiled, catalog, diagnostics = built
+    inputs = Counter((c.export, m.table.casefold(), m.name.casefold()) for c in compiled for m in c.model.measures)
+    listed = Counter((e.export, e.table.casefold(), e.measure.casefold()) for e in catalog.report)
+    assert listed == inputs
+    assert sum(Counter(e.status for e in catalog.report).values()) == sum(inputs.values())
+    assert check_completeness(compiled, catalog) == []
+    assert "CAT313" not in {d.code for d in diagnostics}
+
+
+def test_the_six_toggles_of_section_4_6(built):
+    _, catalog, _ = built
+    assert {t.toggle_key: (t.toggle_type, t.ui_component) for t in catalog.toggles} == SECTION_4_6_TOGGLES
+    defaults = Counter(o.toggle_key for o in catalog.toggle_options if o.is_default)
+    assert defaults == Counter(SECTION_4_6_TOGGLES.keys())
+
+
+def test_the_options_of_section_4_7(built):
+    _, catalog, _ = built
+    found: dict[str, tuple[str | None, set[str]]] = {}
+    for key in SECTION_4_7_OPTIONS:
+        options = [o for o in catalog.toggle_options if o.toggle_key == key]
+        default = next((o.option_key for o in options if o.is_default), None)
+        found[key] = (default, {o.option_key for o in options if not o.is_default})
+    assert found == SECTION_4_7_OPTIONS
+
+
+def test_the_mapping_accepts_and_supplies_by_name(built):
+    _, catalog, _ = built
+    by_name = {e.measure: e for e in catalog.report}
+    manual = by_name["Chargebacks by CB Date"]
+    assert (manual.status, manual.placement) == ("manual", "metric")
+    accepted = by_name["Hour Share of Today"]
+    assert (accepted.status, accepted.placement, accepted.accepted) == ("approximate", "metric", True)
+    waiting = by_name["Revenue % of Grand Total"]
+    assert (waiting.status, waiting.placement, waiting.metric_key) == ("approximate", "untranslated", None)
+    assert waiting.sql  # the proposed SQL is shown for review
+    assert {"approvals", "attempts", "revenue"} <= {m.metric_key for m in catalog.metrics}
+
+
+def test_the_ten_sources_of_section_4_1(built):
+    _, catalog, _ = built
+    assert {s.source_key for s in catalog.data_sources} == SECTION_4_1_SOURCES
+    assert all(s.view_pattern == f"reporting.{s.source_key}_{{client_id}}" for s in catalog.data_sources)
+    products = next(s for s in catalog.data_sources if s.source_key == "products")
+    assert products.date_column is None
+
+
+def test_every_metric_has_a_source_and_rows_join_by_key(built):
+    _, catalog, _ = built
+    metric_keys = {m.metric_key for m in catalog.metrics}
+    linked = {link.metric_key for link in catalog.data_source_metrics}
+    assert metric_keys and linked == metric_keys
+    options = {(o.toggle_key, o.option_key) for o in catalog.toggle_options}
+    assert all(v.metric_key in metric_keys and (v.toggle_key, v.option_key) in options for v in catalog.variants)
+    dimension_keys = {d.dimension_key for d in catalog.dimensions}
+    source_keys = {s.source_key for s in catalog.data_sources}
+    assert all(l.dimension_key in dimension_keys and l.source_key in source_keys for l in catalog.data_source_dimensions)
+
+
+def test_variants_differ_from_their_metric(built):
+    _, catalog, _ = built
+    default = {m.metric_key: m.sql_expression for m in catalog.metrics}
+    assert catalog.variants
+    assert all(v.sql_expression != default[v.metric_key] for v in catalog.variants)
