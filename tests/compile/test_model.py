@@ -99,3 +99,20 @@ def test_table_constructor_slicer_with_two_columns_uses_model_column_names():
     compiled = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, extra))))
     picker = next(t for t in compiled.toggles if t.table == "Metric Picker")
     assert (picker.column, picker.options) == ("Metric", ("Sales", "Cost"))
+
+
+def test_field_parameter_options_and_nameof_values():
+    parsed = build({"Picked": '''IF(SELECTEDVALUE('Metric Field'[Fields]) = "'Sales'[Total Sales]", "Sales", "Orders")'''})
+    model = parsed.model
+    field = Table(
+        "Metric Field",
+        kind=TableKind.FIELD_PARAMETER,
+        columns=(Column("Metric Field", "string"), Column("Fields", "string"), Column("Order", "int64")),
+        expression="{(\"Orders\", NAMEOF('Sales'[Orders]), 0), (\"Total Sales\", NAMEOF('Sales'[Total Sales]), 1)}",
+    )
+    compiled = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, field))))
+    toggle = next(t for t in compiled.toggles if t.table == "Metric Field")
+    assert (toggle.kind, toggle.options) == (ToggleKind.FIELD_PARAMETER, ("Orders", "Total Sales"))
+    picked = next(t for t in compiled.translations if t.measure.name == "Picked")
+    assert to_sql(picked.sql) == "'Orders'"
+    assert [(v.option, to_sql(v.sql)) for v in picked.variants] == [("Total Sales", "'Sales'")]

@@ -1,8 +1,10 @@
 """Toggles found in the model itself.
 
 Slicer toggles: a CALCULATED table with no relationships whose expression is DATATABLE(...) or a
-table constructor {...}. Its options are the first column's values. Calculation groups and
-field parameters are other `ToggleKind`s (not yet discovered here).
+table constructor {...}. Its options are the first column's values. A field parameter (a table
+constructor of (display name, NAMEOF(field), order) rows) is read the same way: a measure that
+tests SELECTEDVALUE of its fields column gets one variant per option. Calculation groups are
+not discovered yet.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from translator.readers.model import TableKind
 def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:
     related = {fold(t) for r in parsed.model.relationships for t in (r.from_table, r.to_table)}
     found: dict[str, SlicerToggle] = {}
+    kinds = {TableKind.CALCULATED: ToggleKind.SLICER, TableKind.FIELD_PARAMETER: ToggleKind.FIELD_PARAMETER}
     for pt in parsed.tables:
-        if pt.table.kind is not TableKind.CALCULATED or pt.tree is None:
+        if pt.table.kind not in kinds or pt.tree is None:
             continue
         if fold(pt.table.name) in related:
             continue
@@ -31,7 +34,7 @@ def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:
             continue
         columns, rows = shape
         options = tuple(dict.fromkeys(option_text(r[0]) for r in rows))
-        toggle = Toggle(pt.table.name, columns[0], ToggleKind.SLICER, options, default=None)
+        toggle = Toggle(pt.table.name, columns[0], kinds[pt.table.kind], options, default=None)
         found[fold(pt.table.name)] = SlicerToggle(toggle, columns, rows)
     return found
 
@@ -70,6 +73,9 @@ def _constant(node: ast.Expr) -> object:
             return None
         case ast.FunctionCall(name="TRUE" | "FALSE", args=()):
             return node.name == "TRUE"
+        case ast.FunctionCall(name="NAMEOF", args=(ast.ColumnRef(table=str(table), column=name),)):
+            # A field parameter's field: NAMEOF gives the fully qualified name.
+            return "'" + table.replace("'", "''") + "'[" + name.replace("]", "]]") + "]"
     return NOT_CONSTANT
 
 
