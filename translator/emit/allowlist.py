@@ -131,8 +131,8 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Prob
                 return [Problem(CONSTRUCT, "reads *")]
             name = column_name(node)
             if name not in allowed:
-                return [Problem(UNKNOWN_COLUMN, f"reads {noun} {name!r}, which is not among the "
-                                                f"{noun}s it may use")]
+                return [Problem(UNKNOWN_COLUMN, f"reads {noun} {name!r}, which is not one it "
+                                                "may use")]
         case exp.Star() if not isinstance(node.parent, exp.Count):
             return [Problem(CONSTRUCT, "uses * outside COUNT(*)")]
         case exp.Where() if not isinstance(node.parent, exp.Filter):
