@@ -122,10 +122,10 @@ def test_untranslated_and_parse_errors_are_reported_with_reasons():
 
 
 def test_manual_sql_makes_an_untranslated_measure_a_metric():
-    mapping = parse_mapping('[metrics.Approvals]\nsql = "sum(approvals) - sum(cancel)"\n', "t.toml")
+    mapping = parse_mapping('[metrics.Approvals]\nsql = "sum(Approvals) - sum(cancel)"\n', "t.toml")
     catalog, diagnostics = build(compiled(translation(APPROVALS, None, Status.UNTRANSLATED)), mapping=mapping)
     m = metric(catalog, "approvals")
-    assert m.sql_expression == "SUM(approvals) - SUM(cancel)"
+    assert m.sql_expression == 'SUM("approvals") - SUM("cancel")'  # unquoted names fold to lower case
     assert (m.aggregation_type, m.is_derived) == ("custom", False)
     e = entry(catalog, "Approvals")
     assert (e.status, e.placement) == ("manual", "metric")

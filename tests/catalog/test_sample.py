@@ -119,3 +119,24 @@ def test_variants_differ_from_their_metric(built):
     default = {m.metric_key: m.sql_expression for m in catalog.metrics}
     assert catalog.variants
     assert all(v.sql_expression != default[v.metric_key] for v in catalog.variants)
+
+
+def test_building_twice_gives_the_same_catalog(built):
+    compiled, catalog, diagnostics = built
+    again, again_diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml"))
+    assert again == catalog and again_diagnostics == diagnostics
+
+
+def test_derived_formulas_name_components_by_metric_key(built):
+    """Components are bare identifiers naming metric keys; the view's columns stay quoted."""
+    import sqlglot
+    from sqlglot import exp
+
+    _, catalog, _ = built
+    keys = {m.metric_key for m in catalog.metrics}
+    derived = [m for m in catalog.metrics if m.is_derived]
+    assert derived
+    for m in derived:
+        columns = list(sqlglot.parse_one(m.derived_formula, read="postgres").find_all(exp.Column))
+        bare = {c.name for c in columns if not c.this.quoted}
+        assert bare and bare <= keys, m.metric_key

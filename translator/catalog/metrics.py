@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+from sqlglot.optimizer.qualify_columns import quote_identifiers
 
 from translator.catalog import rules
 from translator.catalog.diagnostics import (
@@ -123,7 +125,7 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
             if translation is not None and translation.sql is not None:
                 item.sql = to_sql(translation.sql)
             if override is not None and override.sql is not None:
-                item.manual = sqlglot.parse_one(override.sql, read="postgres")
+                item.manual = _manual_sql(override.sql)
                 if translation is not None and translation.status in (Status.EXACT, Status.APPROXIMATE):
                     item.reasons.append(info(CAT_MANUAL, f"the mapping's SQL replaces the {translation.status.value} "
                                              f"translation of '{measure.name}'", at(mapping, override.line)))
@@ -134,6 +136,13 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
                 item.sql = to_sql(item.manual)
             items.append(item)
     return items
+
+
+def _manual_sql(text: str) -> exp.Expression:
+    """Hand-written SQL with its identifiers as PostgreSQL reads them (unquoted ones folded to lower
+    case), then quoted, like every identifier the compiler writes."""
+    tree = normalize_identifiers(sqlglot.parse_one(text, read="postgres"), dialect="postgres")
+    return quote_identifiers(tree, dialect="postgres", identify=True)
 
 
 def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item]) -> None:
