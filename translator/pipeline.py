@@ -39,6 +39,7 @@ class Plan:
     files: Mapping[str, str]  # file name -> text, as emit renders them; empty when emit refused
     diagnostics: tuple[Diagnostic, ...] = ()
     compiled: tuple[CompiledModel, ...] = field(default=(), repr=False)
+    parsed: tuple[ParsedModel, ...] = field(default=(), repr=False)
 
     @property
     def ok(self) -> bool:
@@ -99,7 +100,7 @@ def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[Com
 
 def plan(exports: Path) -> Plan:
     """Everything `build` does except writing. Raises InputError for unreadable input."""
-    _, compiled, diagnostics = parse_and_compile(exports)
+    parsed, compiled, diagnostics = parse_and_compile(exports)
     mapping = load_mapping(mapping_path(exports))
     catalog, catalog_diagnostics = build_catalog(compiled, mapping)
     diagnostics.extend(catalog_diagnostics)
@@ -111,6 +112,7 @@ def plan(exports: Path) -> Plan:
         files=dict(sorted(files.items())),
         diagnostics=_unique(diagnostics),
         compiled=compiled,
+        parsed=parsed,
     )
 
 
@@ -236,32 +238,31 @@ class CatalogChanges:
         if self.old_missing:
             out.append("(no committed translation report: every metric counts as added)")
 
-        def section(title: str, items: list[str]) -> None:
+        def section(title: str, items: list[list[str]]) -> None:
+            """One block per change; a change may take several lines."""
             if items:
                 out.append(f"{title} ({len(items)}):")
-                out.extend(items)
+                out.extend(line for item in items for line in item)
 
-        section("metrics added", [f"  + {m.metric_key}: {m.sql}" for m in self.added])
-        section("metrics removed", [f"  - {m.metric_key}" for m in self.removed])
-        renamed = []
-        for old, new in self.renamed:
-            renamed.append(f"  ~ {old.metric_key} -> {new.metric_key}")
-            if old.sql != new.sql:
-                renamed += [f"      old SQL: {old.sql}", f"      new SQL: {new.sql}"]
-        section("metrics renamed", renamed)
-        changed = []
-        for old, new in self.sql_changed:
-            changed += [f"  ~ {new.metric_key}", f"      old: {old.sql}", f"      new: {new.sql}"]
-        section("SQL changed", changed)
-        section("variants added",
-                [f"  + {m} [{t} = {o}]: {sql}" for m, t, o, sql in self.variants_added])
-        section("variants removed", [f"  - {m} [{t} = {o}]" for m, t, o, _ in self.variants_removed])
+        section("metrics added", [[f"  + {m.metric_key}: {m.sql}"] for m in self.added])
+        section("metrics removed", [[f"  - {m.metric_key}"] for m in self.removed])
+        section("metrics renamed", [
+            [f"  ~ {old.metric_key} -> {new.metric_key}"]
+            + ([f"      old SQL: {old.sql}", f"      new SQL: {new.sql}"] if old.sql != new.sql else [])
+            for old, new in self.renamed
+        ])
+        section("SQL changed", [
+            [f"  ~ {new.metric_key}", f"      old: {old.sql}", f"      new: {new.sql}"]
+            for old, new in self.sql_changed
+        ])
+        section("variants added", [[f"  + {m} [{t} = {o}]: {sql}"] for m, t, o, sql in self.variants_added])
+        section("variants removed", [[f"  - {m} [{t} = {o}]"] for m, t, o, _ in self.variants_removed])
         section("variant SQL changed", [
-            line for m, t, o, a, b in self.variants_changed
-            for line in (f"  ~ {m} [{t} = {o}]", f"      old: {a}", f"      new: {b}")
+            [f"  ~ {m} [{t} = {o}]", f"      old: {a}", f"      new: {b}"]
+            for m, t, o, a, b in self.variants_changed
         ])
         section("measure status changed",
-                [f"  {label}: {old} -> {new}" for label, old, new in self.status_changed])
+                [[f"  {label}: {old} -> {new}"] for label, old, new in self.status_changed])
         return out
 
 
