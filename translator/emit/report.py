@@ -64,9 +64,9 @@ def _entry_json(entry: ReportEntry) -> dict[str, object]:
 
 
 def sql_emitted(entry: ReportEntry) -> bool:
-    """Whether entry.sql went into the seed (approximate SQL only once accepted)."""
-    return entry.sql is not None and entry.placement != "untranslated" and (
-        entry.status == "exact" or (entry.status == "approximate" and entry.accepted))
+    """Whether entry.sql went into the seed: the measure became a metric or a variant
+    (approximate SQL does only once the mapping file accepts it)."""
+    return entry.sql is not None and entry.placement in ("metric", "variant")
 
 
 def render_json(catalog: Catalog) -> str:
@@ -95,13 +95,12 @@ def fence_for(text: str) -> str:
 def _sql_title(entry: ReportEntry) -> str:
     if entry.sql is None:
         return "SQL: none"
-    if entry.status == "approximate" and not entry.accepted:
+    emitted = sql_emitted(entry)
+    if entry.status == "approximate" and not emitted:
         return "Proposed SQL (approximate; not emitted until the mapping file accepts it by name)"
     if entry.status == "approximate":
         return "SQL (approximate, accepted by the mapping file)"
-    if not sql_emitted(entry):
-        return "SQL (not emitted)"
-    return "SQL"
+    return "SQL" if emitted else "SQL (not emitted)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +135,8 @@ def _section(number: int, entry: ReportEntry) -> Section:
     if entry.reasons:
         text = "\n".join(entry.reasons)
         blocks.append(Block("Reasons", fence_for(text), "text", text))
-    heading = f"{number}. {code_span(entry.table)} {code_span(entry.measure)}"
+    name = f"'{entry.table}'[{entry.measure}]"
+    heading = f"{number}. {code_span(name)}"
     return Section(heading, tuple(facts), tuple(blocks))
 
 
