@@ -35,6 +35,15 @@ CATALOG = Catalog(
             "net_revenue", "Net revenue", "ignored", "revenue",
             is_derived=True, derived_formula="revenue - cb_total",
         ),
+        # a quoted name is a column of the view, even when a metric has the same name
+        Metric(
+            "revenue_share", "Revenue share", "ignored", "revenue",
+            is_derived=True, derived_formula='CAST((revenue) AS DOUBLE PRECISION) / NULLIF(SUM(SUM("revenue")) OVER (), 0)',
+        ),
+        Metric(
+            "cb_per_approval", "CB per approval", "ignored", "chargebacks",
+            is_derived=True, derived_formula='SUM("cb") / NULLIF(approvals, 0)',
+        ),
         Metric("loop_a", "A", "1", "x", is_derived=True, derived_formula="loop_b + 1"),
         Metric("loop_b", "B", "1", "x", is_derived=True, derived_formula="loop_a + 1"),
         Metric("dangling", "D", "1", "x", is_derived=True, derived_formula="approvals + nope"),
@@ -82,6 +91,11 @@ CASES = [
     ("net_revenue", {}, '(SUM("revenue")) - (SUM("cb"))'),
     ("net_revenue", {"date_basis": "cb_date"}, 'SUM("revenue") - SUM("cb_cb_date_dollar")'),
     ("net_revenue", {"approval_mode": "organic"}, '(SUM("revenue")) - (SUM("cb"))'),
+    (
+        "revenue_share", {},
+        'CAST(((SUM("revenue"))) AS DOUBLE PRECISION) / NULLIF(SUM(SUM("revenue")) OVER (), 0)',
+    ),
+    ("cb_per_approval", {"approval_mode": "organic"}, 'SUM("cb") / NULLIF((SUM("approvals_organic")), 0)'),
 ]
 
 

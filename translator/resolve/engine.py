@@ -3,6 +3,8 @@
 1. A metric with a variant for a chosen toggle option uses the variant's SQL.
 2. Otherwise a derived metric resolves each component (recursively, with the same toggles) and
    substitutes it into `derived_formula`, so components pick up their variants (the cascade).
+   In a formula a metric key is a bare identifier (`revenue`); a quoted name (`"revenue"`) is a
+   column of the view, read directly (e.g. `SUM(SUM("revenue")) OVER ()`).
 3. Otherwise the metric's default `sql_expression`.
 
 This is what the report builder will do with the rows we emit; tests run its result on
@@ -92,18 +94,28 @@ def _resolve(
         inner = (*stack, metric_key)
 
         def substitute(node: exp.Expression) -> exp.Expression:
-            if isinstance(node, exp.Column) and not node.table and node.name in metrics:
-                component = _resolve(node.name, chosen, metrics, variants, inner)
-                return exp.Paren(this=component)
-            if isinstance(node, exp.Column) and not node.table:
+            if not _is_metric_reference(node):
+                return node
+            if node.name not in metrics:
                 raise ResolveError(
                     f"derived_formula of {metric_key!r} names {node.name!r}, which is not a metric"
                 )
-            return node
+            return exp.Paren(this=_resolve(node.name, chosen, metrics, variants, inner))
 
         return formula.transform(substitute, copy=True)
 
     return _parse(metric.sql_expression, f"sql_expression of {metric_key!r}")
+
+
+def _is_metric_reference(node: exp.Expression) -> bool:
+    """A bare, unquoted identifier: the way a derived formula names a metric key. Columns of the
+    view are always quoted (`SUM("revenue")`), even when a metric has the same name."""
+    return (
+        isinstance(node, exp.Column)
+        and not node.table
+        and isinstance(node.this, exp.Identifier)
+        and not node.this.quoted
+    )
 
 
 def _parse(sql: str, what: str) -> exp.Expression:

@@ -72,7 +72,7 @@ def create_view_table(conn: psycopg.Connection, table: exp.Table, columns: Seque
     """The view as a table holding `frame` (the report builder only reads it)."""
     if table.args.get("db") is not None:
         conn.execute(exp.Create(this=table.args["db"].copy(), kind="SCHEMA", exists=True).sql(dialect=DIALECT))
-    conn.execute(exp.Drop(this=table.copy(), kind="TABLE", exists=True).sql(dialect=DIALECT))
+    conn.execute(exp.Drop(tables=[table.copy()], kind="TABLE", exists=True).sql(dialect=DIALECT))
     schema = exp.Schema(this=table.copy(), expressions=[
         exp.ColumnDef(this=exp.to_identifier(c.name, quoted=True),
                       kind=exp.DataType.build(sql_type(c), dialect=DIALECT))
