@@ -140,3 +140,11 @@ def test_derived_formulas_name_components_by_metric_key(built):
         columns = list(sqlglot.parse_one(m.derived_formula, read="postgres").find_all(exp.Column))
         bare = {c.name for c in columns if not c.this.quoted}
         assert bare and bare <= keys, m.metric_key
+
+
+
+def test_a_metric_reading_no_column_links_only_to_its_own_tables_view(built):
+    _, catalog, _ = built
+    # COUNTROWS('Order Details') counts order_details' rows; on any other view it would count something else.
+    linked = {link.source_key for link in catalog.data_source_metrics if link.metric_key == "order_count"}
+    assert linked == {"order_details"}

@@ -23,7 +23,7 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[
     diagnostics += _unused_sources(compiled, mapping)
     toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping)
     diagnostics += toggle_diagnostics
-    metrics = build_metrics(compiled, mapping, sources, toggle_keys)
+    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources)
     diagnostics += metrics.diagnostics
     dimensions, dimension_links, dimension_diagnostics = build_dimensions(
         [c.model for c in compiled], model_sources, mapping

@@ -19,6 +19,7 @@ from translator.catalog.diagnostics import (
 )
 from translator.catalog.naming import snake_case
 from translator.catalog.rows import DataSource, DataSourceMetric, Metric, MetricVariant, ReportEntry
+from translator.catalog.sources import ModelSource
 from translator.catalog.sql import column_names, formula_sql, to_sql
 from translator.catalog.toggles import ToggleKeys
 from translator.compile.translation import CompiledModel, Status, Translation
@@ -65,7 +66,11 @@ class MetricsResult:
 
 
 def build_metrics(
-    compiled: Sequence[CompiledModel], mapping: Mapping, sources: Sequence[DataSource], toggles: ToggleKeys
+    compiled: Sequence[CompiledModel],
+    mapping: Mapping,
+    sources: Sequence[DataSource],
+    toggles: ToggleKeys,
+    model_sources: Sequence[ModelSource] = (),
 ) -> MetricsResult:
     diagnostics: list[Diagnostic] = []
     items = _items(compiled, mapping)
@@ -86,7 +91,14 @@ def build_metrics(
         metrics.append(metric)
         columns = _columns(item, by_ident, set())
         folded = {c.casefold() for c in columns}
-        linked = [s for s in sources if folded <= {c.casefold() for c in s.columns}]
+        if folded:
+            linked = [s for s in sources if folded <= {c.casefold() for c in s.columns}]
+        else:
+            # COUNTROWS(T) reads no column, yet it counts T's rows: only T's own view means that.
+            tables = _fact_tables(item, by_ident, set())
+            linked = sorted({ms.row for ms in model_sources
+                             if ms.export == item.export and ms.table.name.casefold() in tables},
+                            key=lambda s: s.source_key)
         if not linked:
             item.reasons.append(warn(CAT_NO_SOURCE, f"metric '{metric.metric_key}' reads columns no data source "
                                      "has all of: " + ", ".join(columns), item.measure.location))
@@ -328,6 +340,19 @@ def _columns(item: _Item, by_ident: dict[tuple[str, str], _Item], seen: set[tupl
         if component is not None:
             columns.update({c.casefold(): c for c in _columns(component, by_ident, seen)})
     return tuple(sorted(columns.values(), key=str.casefold))
+
+
+def _fact_tables(item: _Item, by_ident: dict[tuple[str, str], _Item], seen: set[tuple[str, str]]) -> set[str]:
+    """The (case-folded) fact tables whose rows a metric reads, its components' included."""
+    if item.translation is None or item.ident in seen:
+        return set()
+    seen.add(item.ident)
+    tables = {item.translation.fact_table.casefold()} if item.translation.fact_table else set()
+    for name in item.translation.components:
+        component = by_ident.get((item.export, name.casefold()))
+        if component is not None:
+            tables |= _fact_tables(component, by_ident, seen)
+    return tables
 
 
 def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys, diagnostics: list[Diagnostic]) -> list[MetricVariant]:
