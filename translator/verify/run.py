@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -41,6 +42,7 @@ class Check:
     detail: str = ""
     group_by: str | None = None
     groups: int = 0
+    nonblank: int = 0  # groups where the SQL gave a value (not NULL): the check is not vacuous
 
     @property
     def ok(self) -> bool:
@@ -70,7 +72,8 @@ class VerifyResult:
             "counts": self.counts(),
             "checks": [
                 {"metric_key": c.metric_key, "source_key": c.source_key, "toggles": dict(c.toggles),
-                 "status": c.status, "detail": c.detail, "group_by": c.group_by, "groups": c.groups}
+                 "status": c.status, "detail": c.detail, "group_by": c.group_by, "groups": c.groups,
+                 "nonblank": c.nonblank}
                 for c in self.checks
             ],
         }
@@ -181,16 +184,21 @@ def _translation(model: CompiledModel, entry: ReportEntry) -> Translation | None
 
 def _settings(catalog: Catalog, metric_key: str, translation: Translation | None, export: str,
               toggles: _Toggles) -> list[tuple[tuple[str, str], ...]]:
-    """The default, then each option of every toggle the metric (or a component) depends on."""
+    """Nothing selected, then every combination of options (defaults included) of the toggles
+    the metric depends on: those it or a component has variants for, and those its DAX reads."""
     keys = {v.toggle_key for v in catalog.variants if v.metric_key in _closure(catalog, metric_key)}
     if translation is not None:
         keys |= {k for t in translation.toggles
                  if (k := toggles.keys_by_table.get((export, t.casefold()))) is not None}
-    settings: list[tuple[tuple[str, str], ...]] = [()]
+    options: dict[str, list[str]] = {}
     for option in catalog.toggle_options:
-        if option.toggle_key in keys and not option.is_default:
-            settings.append(((option.toggle_key, option.option_key),))
-    return settings
+        if option.toggle_key in keys and (option.toggle_key, option.option_key) in toggles.values:
+            options.setdefault(option.toggle_key, []).append(option.option_key)
+    chosen = sorted(options)
+    if not chosen:
+        return [()]
+    combinations = itertools.product(*(options[k] for k in chosen))
+    return [(), *(tuple(zip(chosen, combination)) for combination in combinations)]
 
 
 def _closure(catalog: Catalog, metric_key: str) -> set[str]:
@@ -211,8 +219,9 @@ def _closure(catalog: Catalog, metric_key: str) -> set[str]:
 def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: _Source,
            setting: tuple[tuple[str, str], ...], parsed: ParsedModel, entry: ReportEntry,
            translation: Translation | None, toggles: _Toggles) -> Check:
-    def result(status: str, detail: str = "", group_by: str | None = None, groups: int = 0) -> Check:
-        return Check(metric_key, source.row.source_key, setting, status, detail, group_by, groups)
+    def result(status: str, detail: str = "", group_by: str | None = None, groups: int = 0,
+               nonblank: int = 0) -> Check:
+        return Check(metric_key, source.row.source_key, setting, status, detail, group_by, groups, nonblank)
 
     fact = translation.fact_table if translation is not None and translation.fact_table else entry.table
     fact_table = parsed.model.table(fact)
@@ -244,10 +253,11 @@ def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: 
         for g in sorted(set(actual) | set(expected), key=repr)
         if not _same(actual.get(g), expected.get(g))
     ]
+    nonblank = sum(1 for v in actual.values() if v is not None)
     if differences:
         more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
-        return result(DISAGREE, "; ".join(differences[:3]) + more, group, len(actual))
-    return result(AGREE, "", group, len(actual))
+        return result(DISAGREE, "; ".join(differences[:3]) + more, group, len(actual), nonblank)
+    return result(AGREE, "", group, len(actual), nonblank)
 
 
 def _group_column(source: _Source, fact_table: Table, translation: Translation | None,
