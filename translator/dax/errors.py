@@ -79,7 +79,7 @@ def describe_expected(expected: set[str] | frozenset[str], separator: str = ",")
     """The expected terminals in words, most useful first, without duplicates."""
     words: list[str] = []
     remaining = set(expected)
-    if remaining & (_OPERATORS - {"MINUS", "PLUS"}):
+    if remaining & (_OPERATORS - {"MINUS", "PLUS", "EQUAL"}):  # `=` alone: after VAR name
         words.append("an operator")
         remaining -= _OPERATORS
     if "NUMBER" in remaining:
@@ -135,16 +135,21 @@ def _found(token) -> str:
     return f"{kind} {shown}" if kind else f"'{shown}'"
 
 
-def _unterminated(text: str, offset: int) -> str | None:
-    match text[offset : offset + 1]:
+def _unterminated(text: str, offset: int, comment_only: bool = False) -> tuple[str, int] | None:
+    """An unterminated string, name or block comment at (or, for `/*`, just before) the offset.
+
+    For an unexpected token only a comment counts: a whole string token merely came too early.
+    """
+    match "" if comment_only else text[offset : offset + 1]:
         case '"':
-            return "unterminated string: a closing '\"' is missing"
+            return "unterminated string: a closing '\"' is missing", offset
         case "'":
-            return "unterminated table name: a closing \"'\" is missing"
+            return "unterminated table name: a closing \"'\" is missing", offset
         case "[":
-            return "unterminated name: a closing ']' is missing"
-    if text.startswith("/*", max(offset - 1, 0)) and "*/" not in text[offset:]:
-        return "unterminated comment: a closing '*/' is missing"
+            return "unterminated name: a closing ']' is missing", offset
+    for start in (offset, offset - 1):
+        if start >= 0 and text.startswith("/*", start) and "*/" not in text[start + 2 :]:
+            return "unterminated comment: a closing '*/' is missing", start
     return None
 
 
@@ -152,8 +157,10 @@ def from_lark(exc: UnexpectedInput, text: str, separator: str = ",") -> DaxSynta
     """Translate any of lark's input errors into a DaxSyntaxError."""
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
         expected = describe_expected(set(exc.expected), separator)
-        offset = len(text.rstrip())
-        if not text.strip():
+        # lark's $END token borrows the last token's position; without a last token the text
+        # holds nothing but blanks and comments.
+        offset = getattr(exc, "token", None) is not None and exc.token.end_pos
+        if not offset:
             return syntax_error(UNEXPECTED_END, "the expression is empty", text, 0, expected)
         return syntax_error(
             UNEXPECTED_END,
@@ -164,9 +171,9 @@ def from_lark(exc: UnexpectedInput, text: str, separator: str = ",") -> DaxSynta
         )
     if isinstance(exc, UnexpectedToken):
         offset = exc.token.start_pos or 0
-        unterminated = _unterminated(text, offset)
-        if unterminated and text.startswith("/*", max(offset - 1, 0)):
-            return syntax_error(UNTERMINATED, unterminated, text, offset - 1)
+        unterminated = _unterminated(text, offset, comment_only=True)
+        if unterminated:  # a `/` or `*` the parser did not expect, opening a comment
+            return syntax_error(UNTERMINATED, unterminated[0], text, unterminated[1])
         expected = describe_expected(set(exc.accepts or exc.expected), separator)
         return syntax_error(
             UNEXPECTED_TOKEN,
@@ -179,7 +186,7 @@ def from_lark(exc: UnexpectedInput, text: str, separator: str = ",") -> DaxSynta
         offset = exc.pos_in_stream
         unterminated = _unterminated(text, offset)
         if unterminated:
-            return syntax_error(UNTERMINATED, unterminated, text, offset)
+            return syntax_error(UNTERMINATED, unterminated[0], text, unterminated[1])
         char = text[offset : offset + 1]
         return syntax_error(UNEXPECTED_CHARACTER, f"unexpected character {char!r}", text, offset)
     return syntax_error(UNEXPECTED_TOKEN, f"syntax error: {exc}", text, getattr(exc, "pos_in_stream", 0) or 0)

@@ -24,15 +24,20 @@ def parse_model(model: SemanticModel) -> ParsedModel:
     items = []
     for table in model.tables:
         for measure in table.measures:
-            tree, problem = _parse(measure.expression, measure.location or table.location, model)
+            tree, problem = _parse(measure.expression, measure.location or _file_of(table.location), model)
             measures.append(ParsedMeasure(measure, tree, problem))
         if table.expression is not None:
             tree, problem = _parse(table.expression, table.location, model)
             tables.append(ParsedTable(table, tree, problem))
         for item in table.calculation_items:
-            tree, problem = _parse(item.expression, item.location or table.location, model)
+            tree, problem = _parse(item.expression, item.location or _file_of(table.location), model)
             items.append(ParsedItem(table, item, tree, problem))
     return ParsedModel(model, tuple(measures), tuple(tables), tuple(items))
+
+
+def _file_of(location: SourceLocation | None) -> SourceLocation | None:
+    """A table's file without its line: the line is the table's, not the expression's."""
+    return None if location is None else SourceLocation(location.file)
 
 
 def _parse(text: str, where: SourceLocation | None, model: SemanticModel) -> tuple[Expr | None, Diagnostic | None]:
