@@ -1,6 +1,8 @@
 """Measure-level compilation: a Translation for every measure of a parsed model.
 
-- A top-level reference to another translatable measure makes a DERIVED metric (components).
+- A measure whose top level combines references to translatable measures with constants and
+  scalar operations only makes a DERIVED metric (components). Any other measure that references
+  measures (a column read, an aggregate, CALCULATE or an iterator at its top level) inlines them.
 - A measure that reads a slicer toggle is compiled once per option and once with nothing
   selected (the default); options whose SQL differs become Variants.
 - Anything untranslatable becomes an UNTRANSLATED translation with a located CMP2xx reason.
@@ -111,7 +113,9 @@ class MeasureService:
         slicers = self.index.toggles
         inline = bool(direct_toggles(pm.tree, slicers))
         default, found = self._run(pm, {}, inline)
-        if found.toggles and not inline:  # read through a measure inlined under CALCULATE
+        # Inline the components instead when a toggle is read through a measure inlined under
+        # CALCULATE, or when the top level is not a pure formula over measures.
+        if not inline and (found.toggles or (found.components and not _is_pure_formula(default, found))):
             inline = True
             default, found = self._run(pm, {}, inline)
         if len(found.toggles) > 1:
@@ -225,6 +229,20 @@ def _fact_table(collectors: list[Collector], components: list[Translation]) -> s
                     span,
                 )
     return fact
+
+
+def _is_pure_formula(compiled: Compiled, found: Collector) -> bool:
+    """A derived metric's formula combines measure references with constants and scalar
+    operations only: it reads no column and aggregates nothing at its own level (the catalog's
+    derived_formula names metric keys, never the view's columns)."""
+    if found.columns or found.aggregated or found.filtered or found.approximations:
+        return False
+    for node in compiled.sql.walk():
+        if isinstance(node, (exp.AggFunc, exp.Window, exp.Filter, exp.Star)):
+            return False
+        if isinstance(node, exp.Column) and node.table != COMPONENT:
+            return False
+    return True
 
 
 def _replace_components(sql: exp.Expression, make) -> exp.Expression:
