@@ -116,3 +116,37 @@ def test_field_parameter_options_and_nameof_values():
     picked = next(t for t in compiled.translations if t.measure.name == "Picked")
     assert to_sql(picked.sql) == "'Orders'"
     assert [(v.option, to_sql(v.sql)) for v in picked.variants] == [("Total Sales", "'Sales'")]
+
+
+def test_an_internal_error_costs_only_that_measure(monkeypatch):
+    from translator.compile import rules
+
+    def broken_rule(cx, call, scope):
+        raise ZeroDivisionError("injected")
+
+    monkeypatch.setattr(rules, "countrows_", broken_rule)
+    compiled = compile_model(build({"Per Order": "DIVIDE([Total Sales], [Orders])"}))
+    by_name = {t.measure.name: t for t in compiled.translations}
+    orders = by_name["Orders"]
+    assert orders.status is Status.UNTRANSLATED and orders.sql is None
+    assert [r.code for r in orders.reasons] == ["CMP299"]
+    assert orders.reasons[0].notes == ("ZeroDivisionError: injected",)
+    assert orders.reasons[0].location == orders.measure.location
+    assert [r.code for r in by_name["Per Order"].reasons] == ["CMP209"]  # built on the broken one
+    for name in ("Total Sales", "Total Cost", "Approvals", "Initial Sales"):
+        assert by_name[name].status is Status.EXACT, name
+    assert len(compiled.translations) == len(by_name)
+
+
+def test_the_bundled_sample_has_no_internal_compiler_error():
+    from pathlib import Path
+
+    from translator.readers import read_exports
+
+    models, _ = read_exports(Path(__file__).parents[2] / "pbix_exports")
+    assert models
+    for model in models:
+        compiled = compile_model(parse_model(model))
+        assert len(compiled.translations) == len(model.measures)
+        internal = [t.measure.name for t in compiled.translations if any(r.code == "CMP299" for r in t.reasons)]
+        assert internal == []

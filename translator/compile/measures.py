@@ -5,7 +5,8 @@
   measures (a column read, an aggregate, CALCULATE or an iterator at its top level) inlines them.
 - A measure that reads a slicer toggle is compiled once per option and once with nothing
   selected (the default); options whose SQL differs become Variants.
-- Anything untranslatable becomes an UNTRANSLATED translation with a located CMP2xx reason.
+- Anything untranslatable becomes an UNTRANSLATED translation with a located CMP2xx reason; an
+  unexpected exception (a compiler bug) costs only its measure (CMP299), never the whole model.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import COMPONENT, Compiler
 from translator.compile.context import Collector, ModelIndex, Scope
 from translator.compile.errors import (
+    INTERNAL_ERROR,
     MEASURE_CYCLE,
     NEEDS_JOIN,
     NOT_READY,
@@ -99,6 +101,12 @@ class MeasureService:
             return self._compile(pm)
         except Untranslatable as e:
             reason = error(e.code, e.message, locate(m, e.span))
+            return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
+        except Exception as e:  # noqa: BLE001  (a compiler bug must cost one measure, not the run)
+            reason = error(
+                INTERNAL_ERROR, "internal compiler error while translating this measure", m.location,
+                f"{type(e).__name__}: {e}",
+            )
             return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
 
     def _run(self, pm: ParsedMeasure, selection: dict[str, str], inline: bool) -> tuple[Compiled, Collector]:
