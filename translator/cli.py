@@ -33,7 +33,9 @@ def _stderr() -> Console:
 
 
 def _stdout() -> Console:
-    return Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    # Piped output (CI logs, files) gets wide tables instead of truncated names.
+    width = None if sys.stdout.isatty() else 240
+    return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=width)
 
 
 # --- shared options, defined once -------------------------------------------------------------

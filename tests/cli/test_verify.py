@@ -1,0 +1,45 @@
+"""`translator verify --dsn`: a table of checks; exit 1 on any disagreement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+from click.testing import CliRunner
+
+import translator.verify.run as run
+from translator.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "pbix_exports"
+
+
+def test_verify_on_the_sample_agrees_and_loads_the_catalog(pg_url) -> None:
+    result = CliRunner().invoke(main, ["verify", "--dsn", pg_url, "--exports", str(SAMPLE),
+                                       "--rows", "40", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["counts"].get("disagree", 0) == 0 and payload["counts"].get("sql_error", 0) == 0
+    assert payload["counts"]["agree"] > 100
+    with psycopg.connect(pg_url) as conn:
+        active_keys = conn.execute("SELECT metric_key FROM report_builder.metrics WHERE is_active").fetchall()
+        rows = conn.execute('SELECT count(*) FROM reporting."order_summary_1"').fetchone()[0]
+    checked = {c["metric_key"] for c in payload["checks"]}
+    assert checked <= {r[0] for r in active_keys} and len(checked) > 50
+    assert rows == 40
+
+
+def test_a_wrong_sql_is_a_disagreement_and_exit_1(pg_url, monkeypatch) -> None:
+    real = run.resolve
+
+    def off_by_one(catalog, metric_key, toggles):
+        sql = real(catalog, metric_key, toggles)
+        return f"({sql}) + 1" if metric_key == "attempts" else sql
+
+    monkeypatch.setattr(run, "resolve", off_by_one)
+    result = CliRunner().invoke(main, ["verify", "--dsn", pg_url, "--exports", str(SAMPLE), "--rows", "40"])
+
+    assert result.exit_code == 1, result.output
+    table_rows = [line for line in result.stdout.splitlines() if line.startswith("│") and "disagree" in line]
+    cells = [[cell.strip() for cell in line.split("│")] for line in table_rows]
+    assert cells and {row[1] for row in cells} == {"attempts"}
