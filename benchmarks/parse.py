@@ -102,14 +102,19 @@ def main(argv: list[str] | None = None) -> None:
     model = generate_model(args.measures)
     characters = sum(len(m.expression) for m in model.measures)
     parse_model(generate_model(10))  # build the parser outside the timing
-    best = float("inf")
+    best_wall = best_cpu = float("inf")
     for _ in range(args.repeat):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         parsed = parse_model(model)
-        best = min(best, time.perf_counter() - started)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
     failed = sum(1 for m in parsed.measures if m.error is not None)
     print(f"measures: {args.measures} ({characters / args.measures:.0f} characters each), failed: {failed}")
-    print(f"best of {args.repeat}: {best:.3f} s, {args.measures / best:,.0f} measures/s (spans on)")
+    # CPU time as well: on a shared machine the wall clock also counts other people's work.
+    print(
+        f"best of {args.repeat}: {best_wall:.3f} s wall, {args.measures / best_wall:,.0f} measures/s; "
+        f"{best_cpu:.3f} s cpu, {args.measures / best_cpu:,.0f} measures/s (spans on)"
+    )
     print(
         f"python {platform.python_version()} ({platform.python_implementation()}), lark {lark.__version__}, "
         f"cpus {os.cpu_count()}, {platform.machine()} {sys.platform}"

@@ -66,6 +66,9 @@ CASES = [
     ("F(1, /* a, b */ 2)", F("F", N(1), N(2))),
     ('"not -- a comment"', S("not -- a comment")),
     ("[a // b]", M("a // b")),
+    # blanks real exports contain: CRLF, non-breaking space, a byte-order mark
+    ("1\u00a0+\r\n2 // x\r\n", ADD(N(1), N(2))),
+    ("\ufeffSUM(x[y])", F("SUM", C("x", "y"))),
     # arithmetic precedence and associativity
     ("1 + 2 * 3", ADD(N(1), MUL(N(2), N(3)))),
     ("(1 + 2) * 3", MUL(ADD(N(1), N(2)), N(3))),
