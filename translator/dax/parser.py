@@ -255,8 +255,8 @@ class _Parser:
                 self.builder.scope.clear()
                 try:
                     return self.fast.parse(text)
-                except (KeyError, UnexpectedInput):
-                    pass  # lark's own loop below reports the error the way lark words it
+                except Exception:  # noqa: BLE001 - lark's loop below re-parses and reports it
+                    pass
             self.builder.scope.clear()
             try:
                 tree = self.lark.parse(text)
