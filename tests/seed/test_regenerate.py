@@ -8,6 +8,7 @@ import threading
 import psycopg
 import pytest
 
+from tests.pgserver import create_database
 from tests.seed.catalogs import sample_catalog
 from tests.seed.db import (
     USER_TABLES,
@@ -198,7 +199,7 @@ def _apply_concurrently(url: str, seeds: list[str]) -> list[BaseException]:
     return errors
 
 
-def _without_ids_and_times(conn: psycopg.Connection) -> dict[str, int]:
+def row_counts(conn: psycopg.Connection) -> dict[str, int]:
     return {t: conn.execute(psycopg.sql.SQL("SELECT count(*) FROM report_builder.{}").format(
         psycopg.sql.Identifier(t))).fetchone()[0] for t in (
         "data_sources", "metrics", "dimensions", "metric_toggles", "metric_toggle_options",
@@ -208,15 +209,14 @@ def _without_ids_and_times(conn: psycopg.Connection) -> dict[str, int]:
 def test_two_applies_at_once_end_as_one(pg, pg_url, pg_server):
     catalog = sample_catalog()
     files = render_ok(catalog)
-    install(pg, catalog.__class__())  # schema, empty catalog
+    install(pg, Catalog())  # schema, empty catalog
     errors = _apply_concurrently(pg_url, [files["seed_catalog.sql"]] * 2)
     assert errors == []
     assert active_catalog(pg) == expected_catalog(catalog)
     # Compare with one apply on another fresh database: same rows, no duplicates.
-    from tests.pgserver import create_database
     with psycopg.connect(create_database(pg_server), autocommit=True) as single:
         install(single, catalog)
-        assert _without_ids_and_times(pg) == _without_ids_and_times(single)
+        assert row_counts(pg) == row_counts(single)
 
 
 def test_racing_versions_end_in_one_of_them(pg, pg_url):
