@@ -68,6 +68,10 @@ EARLIER = "EARLIER reads an outer row context: a correlated subquery, not one ag
 RELATED = "RELATED/RELATEDTABLE read another table through a relationship: needs a join"
 TABLE_VALUED = "returns a table; a metric is a single value"
 CONTEXT = "reads the visual's filter context in a way one aggregate cannot express"
+CALCULATION_ITEM = (
+    "only a calculation item's expression can name the selected measure (ISSELECTEDMEASURE takes "
+    "measure references)"
+)
 
 _TI = (
     "DATEADD", "SAMEPERIODLASTYEAR", "TOTALYTD", "TOTALMTD", "TOTALQTD", "PREVIOUSMONTH",
@@ -164,6 +168,15 @@ _TABLE: tuple[Function, ...] = (
     Function("UNION", 2, None, untranslated="UNION " + TABLE_VALUED),
     Function("ROW", 2, None, untranslated="ROW " + TABLE_VALUED),
     Function("ISINSCOPE", 1, 1, untranslated="ISINSCOPE depends on the visual's grouping levels: " + CONTEXT),
+    # calculation items: the compiler substitutes these when it applies an item to a measure
+    # (translator/compile/calculation_groups.py); anywhere else they have no meaning
+    Function("SELECTEDMEASURE", 0, 0, untranslated=CALCULATION_ITEM),
+    Function("SELECTEDMEASURENAME", 0, 0, untranslated=CALCULATION_ITEM),
+    Function("ISSELECTEDMEASURE", 1, None, untranslated=CALCULATION_ITEM),
+    Function(
+        "SELECTEDMEASUREFORMATSTRING", 0, 0,
+        untranslated="SELECTEDMEASUREFORMATSTRING reads a format string, which the catalog does not hold",
+    ),  # fmt: skip
 )
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in _TABLE}

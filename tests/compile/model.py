@@ -3,6 +3,8 @@ second fact table, two disconnected slicer tables, and a few measures."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from translator.dax import parse, parse_model
 from translator.dax.model import ParsedModel
 from translator.diagnostics import SourceLocation
@@ -74,4 +76,10 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
     return parse_model(model)
 
 
-__all__ = ["build", "parse", "SALES_DDL"]
+def with_tables(parsed: ParsedModel, *tables: Table) -> ParsedModel:
+    """The same model with more tables (calculation groups, field parameters), parsed again."""
+    model = parsed.model
+    return parse_model(dataclasses.replace(model, tables=(*model.tables, *tables)))
+
+
+__all__ = ["build", "parse", "with_tables", "SALES_DDL"]

@@ -9,17 +9,14 @@ import re
 import tomllib
 from pathlib import Path
 
-import psycopg
 import pytest
 from psycopg import sql as pgsql
 
-from tests.compile.model import SALES_DDL, build
-from tests.pgserver import create_database
+from tests.compile.model import build
 from translator.compile import Status, compile_expression, to_sql
 
 HERE = Path(__file__).parent
 CASES_FILE = HERE / "cases.toml"
-DATA = tomllib.loads((HERE / "data.toml").read_text())
 
 
 def _load_cases() -> list:
@@ -31,20 +28,6 @@ def _load_cases() -> list:
 
 
 CASES = _load_cases()
-
-
-@pytest.fixture(scope="module")
-def sales_db(pg_server):
-    """One database with the fact table `sales` filled from data.toml."""
-    url = create_database(pg_server)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SALES_DDL)
-        columns = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in DATA["columns"])
-        marks = pgsql.SQL(", ").join(pgsql.Placeholder() for _ in DATA["columns"])
-        insert = pgsql.SQL("INSERT INTO sales ({}) VALUES ({})").format(columns, marks)
-        for row in DATA["rows"]:
-            conn.execute(insert, [None if v == "NULL" else v for v in row])
-        yield conn
 
 
 def _check_value(actual, expected, where: str) -> None:

@@ -26,6 +26,7 @@ NOT_ADDITIVE = "CMP214"  # aggregate under ALLSELECTED that a window over groups
 COLUMN_OUTSIDE_ROW = "CMP215"
 TYPE_MISMATCH = "CMP216"
 UNDOCUMENTED_BLANK = "CMP217"  # a function whose BLANK behaviour no source documents
+CALCULATION_ITEM = "CMP218"  # warning: a calculation item cannot be applied to a measure
 INTERNAL_ERROR = "CMP299"  # a bug: an unexpected exception while compiling one measure
 
 

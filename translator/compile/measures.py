@@ -11,16 +11,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
 from translator import functions
 from translator.compile import blank
+from translator.compile.calculation_groups import (
+    CalculationGroup,
+    apply_item,
+    discover_calculation_groups,
+    is_identity,
+)
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import COMPONENT, Compiler
 from translator.compile.context import Collector, ModelIndex, Scope
 from translator.compile.errors import (
+    CALCULATION_ITEM,
     INTERNAL_ERROR,
     MEASURE_CYCLE,
     NEEDS_JOIN,
@@ -33,11 +40,11 @@ from translator.compile.errors import (
 )
 from translator.compile.sql import to_sql
 from translator.compile.toggles import direct_toggles, discover_slicers, with_defaults
-from translator.compile.translation import CompiledModel, Status, Translation, Variant
+from translator.compile.translation import CompiledModel, Status, Toggle, Translation, Variant
 from translator.dax import ast
 from translator.dax.ast import fold
-from translator.dax.model import ParsedMeasure, ParsedModel
-from translator.diagnostics import Diagnostic, Severity, SourceLocation, error
+from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
+from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, warning
 from translator.readers.model import Measure
 
 
@@ -47,12 +54,24 @@ class _Result:
     compiled: Compiled | None  # the default SQL's nullability and kind, for measures using it
 
 
+@dataclass(slots=True)
+class _Applied:
+    """A measure's calculation-item variants (with what their compilation read) and the items
+    that cannot be applied to it."""
+
+    variants: list[tuple[ParsedItem, Variant, Collector]] = field(default_factory=list)
+    failures: list[tuple[str, ParsedItem, Untranslatable]] = field(default_factory=list)
+
+
 class MeasureService:
     """Compiles measures on demand (components first), memoized, with cycle detection."""
 
     def __init__(self, parsed: ParsedModel):
         self.parsed = parsed
         self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed))
+        self.groups = discover_calculation_groups(parsed)
+        # fold(measure) -> (fold(group table), item, reason) for each item it cannot take
+        self.item_failures: dict[str, list[tuple[str, str, str]]] = {}
         self._done: dict[str, _Result] = {}
         self._active: list[str] = []
 
@@ -109,21 +128,39 @@ class MeasureService:
             )
             return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
 
-    def _run(self, pm: ParsedMeasure, selection: dict[str, str], inline: bool) -> tuple[Compiled, Collector]:
-        cx = Compiler(self.index, self, selection, inline, (fold(pm.measure.name),))
-        compiled = blank.as_value(cx.expr(pm.tree, Scope()))
+    def _run(
+        self,
+        pm: ParsedMeasure,
+        selection: dict[str, str],
+        inline: bool,
+        tree: ast.Expr | None = None,
+        stack: tuple[str, ...] | None = None,
+    ) -> tuple[Compiled, Collector]:
+        cx = Compiler(self.index, self, selection, inline, (fold(pm.measure.name),) if stack is None else stack)
+        compiled = blank.as_value(cx.expr(pm.tree if tree is None else tree, Scope()))
         if compiled.const is not None and compiled.kind is Kind.BLANK:
             compiled = blank.blank()
         return compiled, cx.collector
 
     def _compile(self, pm: ParsedMeasure) -> _Result:
-        m = pm.measure
+        result = self._compile_measure(pm, inline=False)
+        if not self.groups:
+            return result
+        applied = self._apply_groups(pm)
+        if result.translation.components and applied.variants:
+            # A calculation item applies to the visual's measure only, never again to the
+            # measures it references; a derived metric with its own item variant would still
+            # pick up its components' other variants at query time. Inline instead.
+            result = self._compile_measure(pm, inline=True)
+        return self._with_groups(pm, result, applied)
+
+    def _compile_measure(self, pm: ParsedMeasure, inline: bool) -> _Result:
         slicers = self.index.toggles
-        inline = bool(direct_toggles(pm.tree, slicers))
+        inline = inline or bool(direct_toggles(pm.tree, slicers))
         default, found = self._run(pm, {}, inline)
         # Inline the components instead when a toggle is read through a measure inlined under
-        # CALCULATE, or when the top level is not a pure formula over measures.
-        if not inline and (found.toggles or (found.components and not _is_pure_formula(default, found))):
+        # CALCULATE, or when the measure cannot be a derived metric (see _derivable).
+        if not inline and (found.toggles or (found.components and not self._derivable(default, found))):
             inline = True
             default, found = self._run(pm, {}, inline)
         if len(found.toggles) > 1:
@@ -144,6 +181,80 @@ class MeasureService:
                 if to_sql(compiled.sql) != default_sql:
                     variants.append(Variant(toggle.table, option, compiled.sql))
         return self._finish(pm, default, collectors, variants)
+
+    def _derivable(self, default: Compiled, found: Collector) -> bool:
+        """A pure formula over measures none of which has a calculation-group variant (the
+        query engine would substitute the components' item variants into the formula, but an
+        item applies to the visual's measure only)."""
+        if not _is_pure_formula(default, found):
+            return False
+        return not any(
+            fold(v.toggle_table) in self.groups for c in found.components for v in self.result_of(c).translation.variants
+        )
+
+    # -------------------------------------------------------------- calculation groups
+
+    def _apply_groups(self, pm: ParsedMeasure) -> _Applied:
+        """Each calculation item applied to the measure and compiled (slicers at their default)."""
+        m = pm.measure
+        applied = _Applied()
+        baseline: str | None = None
+        for group in self.groups.values():
+            for pi in group.items:
+                if pi.tree is None or is_identity(pi.tree):
+                    continue  # an item that does not parse is reported for the whole group
+                try:
+                    compiled, collector = self._run(pm, {}, True, apply_item(pi.tree, m.name), stack=())
+                    for code, message, span in collector.approximations[:1]:
+                        raise Untranslatable(code, f"only approximate: {message}", span)
+                except Untranslatable as e:
+                    applied.failures.append((group.toggle.table, pi, e))
+                    continue
+                if baseline is None:
+                    itself, _ = self._run(pm, {}, True, ast.MeasureRef(m.name), stack=())
+                    baseline = to_sql(itself.sql)
+                if to_sql(compiled.sql) != baseline:
+                    applied.variants.append((pi, Variant(group.toggle.table, pi.item.name, compiled.sql), collector))
+        return applied
+
+    def _with_groups(self, pm: ParsedMeasure, result: _Result, applied: _Applied) -> _Result:
+        t = result.translation
+        m = pm.measure
+        variants, toggles = list(t.variants), set(t.toggles)
+        columns, overridden = set(t.columns), set(t.overridden_columns)
+        failures = list(applied.failures)
+        for pi, variant, collector in applied.variants:
+            try:
+                _fact_table([collector], [t])
+            except Untranslatable as e:
+                failures.append((variant.toggle_table, pi, e))
+                continue
+            variants.append(variant)
+            toggles.add(variant.toggle_table)
+            columns.update(c.column for c in collector.columns)
+            overridden.update(c.column for c in collector.overridden)
+        reasons = list(t.reasons)
+        self.item_failures[fold(m.name)] = []
+        for table, pi, e in failures:
+            where = locate_in(pi.item.location, e.span)
+            reasons.append(
+                warning(
+                    CALCULATION_ITEM,
+                    f"calculation item '{pi.item.name}' of '{table}' cannot be applied to this measure: {e.message}",
+                    m.location,
+                    *((f"the item is at {where}",) if where else ()),
+                )
+            )
+            self.item_failures[fold(m.name)].append((fold(table), pi.item.name, e.message))
+        translation = replace(
+            t,
+            variants=tuple(variants),
+            toggles=tuple(sorted(toggles)),
+            columns=tuple(sorted(columns)),
+            overridden_columns=tuple(sorted(overridden)),
+            reasons=tuple(reasons),
+        )
+        return _Result(translation, result.compiled)
 
     def _finish(
         self, pm: ParsedMeasure, default: Compiled, collectors: list[Collector], variants: list[Variant]
@@ -286,7 +397,11 @@ def aggregation(tree: ast.Expr) -> str:
 
 def locate(measure: Measure, span: ast.Span) -> SourceLocation | None:
     """The export location of a node: the measure's location plus the node's line offset."""
-    loc = measure.location
+    return locate_in(measure.location, span)
+
+
+def locate_in(loc: SourceLocation | None, span: ast.Span) -> SourceLocation | None:
+    """The export location of a node of an expression that starts at `loc`."""
     if loc is None:
         return None
     if span == ast.NO_SPAN or loc.line is None:
@@ -301,9 +416,74 @@ def locate(measure: Measure, span: ast.Span) -> SourceLocation | None:
 
 def compile_model(parsed: ParsedModel) -> CompiledModel:
     service = MeasureService(parsed)
-    translations = tuple(service.translate(pm) for pm in parsed.measures)
-    toggles = tuple(s.toggle for _, s in sorted(service.index.toggles.items()))
-    return CompiledModel(parsed.model.export, parsed.model, translations, toggles)
+    translations = [service.translate(pm) for pm in parsed.measures]
+    toggles = {key: s.toggle for key, s in service.index.toggles.items()}
+    diagnostics: list[Diagnostic] = []
+    for key, group in service.groups.items():
+        toggle, dropped, found = _settle_group(group, translations, service.item_failures)
+        diagnostics += found
+        if toggle is not None:
+            toggles.setdefault(key, toggle)
+        if dropped:
+            translations = [_without_options(t, group.toggle.table, dropped) for t in translations]
+    ordered = tuple(toggle for _, toggle in sorted(toggles.items()))
+    return CompiledModel(parsed.model.export, parsed.model, tuple(translations), ordered, tuple(diagnostics))
+
+
+# How many measures a dropped calculation item's diagnostic names before "and N more".
+_NAMED_MEASURES = 5
+
+
+def _settle_group(
+    group: CalculationGroup, translations: list[Translation], failures: dict[str, list[tuple[str, str, str]]]
+) -> tuple[Toggle | None, set[str], list[Diagnostic]]:
+    """The group's toggle offers only the items that can be applied to every translated measure:
+    selecting another would silently give the measure's default value in the report builder
+    (the query engine falls back to the default SQL when a metric has no variant)."""
+    table = group.toggle.table
+    translated = [t for t in translations if t.status in (Status.EXACT, Status.APPROXIMATE)]
+    dropped: set[str] = set()
+    diagnostics: list[Diagnostic] = []
+    for pi in group.items:
+        name = pi.item.name
+        if pi.tree is None:
+            problems = ["the item's DAX does not parse"]
+        else:
+            problems = [
+                f"[{t.measure.name}]: {message}"
+                for t in translated
+                for failed_table, item, message in failures.get(fold(t.measure.name), ())
+                if failed_table == fold(table) and item == name
+            ]
+        if not problems:
+            continue
+        dropped.add(name)
+        notes = problems[:_NAMED_MEASURES]
+        if len(problems) > _NAMED_MEASURES:
+            notes.append(f"... and {len(problems) - _NAMED_MEASURES} more measures (see the translation report)")
+        count = "its DAX" if pi.tree is None else f"{len(problems)} measure(s)"
+        diagnostics.append(
+            warning(
+                CALCULATION_ITEM,
+                f"calculation item '{name}' of '{table}' is not offered as a toggle option: it cannot be applied to {count}",
+                pi.item.location,
+                *notes,
+            )
+        )
+    options = tuple(o for o in group.toggle.options if o not in dropped)
+    if not options:
+        return None, dropped, diagnostics
+    default = group.toggle.default if group.toggle.default in options else None
+    return replace(group.toggle, options=options, default=default), dropped, diagnostics
+
+
+def _without_options(t: Translation, table: str, dropped: set[str]) -> Translation:
+    kept = tuple(v for v in t.variants if not (fold(v.toggle_table) == fold(table) and v.option in dropped))
+    if len(kept) == len(t.variants):
+        return t
+    still = {fold(v.toggle_table) for v in kept}
+    toggles = tuple(x for x in t.toggles if fold(x) != fold(table) or fold(x) in still)
+    return replace(t, variants=kept, toggles=toggles)
 
 
 def compile_expression(text: str, parsed: ParsedModel) -> Translation:

@@ -4,7 +4,7 @@ Slicer toggles: a CALCULATED table with no relationships whose expression is DAT
 table constructor {...}. Its options are the first column's values. A field parameter (a table
 constructor of (display name, NAMEOF(field), order) rows) is read the same way: a measure that
 tests SELECTEDVALUE of its fields column gets one variant per option. Calculation groups are
-not discovered yet.
+toggles too: see calculation_groups.py.
 """
 
 from __future__ import annotations
