@@ -275,6 +275,7 @@ def verify(dsn: str, exports: Path, rows: int, seed: int, fmt: str) -> int:
             table.add_row(item.metric_key, item.source_key, item.toggle_label, item.status, item.detail,
                           style=style)
         _stdout().print(table)
+        _stderr().print(", ".join(f"{n} {status}" for status, n in result.counts().items()) or "no checks")
     return OK if not result.failures else FINDINGS
 
 

@@ -165,3 +165,12 @@ def test_resolved_sql_runs_on_postgres(pg):
     assert run("approval_rate", {}) == {"a": 40.0, "b": None}
     assert run("approval_rate", {"approval_mode": "organic"}) == {"a": 15.0, "b": None}
     assert run("net_revenue", {"date_basis": "cb_date"}) == {"a": 116.0, "b": 11.0}
+
+
+def test_import_translator_stays_light():
+    import subprocess
+    import sys
+
+    code = "import sys, translator; print('sqlglot' in sys.modules, 'pandas' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "False"]
