@@ -10,6 +10,7 @@ toggles too: see calculation_groups.py.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from translator.compile.compiled import NOT_CONSTANT
 from translator.compile.context import SlicerToggle, option_text
@@ -24,22 +25,65 @@ def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:
     related = {fold(t) for r in parsed.model.relationships for t in (r.from_table, r.to_table)}
     found: dict[str, SlicerToggle] = {}
     kinds = {TableKind.CALCULATED: ToggleKind.SLICER, TableKind.FIELD_PARAMETER: ToggleKind.FIELD_PARAMETER}
+    fields = _Fields(parsed)
     for pt in parsed.tables:
         if pt.table.kind not in kinds or pt.tree is None:
             continue
         if fold(pt.table.name) in related:
             continue
-        shape = _literal_table(pt)
+        shape = _literal_table(pt, fields)
         if shape is None or not shape[1]:
             continue
         columns, rows = shape
+        first = {option_text(r[0]): r for r in reversed(rows)}  # each option's first row
         options = tuple(dict.fromkeys(option_text(r[0]) for r in rows))
         toggle = Toggle(pt.table.name, columns[0], kinds[pt.table.kind], options, default=None)
+        if toggle.kind is ToggleKind.FIELD_PARAMETER:
+            picked = [next((v for v in first[o] if isinstance(v, str) and v in fields.kinds), None) for o in options]
+            if all(picked):
+                kinds_picked = {fields.kinds[f] for f in picked}
+                picks = kinds_picked.pop() if len(kinds_picked) == 1 else "mixed"
+                toggle = replace(toggle, targets=tuple(picked), picks=picks)
         found[fold(pt.table.name)] = SlicerToggle(toggle, columns, rows)
     return found
 
 
-def _literal_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]] | None:
+class _Fields:
+    """NAMEOF(...) resolved against the model: a column, or a measure (of whichever table). NAMEOF
+    gives the fully qualified name ('Sales'[Total Sales]), which is what DAX compares; `kinds`
+    remembers what each name resolved to ("measures" or "columns")."""
+
+    def __init__(self, parsed: ParsedModel):
+        self.model = parsed.model
+        self.measures = {fold(m.name): m for m in parsed.model.measures}
+        self.kinds: dict[str, str] = {}
+
+    def nameof(self, node: ast.Expr) -> str | None:
+        found: tuple[str, str, str] | None = None
+        match node:
+            case ast.ColumnRef(table=str(table), column=name):
+                t = self.model.table(table)
+                column = t.column(name) if t is not None else None
+                measure = self.measures.get(fold(name))
+                if column is not None:
+                    found = (t.name, column.name, "columns")
+                elif measure is not None:
+                    found = (measure.table, measure.name, "measures")
+                else:
+                    found = (table, name, "columns")
+            case ast.MeasureRef(name=name) | ast.ColumnRef(table=None, column=name):
+                measure = self.measures.get(fold(name))
+                if measure is not None:
+                    found = (measure.table, measure.name, "measures")
+        if found is None:
+            return None
+        table, name, kind = found
+        text = "'" + table.replace("'", "''") + "'[" + name.replace("]", "]]") + "]"
+        self.kinds[text] = kind
+        return text
+
+
+def _literal_table(pt: ParsedTable, fields: _Fields) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]] | None:
     tree = pt.tree
     match tree:
         case ast.FunctionCall(name="DATATABLE", args=args) if args and isinstance(args[-1], ast.TableConstructor):
@@ -47,7 +91,7 @@ def _literal_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object
             rows = []
             for row in args[-1].rows:
                 cells = row[0].rows if len(row) == 1 and isinstance(row[0], ast.TableConstructor) else (row,)
-                rows.append(tuple(_constant(c[0]) if len(c) == 1 else NOT_CONSTANT for c in cells))
+                rows.append(tuple(_constant(c[0], fields) if len(c) == 1 else NOT_CONSTANT for c in cells))
             if len(row_lengths := {len(r) for r in rows}) != 1 or row_lengths != {len(names)}:
                 return None
         case ast.TableConstructor(rows=table_rows):
@@ -55,7 +99,7 @@ def _literal_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object
             model_names = tuple(c.name for c in pt.table.columns)
             default = ("Value",) if width == 1 else tuple(f"Value{i + 1}" for i in range(width))
             names = model_names if len(model_names) == width else default
-            rows = [tuple(_constant(c) for c in row) for row in table_rows]
+            rows = [tuple(_constant(c, fields) for c in row) for row in table_rows]
         case _:
             return None
     if any(v is NOT_CONSTANT for r in rows for v in r):
@@ -63,7 +107,7 @@ def _literal_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object
     return names, tuple(rows)
 
 
-def _constant(node: ast.Expr) -> object:
+def _constant(node: ast.Expr, fields: _Fields | None = None) -> object:
     match node:
         case ast.String(value=v) | ast.Number(value=v) | ast.Boolean(value=v):
             return v
@@ -73,9 +117,10 @@ def _constant(node: ast.Expr) -> object:
             return None
         case ast.FunctionCall(name="TRUE" | "FALSE", args=()):
             return node.name == "TRUE"
-        case ast.FunctionCall(name="NAMEOF", args=(ast.ColumnRef(table=str(table), column=name),)):
+        case ast.FunctionCall(name="NAMEOF", args=(field,)) if fields is not None:
             # A field parameter's field: NAMEOF gives the fully qualified name.
-            return "'" + table.replace("'", "''") + "'[" + name.replace("]", "]]") + "]"
+            found = fields.nameof(field)
+            return NOT_CONSTANT if found is None else found
     return NOT_CONSTANT
 
 
@@ -105,10 +150,7 @@ def with_defaults(slicers: dict[str, SlicerToggle], parsed: ParsedModel) -> dict
         if counts:
             order = {o: i for i, o in enumerate(slicer.toggle.options)}
             default = min(counts, key=lambda o: (-counts[o], order.get(o, len(order)), o))
-        t = slicer.toggle
-        result[key] = SlicerToggle(
-            Toggle(t.table, t.column, t.kind, t.options, default), slicer.columns, slicer.rows
-        )
+        result[key] = SlicerToggle(replace(slicer.toggle, default=default), slicer.columns, slicer.rows)
     return result
 
 

@@ -33,6 +33,11 @@ class Toggle:
     kind: ToggleKind
     options: tuple[str, ...]  # the option values, in the model's order
     default: str | None  # the option used when nothing is selected
+    # Field parameters only: the field each option picks, as NAMEOF gives it ("'Sales'[Total
+    # Sales]"), aligned with `options`; and what those fields are: "measures" (a metric picker),
+    # "columns" (a dimension switch) or "mixed".
+    targets: tuple[str, ...] = ()
+    picks: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
