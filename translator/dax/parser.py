@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.resources
 import threading
 from dataclasses import replace
+from itertools import chain
 from operator import itemgetter
 
 from lark import Lark, Token, Transformer
@@ -295,19 +296,21 @@ def _tune(parser: Lark) -> None:
 
 class _FastLalr:
     """The LALR loop over lark's own tables, lexer and reduction callbacks, without the per-step
-    bookkeeping of lark's general-purpose loop (about 15-35% faster on benchmarks/parse.py).
+    bookkeeping of lark's general-purpose loop (together with _tune, about 1.5x lark's loop on
+    benchmarks/parse.py).
 
     It only handles the success path: on any error the caller parses again with lark's loop, so
     errors are exactly lark's. If lark's internals are not what this expects, `over` returns None
     and lark's loop is used for everything.
     """
 
-    def __init__(self, lexer, states: dict, start: int, end: int, rules: dict):
+    def __init__(self, lexer, actions: dict, start: int, end: int):
         self.lexer = lexer
-        self.states = states
+        # state -> symbol -> (True, next state) for a shift or goto,
+        #                    (False, (size, goto symbol, callback or None for a pass-through))
+        self.actions = actions
         self.start = start
         self.end = end
-        self.rules = rules  # rule -> (size, goto symbol, callback or None for a pass-through)
 
     @classmethod
     def over(cls, parser: Lark) -> _FastLalr | None:
@@ -315,33 +318,38 @@ class _FastLalr:
             frontend = parser.parser
             lalr = frontend.parser.parser
             table = lalr.parse_table
-            rules = {}
+            reductions = {}
             for rule, callback in lalr.callbacks.items():
                 passthrough = callback is _FIRST and len(rule.expansion) == 1
-                rules[rule] = (len(rule.expansion), str(rule.origin.name), None if passthrough else callback)
-            fast = cls(frontend.lexer, table.states, table.start_states["start"], table.end_states["start"], rules)
-            fast.shift = Shift
+                reductions[rule] = (len(rule.expansion), str(rule.origin.name), None if passthrough else callback)
+            actions = {
+                state: {
+                    str(symbol): (True, arg) if action is Shift else (False, reductions[arg])
+                    for symbol, (action, arg) in row.items()
+                }
+                for state, row in table.states.items()
+            }
+            fast = cls(frontend.lexer, actions, table.start_states["start"], table.end_states["start"])
             LexerState(TextSlice("", 0, 0))
         except Exception:  # pragma: no cover - a lark version with other internals
             return None
         return fast
 
     def parse(self, text: str):
-        states = self.states
-        rules = self.rules
-        shift = self.shift
+        actions = self.actions
+        end = self.end
         state_stack = [self.start]
         value_stack: list = []
-        position = _Position(state_stack)
-
-        def feed(kind: str, token) -> object:
+        tokens = self.lexer.lex(LexerState(TextSlice(text, 0, len(text))), _Position(state_stack))
+        for token in chain(tokens, (_END,)):
+            kind = token.type
             while True:
-                action, arg = states[state_stack[-1]][kind]
-                if action is shift:
+                is_shift, arg = actions[state_stack[-1]][kind]
+                if is_shift:
                     state_stack.append(arg)
                     value_stack.append(token)
-                    return None
-                size, goto, callback = rules[arg]
+                    break
+                size, goto, callback = arg
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
@@ -349,14 +357,18 @@ class _FastLalr:
                 else:
                     children = []
                 value = children[0] if callback is None else callback(children)
-                state_stack.append(states[state_stack[-1]][goto][1])
+                state_stack.append(actions[state_stack[-1]][goto][1])
                 value_stack.append(value)
-                if kind == "$END" and state_stack[-1] == self.end:
+                if state_stack[-1] == end:
                     return value
+        raise KeyError("$END")  # pragma: no cover - the table accepts or fails on $END
 
-        for token in self.lexer.lex(LexerState(TextSlice(text, 0, len(text))), position):
-            feed(token.type, token)
-        return feed("$END", None)
+
+class _EndOfInput:
+    type = "$END"
+
+
+_END = _EndOfInput()
 
 
 class _Position:
