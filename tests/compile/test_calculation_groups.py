@@ -177,3 +177,15 @@ def test_the_readers_fixture_time_intelligence_group():
         "Time Intelligence", "Time Calculation", ("Current",), "Current",
     )
     assert sorted(d.message.split("'")[1] for d in compiled.diagnostics if d.code == "CMP218") == ["PY", "YTD"]
+
+
+def test_an_approximate_measure_takes_items_and_an_item_making_a_measure_approximate_does_not():
+    share = "DIVIDE([Total Sales], CALCULATE([Total Sales], ALL(Sales)))"
+    _, by_name = compiled_with({**NO_REFUNDS, "Share": share}, group(("Double", "SELECTEDMEASURE() * 2", 0)))
+    assert by_name["Share"].status is Status.APPROXIMATE
+    assert [v.option for v in by_name["Share"].variants] == ["Double"]
+    everything = group(("All Rows", "CALCULATE(SELECTEDMEASURE(), ALL(Sales))", 0))
+    compiled, by_name = compiled_with(NO_REFUNDS, everything)
+    assert [r.code for r in by_name["Total Sales"].reasons] == ["CMP218"]
+    assert "only approximate" in by_name["Total Sales"].reasons[0].message
+    assert all(t.table != "Scaling" for t in compiled.toggles)

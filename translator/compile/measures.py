@@ -146,7 +146,7 @@ class MeasureService:
         result = self._compile_measure(pm, inline=False)
         if not self.groups:
             return result
-        applied = self._apply_groups(pm)
+        applied = self._apply_groups(pm, result.translation.status is Status.APPROXIMATE)
         if result.translation.components and applied.variants:
             # A calculation item applies to the visual's measure only, never again to the
             # measures it references; a derived metric with its own item variant would still
@@ -194,8 +194,9 @@ class MeasureService:
 
     # -------------------------------------------------------------- calculation groups
 
-    def _apply_groups(self, pm: ParsedMeasure) -> _Applied:
-        """Each calculation item applied to the measure and compiled (slicers at their default)."""
+    def _apply_groups(self, pm: ParsedMeasure, approximate: bool) -> _Applied:
+        """Each calculation item applied to the measure and compiled (slicers at their default).
+        An item that makes an exact measure approximate cannot be applied to it."""
         m = pm.measure
         applied = _Applied()
         baseline: str | None = None
@@ -205,7 +206,7 @@ class MeasureService:
                     continue  # an item that does not parse is reported for the whole group
                 try:
                     compiled, collector = self._run(pm, {}, True, apply_item(pi.tree, m.name), stack=())
-                    for code, message, span in collector.approximations[:1]:
+                    for code, message, span in collector.approximations[: 0 if approximate else 1]:
                         raise Untranslatable(code, f"only approximate: {message}", span)
                 except Untranslatable as e:
                     applied.failures.append((group.toggle.table, pi, e))
