@@ -148,3 +148,14 @@ def test_a_metric_reading_no_column_links_only_to_its_own_tables_view(built):
     # COUNTROWS('Order Details') counts order_details' rows; on any other view it would count something else.
     linked = {link.source_key for link in catalog.data_source_metrics if link.metric_key == "order_count"}
     assert linked == {"order_details"}
+
+
+def test_a_toggled_measure_lists_its_variants_in_the_report(built):
+    _, catalog, _ = built
+    # 'Total Approvals' is SWITCH(SELECTEDVALUE('Approval Mode'...), "Organic", ..., "Net", ..., default).
+    entry = next(e for e in catalog.report if e.measure == "Total Approvals")
+    assert {(toggle, option) for toggle, option, _ in entry.variants} == {
+        ("approval_mode", "organic"), ("approval_mode", "net")}
+    seeded = {(v.toggle_key, v.option_key, v.sql_expression) for v in catalog.variants
+              if v.metric_key == entry.metric_key}
+    assert set(entry.variants) == seeded

@@ -24,7 +24,7 @@ def test_summary_counts_add_up_to_the_input():
     summary = payload["summary"]
     assert summary["measures"] == len(catalog.report) == 9
     assert summary["by_status"] == {"exact": 6, "approximate": 1, "untranslated": 1,
-                                    "parse_error": 1}
+                                    "parse_error": 1, "manual": 0}
     assert summary["by_placement"] == {"metric": 5, "variant": 1, "untranslated": 3}
     assert summary["catalog_rows"] == {
         "data_sources": 2, "metrics": 5, "dimensions": 3, "metric_toggles": 1,
@@ -84,3 +84,17 @@ def test_reports_are_sorted_and_deterministic():
     _, payload = report(catalog)
     keys = [(m["export"], m["table"], m["measure"]) for m in payload["measures"]]
     assert keys == sorted(keys)
+
+
+def test_a_metrics_variants_are_listed_under_its_entry():
+    catalog = sample_catalog()
+    approvals = next(e for e in catalog.report if e.measure == "Approvals")
+    catalog = dataclasses.replace(catalog, report=tuple(
+        dataclasses.replace(e, variants=(("approval_mode", "organic", 'SUM("approvals_organic")'),))
+        if e is approvals else e for e in catalog.report))
+    markdown, payload = report(catalog)
+    entry = next(m for m in payload["measures"] if m["measure"] == "Approvals")
+    assert entry["variants"] == [{"toggle": "approval_mode", "option": "organic",
+                                  "sql": 'SUM("approvals_organic")'}]
+    assert ("sql", 'SUM("approvals_organic")\n') in _blocks(markdown)
+    assert "Variant `approval_mode = organic`:" in markdown

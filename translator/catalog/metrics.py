@@ -3,7 +3,7 @@ input measure is placed: a metric, a variant of one, or the untranslated list.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -115,7 +115,7 @@ def build_metrics(
         metrics=sorted(metrics, key=lambda m: m.metric_key),
         links=sorted(links, key=lambda link: (link.source_key, link.metric_key)),
         variants=sorted(variants.values(), key=lambda v: (v.metric_key, v.toggle_key, v.option_key)),
-        report=sorted((_entry(item) for item in items), key=lambda e: (e.export, e.table.casefold(), e.measure.casefold())),
+        report=sorted((_entry(item, variants.values()) for item in items), key=lambda e: (e.export, e.table.casefold(), e.measure.casefold())),
         diagnostics=diagnostics,
     )
 
@@ -386,8 +386,13 @@ def _unused_overrides(items: list[_Item], mapping: Mapping) -> list[Diagnostic]:
     ]
 
 
-def _entry(item: _Item) -> ReportEntry:
+def _entry(item: _Item, variants: Iterable[MetricVariant]) -> ReportEntry:
     t = item.translation
+    own_variants = tuple(
+        (v.toggle_key, v.option_key, v.sql_expression)
+        for v in sorted(variants, key=lambda v: (v.toggle_key, v.option_key))
+        if item.placement == "metric" and v.metric_key == item.metric_key
+    )
     own = tuple(reason(d) for d in t.reasons) if t is not None else ()
     return ReportEntry(
         export=item.export,
@@ -402,4 +407,5 @@ def _entry(item: _Item) -> ReportEntry:
         reasons=own + tuple(reason(d) for d in item.reasons),
         overridden_columns=t.overridden_columns if t is not None and item.manual is None else (),
         accepted=item.status == Status.APPROXIMATE.value and item.placement == "metric",
+        variants=own_variants,
     )

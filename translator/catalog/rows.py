@@ -111,6 +111,8 @@ class ReportEntry:
     reasons: tuple[str, ...] = ()  # "CODE: message" lines
     overridden_columns: tuple[str, ...] = ()
     accepted: bool = False  # an approximate translation accepted by the mapping file
+    # The metric's variant rows as (toggle_key, option_key, sql), so the report shows them too.
+    variants: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

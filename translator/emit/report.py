@@ -17,7 +17,7 @@ from translator.emit.columns import SEED_TABLES
 from translator.emit.checks import rows
 from translator.emit.templates import render_template
 
-STATUSES = ("exact", "approximate", "untranslated", "parse_error")
+STATUSES = ("exact", "approximate", "untranslated", "parse_error", "manual")
 PLACEMENTS = ("metric", "variant", "untranslated")
 
 _BACKTICKS = re.compile(r"`+")
@@ -60,13 +60,15 @@ def _entry_json(entry: ReportEntry) -> dict[str, object]:
         "reasons": list(entry.reasons),
         "overridden_columns": list(entry.overridden_columns),
         "accepted": entry.accepted,
+        "variants": [{"toggle": t, "option": o, "sql": sql} for t, o, sql in entry.variants],
     }
 
 
 def sql_emitted(entry: ReportEntry) -> bool:
-    """Whether entry.sql went into the seed: the measure became a metric or a variant
-    (approximate SQL does only once the mapping file accepts it)."""
-    return entry.sql is not None and entry.placement in ("metric", "variant")
+    """Whether entry.sql went into the seed as a metric's SQL (approximate SQL does only once
+    the mapping file accepts it). A measure placed as a variant is seeded as its parent
+    metric's variant row, which the parent's entry lists."""
+    return entry.sql is not None and entry.placement == "metric"
 
 
 def render_json(catalog: Catalog) -> str:
@@ -118,7 +120,7 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def _section(number: int, entry: ReportEntry) -> Section:
+def _section(entry: ReportEntry) -> Section:
     facts = [
         ("Status", entry.status + (" (accepted)" if entry.accepted else "")),
         ("Placement", entry.placement),
@@ -132,16 +134,19 @@ def _section(number: int, entry: ReportEntry) -> Section:
     blocks = [Block("DAX", fence_for(entry.dax), "dax", entry.dax)]
     if entry.sql is not None:
         blocks.append(Block(_sql_title(entry), fence_for(entry.sql), "sql", entry.sql))
+    for toggle, option, sql in entry.variants:
+        blocks.append(Block(f"Variant {code_span(f'{toggle} = {option}')}", fence_for(sql), "sql", sql))
     if entry.reasons:
         text = "\n".join(entry.reasons)
         blocks.append(Block("Reasons", fence_for(text), "text", text))
     name = f"'{entry.table}'[{entry.measure}]"
-    heading = f"{number}. {code_span(name)}"
+    # No running numbers: adding one measure must not change every later heading in the diff.
+    heading = code_span(name)
     return Section(heading, tuple(facts), tuple(blocks))
 
 
 def render_markdown(catalog: Catalog) -> str:
     entries = ordered_entries(catalog)
     facts = summary(catalog)
-    sections = [_section(i, e) for i, e in enumerate(entries, start=1)]
+    sections = [_section(e) for e in entries]
     return render_template("translation_report.md.j2", summary=facts, sections=sections)
