@@ -189,3 +189,16 @@ def test_an_approximate_measure_takes_items_and_an_item_making_a_measure_approxi
     assert [r.code for r in by_name["Total Sales"].reasons] == ["CMP218"]
     assert "only approximate" in by_name["Total Sales"].reasons[0].message
     assert all(t.table != "Scaling" for t in compiled.toggles)
+
+
+def test_an_item_reading_a_slicer_the_measure_does_not_read_cannot_be_applied():
+    reads_slicer = group(
+        ("Organic x2", '''IF(SELECTEDVALUE('Approval Mode'[Mode]) = "Organic", SELECTEDMEASURE() * 2, SELECTEDMEASURE())''', 0)
+    )
+    compiled, by_name = compiled_with({**NO_REFUNDS, "Mode Sales": MODE}, reads_slicer)
+    # Mode Sales reads Approval Mode itself: the item's variant is its own, at the slicer's default
+    # (no change), so no variant; Total Sales does not read it: the item cannot be applied.
+    assert [r.code for r in by_name["Mode Sales"].reasons] == []
+    assert [r.code for r in by_name["Total Sales"].reasons] == ["CMP218"]
+    assert "'Approval Mode'" in by_name["Total Sales"].reasons[0].message
+    assert all(t.table != "Scaling" for t in compiled.toggles)

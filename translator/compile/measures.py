@@ -196,25 +196,32 @@ class MeasureService:
 
     def _apply_groups(self, pm: ParsedMeasure, approximate: bool) -> _Applied:
         """Each calculation item applied to the measure and compiled (slicers at their default).
-        An item that makes an exact measure approximate cannot be applied to it."""
+        An item cannot be applied when it makes an exact measure approximate, or when it reads a
+        slicer toggle the measure does not (its variant would hold one option of each)."""
         m = pm.measure
         applied = _Applied()
-        baseline: str | None = None
+        baseline: tuple[str, Collector] | None = None
         for group in self.groups.values():
             for pi in group.items:
                 if pi.tree is None or is_identity(pi.tree):
                     continue  # an item that does not parse is reported for the whole group
+                if baseline is None:
+                    itself, found = self._run(pm, {}, True, ast.MeasureRef(m.name), stack=())
+                    baseline = (to_sql(itself.sql), found)
                 try:
                     compiled, collector = self._run(pm, {}, True, apply_item(pi.tree, m.name), stack=())
-                    for code, message, span in collector.approximations[: 0 if approximate else 1]:
+                    if collector.approximations and not approximate:
+                        code, message, span = collector.approximations[0]
                         raise Untranslatable(code, f"only approximate: {message}", span)
+                    for table, span in collector.toggles.items():
+                        if table not in baseline[1].toggles:
+                            raise Untranslatable(
+                                TWO_TOGGLES, f"the item reads toggle '{table}', which the measure does not", span
+                            )
                 except Untranslatable as e:
                     applied.failures.append((group.toggle.table, pi, e))
                     continue
-                if baseline is None:
-                    itself, _ = self._run(pm, {}, True, ast.MeasureRef(m.name), stack=())
-                    baseline = to_sql(itself.sql)
-                if to_sql(compiled.sql) != baseline:
+                if to_sql(compiled.sql) != baseline[0]:
                     applied.variants.append((pi, Variant(group.toggle.table, pi.item.name, compiled.sql), collector))
         return applied
 
