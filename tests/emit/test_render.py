@@ -136,6 +136,10 @@ def test_derived_formula_may_only_name_metric_keys():
     evil = replace_metric(sample_catalog(), "approval_rate",
                           derived_formula="approvals / pg_sleep(1)")
     assert codes(evil) == ["EMT513"]
+    # A view column is not a metric key: the derived formula must not aggregate it itself.
+    mixed = replace_metric(sample_catalog(), "approval_rate",
+                           derived_formula="approvals / NULLIF(SUM(net_approvals), 0)")
+    assert codes(mixed) == ["EMT512"]
 
 
 def test_metric_without_data_source_cannot_read_columns():

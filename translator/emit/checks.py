@@ -144,10 +144,10 @@ def _check_sql(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
         yield from _sql_diagnostics(metric.sql_expression, "sql_expression",
                                     allowed[metric.metric_key], subject)
         if metric.derived_formula is not None:
-            # Components are other metrics' keys; a formula may also aggregate view columns
-            # directly (DIVIDE([Total Alerts], SUM('Alert Summary'[alert_count]))).
-            names = (metric_keys - {metric.metric_key}) | (allowed[metric.metric_key] or set())
-            for found in check_sql(metric.derived_formula, names, noun="metric key or column"):
+            # The contract: a derived formula ranges over other metrics' keys only (the
+            # compiler inlines a measure that mixes components with its own aggregates).
+            names = metric_keys - {metric.metric_key}
+            for found in check_sql(metric.derived_formula, names, noun="metric key"):
                 yield _diagnostic(found.code, subject, f"derived_formula {found.message}")
     for variant in catalog.variants:
         yield from _sql_diagnostics(variant.sql_expression, "sql_expression",
