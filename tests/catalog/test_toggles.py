@@ -71,3 +71,13 @@ def test_toggle_description_is_the_slicer_tables():
     assert catalog.toggles[0].description == "Which approvals count"
     mapping = parse_mapping('[toggles."Approval Mode"]\ndescription = "Mapped"\n', "t.toml")
     assert build_catalog([c], mapping)[0].toggles[0].description == "Mapped"
+
+
+def test_a_field_parameter_picking_measures_is_a_metric_picker_not_a_dimension_switch():
+    picker = Toggle("Metric", "Metric", ToggleKind.FIELD_PARAMETER, ("Approvals", "Revenue"), "Approvals",
+                    targets=("[Approvals]", "[Revenue]"), picks="measures")
+    columns = Toggle("Group By", "Group By", ToggleKind.FIELD_PARAMETER, ("Campaign", "Gateway"), "Campaign",
+                     targets=("'Sales'[campaign_id]", "'Sales'[gateway_id]"), picks="columns")
+    catalog, _ = build((picker, columns))
+    assert {t.toggle_key: t.toggle_type for t in catalog.toggles} == {
+        "metric": "metric_variant", "group_by": "dimension_switch"}

@@ -12,13 +12,20 @@ from translator.compile.translation import CompiledModel, Toggle, ToggleKind
 from translator.diagnostics import Diagnostic
 from translator.readers.mapping import Mapping
 
-# A field parameter switches which column a visual groups by; slicers and calculation groups
-# switch how a measure is computed.
+# Slicers and calculation groups switch how a measure is computed. A field parameter that picks
+# columns switches which column a visual groups by; one that picks measures is a metric picker,
+# whose options the compiler turns into variants of the measures that read it.
 _TOGGLE_TYPES = {
     ToggleKind.SLICER: "metric_variant",
     ToggleKind.CALCULATION_GROUP: "metric_variant",
     ToggleKind.FIELD_PARAMETER: "dimension_switch",
 }
+
+
+def toggle_type(toggle: Toggle) -> str:
+    if toggle.kind is ToggleKind.FIELD_PARAMETER and toggle.picks == "measures":
+        return "metric_variant"
+    return _TOGGLE_TYPES[toggle.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +74,7 @@ def build_toggles(
         toggles.append(MetricToggle(
             toggle_key=key,
             display_name=(override.display_name if override else None) or first.table,
-            toggle_type=(override.toggle_type if override else None) or _TOGGLE_TYPES[first.kind],
+            toggle_type=(override.toggle_type if override else None) or toggle_type(first),
             ui_component=(override.ui_component if override else None) or "pill_group",
             description=(override.description if override else None) or _table_description(compiled, members),
             sort_order=override.sort_order if override and override.sort_order is not None else position + 1,
