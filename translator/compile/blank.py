@@ -479,16 +479,18 @@ def coalesce(values: Sequence[Compiled]) -> Compiled:
 
 
 def min_max(a: Compiled, b: Compiled, smallest: bool) -> Compiled:
-    """Two-argument MIN/MAX as dax.guide defines it: BLANK compares as 0 and wins ties with 0
-    (MIN(1, BLANK()) = BLANK, MIN(-1, BLANK()) = -1). Microsoft Learn says 0 instead of
-    BLANK for the first case: pinned to dax.guide in docs/semantics.md."""
+    """Two-argument MIN/MAX. With a BLANK operand the sources disagree: dax.guide defines
+    MIN(1, BLANK()) as BLANK, Microsoft Learn as 0. Either choice could show a wrong number,
+    so an operand that may be BLANK makes the measure untranslated (docs/semantics.md)."""
     _numeric_pair(a, b, "MIN/MAX")
-    if not a.nullable and not b.nullable:
-        cls = exp.Least if smallest else exp.Greatest
-        if a.is_const and b.is_const:
-            return literal(min(a.const, b.const) if smallest else max(a.const, b.const))
-        return _mk(cls(this=a.sql, expressions=[b.sql]), False, Kind.NUMBER, a, b)
-    first_wins = compare(exp.LT if smallest else exp.GT, a, b)
-    equal = compare(exp.EQ, a, b)
-    tie = coalesce([a, b])
-    return case([(equal, tie), (first_wins, a)], b)
+    if a.nullable or b.nullable:
+        name = "MIN" if smallest else "MAX"
+        raise Untranslatable(
+            UNDOCUMENTED_BLANK,
+            f"two-argument {name} of a value that may be BLANK: dax.guide returns BLANK where "
+            "Microsoft Learn returns 0 (e.g. MIN(1, BLANK())), so the SQL could show a different number",
+        )
+    if a.is_const and b.is_const:
+        return literal(min(a.const, b.const) if smallest else max(a.const, b.const))
+    cls = exp.Least if smallest else exp.Greatest
+    return _mk(cls(this=a.sql, expressions=[b.sql]), False, Kind.NUMBER, a, b)
