@@ -97,7 +97,9 @@ _TABLE: tuple[Function, ...] = (
         "DISTINCTCOUNTNOBLANK", 1, 1, sql="distinctcountnoblank_", ref="distinctcountnoblank_",
         aggregation="count",
     ),  # fmt: skip
-    Function("COUNTBLANK", 1, 1, sql="countblank_", ref="countblank_", aggregation="count"),
+    Function("COUNTBLANK", 1, 1, ref="countblank_", untranslated=(
+        "with rows but no blank, Microsoft Learn returns 0 and dax.guide BLANK: either choice "
+        "could show a different number")),
     # iterators
     Function("SUMX", 2, 2, sql="sumx_", ref="sumx_", aggregation="sum"),
     Function("AVERAGEX", 2, 2, sql="averagex_", ref="averagex_", aggregation="avg"),

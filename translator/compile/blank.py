@@ -454,6 +454,10 @@ def case(branches: Sequence[tuple[Compiled, Compiled]], default: Compiled) -> Co
     if not kept:
         return default
     kind = result_kind([v for _, v in kept] + [default], "IF/SWITCH branches")
+    if kind is Kind.BLANK:
+        # Every branch is BLANK, so the result is BLANK whatever the conditions say; an
+        # all-NULL CASE would also be typed text in PostgreSQL and break the arithmetic around it.
+        return blank()
     builder = exp.case()
     for cond, value in kept:
         builder = builder.when(cond.sql, value.sql)

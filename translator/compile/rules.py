@@ -115,19 +115,6 @@ def distinctcountnoblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     return counted(cx.aggregate(distinct, scope, None, span=call.span))
 
 
-def countblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
-    """Pinned to Microsoft Learn: BLANK when there are no rows, 0 when there are rows but no
-    blank; an empty string counts as blank (docs/semantics.md)."""
-    col, _ = _column_arg(cx, call, scope)
-    is_blank: exp.Expression = exp.Is(this=col.sql, expression=exp.null())
-    if col.kind is Kind.TEXT:
-        is_blank = exp.Or(this=is_blank, expression=exp.EQ(this=col.sql, expression=exp.Literal.string("")))
-    rows = cx.aggregate(exp.Count(this=exp.Star()), scope, None, span=call.span)
-    blanks = cx.aggregate(exp.Count(this=exp.Star()), scope, None, (is_blank,), call.span)
-    sql = exp.case().when(exp.EQ(this=rows, expression=exp.Literal.number(0)), exp.null()).else_(blanks)
-    return _aggregated(sql, Kind.NUMBER)
-
-
 def _numeric(value: Compiled, call: Call) -> None:
     if value.kind not in (Kind.NUMBER, Kind.BLANK):
         raise Untranslatable(TYPE_MISMATCH, f"{call.name} of a {value.kind.value} value", call.span)
