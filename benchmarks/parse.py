@@ -61,7 +61,7 @@ def _filter(rng: random.Random) -> str:
         case 2:
             return f"ALL({rng.choice(_TABLES)})"
         case _:
-            return f"DATESYTD('Date'[Date])"
+            return "DATESYTD('Date'[Date])"
 
 
 def measure_text(rng: random.Random) -> str:

@@ -267,8 +267,8 @@ class CatalogChanges:
 
 
 def diff(exports: Path, out: Path) -> CatalogChanges:
-    """Compare the catalog in `out` (its translation report and seed) with a build now."""
-    from translator.emit import REPORT_JSON_FILE, SEED_FILE
+    """Compare the catalog in `out` (its translation report) with a build now."""
+    from translator.emit import REPORT_JSON_FILE
 
     planned = plan(exports)
     if not planned.ok:
@@ -278,11 +278,8 @@ def diff(exports: Path, out: Path) -> CatalogChanges:
         ))
     report_path = out / REPORT_JSON_FILE
     old_missing = not report_path.is_file()
-    old = {} if old_missing else catalog_facts(
-        _read_text(report_path), _read_text(out / SEED_FILE) if (out / SEED_FILE).is_file() else "",
-        str(report_path),
-    )
-    new = catalog_facts(planned.files[REPORT_JSON_FILE], planned.files[SEED_FILE], REPORT_JSON_FILE)
+    old = {} if old_missing else catalog_facts(_read_text(report_path), str(report_path))
+    new = catalog_facts(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
     statuses_old = {} if old_missing else _statuses(_read_text(report_path), str(report_path))
     statuses_new = _statuses(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
     return compare_facts(old, new, statuses_old, statuses_new, old_missing)
@@ -340,56 +337,16 @@ def compare_facts(
     )
 
 
-def catalog_facts(report_json: str, seed_sql: str, file: str) -> dict[str, MetricFacts]:
-    """Each metric's SQL, DAX and variants, from a translation report and its seed."""
-    entries = _report_entries(report_json, file)
-    dax = {e["metric_key"]: (e.get("dax"), e.get("measure")) for e in entries
-           if e.get("placement") == "metric" and e.get("metric_key")}
-    tables = seed_rows(seed_sql)
-    variants: dict[str, list[tuple[str, str, str]]] = {}
-    for row in tables.get("metric_variants", []):
-        variants.setdefault(row["metric_key"], []).append(
-            (row["toggle_key"], row["option_key"], row["sql_expression"]))
+def catalog_facts(report_json: str, file: str) -> dict[str, MetricFacts]:
+    """Each metric's SQL, DAX and variants, as the translation report lists them."""
     facts = {}
-    for row in tables.get("metrics", []):
-        key = row["metric_key"]
-        text, measure = dax.get(key, (None, None))
-        facts[key] = MetricFacts(key, row["sql_expression"], text, measure,
-                                 tuple(sorted(variants.get(key, ()))))
+    for entry in _report_entries(report_json, file):
+        key = entry.get("metric_key")
+        if entry.get("placement") != "metric" or not key or entry.get("sql") is None:
+            continue
+        variants = tuple(sorted((v["toggle"], v["option"], v["sql"]) for v in entry.get("variants", [])))
+        facts[key] = MetricFacts(key, entry["sql"], entry.get("dax"), entry.get("measure"), variants)
     return facts
-
-
-def seed_rows(seed_sql: str) -> dict[str, list[dict[str, object]]]:
-    """The rows a seed file stages, by report_builder table name, read back with sqlglot."""
-    import logging
-
-    import sqlglot
-    from sqlglot import exp as sql_exp
-
-    from translator.emit.columns import SEED_TABLES
-
-    by_staging = {t.staging: t for t in SEED_TABLES}
-    rows: dict[str, list[dict[str, object]]] = {}
-    if not seed_sql.strip():
-        return rows
-    logger = logging.getLogger("sqlglot")
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # the temporary-table DDL falls back to a Command: expected
-    try:
-        statements = sqlglot.parse(seed_sql, dialect="postgres")
-    finally:
-        logger.setLevel(level)
-    for statement in statements:
-        if not isinstance(statement, sql_exp.Insert) or not isinstance(statement.expression, sql_exp.Values):
-            continue
-        table = by_staging.get(statement.this.name)
-        if table is None:
-            continue
-        for values in statement.expression.expressions:
-            cells = [cell.to_py() if not isinstance(cell, sql_exp.Null) else None
-                     for cell in values.expressions]
-            rows.setdefault(table.name, []).append(dict(zip(table.column_names, cells)))
-    return rows
 
 
 def _report_entries(report_json: str, file: str) -> list[dict[str, object]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.catalog.builders import (
-    CAMPAIGNS, DATES, ORDERS, APPROVAL_MODE, attr, col, compiled, measure, model, summed,
+    CAMPAIGNS, DATES, ORDERS, APPROVAL_MODE, attr, col, compiled, measure, summed,
 )
 from translator.catalog import build_catalog
 from translator.catalog.sources import database_object, view_key

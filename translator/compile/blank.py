@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from sqlglot import exp
 
-from translator.compile.compiled import NOT_CONSTANT, Compiled, Kind
+from translator.compile.compiled import Compiled, Kind
 from translator.compile.errors import TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
 
 DOUBLE = "DOUBLE PRECISION"
