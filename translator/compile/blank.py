@@ -274,7 +274,10 @@ def _fold_text(value: object) -> object:
 
 
 def _lower(e: exp.Expression) -> exp.Expression:
-    if isinstance(e, exp.Literal) and e.is_string:
+    """LOWER(e). An ASCII literal is lowered here, for readable SQL; any other literal is left to
+    PostgreSQL, whose LOWER need not agree with Python's beyond ASCII ('İ'), so that both sides
+    of a comparison are folded by the same function."""
+    if isinstance(e, exp.Literal) and e.is_string and e.this.isascii():
         return exp.Literal.string(e.this.lower())
     return exp.Lower(this=e)
 
@@ -346,7 +349,7 @@ def in_(a: Compiled, values: Sequence[Compiled]) -> Compiled:
     members = [v for v in values if v.const is not None]
     if kind is Kind.TEXT:
         test = _lower(a.sql)
-        items = [literal(_fold_text(v.const)).sql for v in members]
+        items = [_lower(literal(v.const).sql) for v in members]
     else:
         test, items = a.sql, [v.sql for v in members]
     parts: list[exp.Expression] = []
