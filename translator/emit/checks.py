@@ -46,8 +46,12 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
     ]
 
 
-def _diagnostic(code: str, subject: Subject, problem: str) -> Diagnostic:
-    return error(code, f"{subject.text}: {problem}", subject.location)
+def _diagnostic(code: str, subject: Subject, problem: str, *notes: str) -> Diagnostic:
+    return error(code, f"{subject.text}: {problem}", subject.location, *notes)
+
+
+_SHORTEN = ("set a shorter value in the mapping file (docs/mapping.md), e.g. "
+            '[metrics."<measure name>"] key = "..." or display_name = "..."')
 
 
 def value_problem(value: object, column: Column) -> tuple[str, str] | None:
@@ -81,7 +85,8 @@ def _check_values(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
             for column in table.columns:
                 found = value_problem(getattr(row, column.name), column)
                 if found is not None:
-                    yield _diagnostic(found[0], subjects.row(table, row), found[1])
+                    notes = (_SHORTEN,) if found[0] == TOO_LONG else ()
+                    yield _diagnostic(found[0], subjects.row(table, row), found[1], *notes)
 
 
 def _natural_key(table: SeedTable, row: object) -> tuple[object, ...]:
