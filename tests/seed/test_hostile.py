@@ -18,11 +18,9 @@ from sqlglot import exp
 
 from tests.seed.db import (
     active_catalog,
-    create_prerequisites,
     expected_catalog,
     render_ok,
     run_psql,
-    run_script,
 )
 from translator.catalog.rows import (
     Catalog,
@@ -96,13 +94,6 @@ def catalogs(draw: st.DrawFn) -> Catalog:
                      for m in metric_keys[:2] for o in option_keys[1:])
     return Catalog(sources, metrics, dimensions, links, dimension_links, toggles, options,
                    variants)
-
-
-@pytest.fixture
-def schema_db(pg, pg_url):
-    create_prerequisites(pg)
-    run_script(pg, render_ok(Catalog())["report_builder_schema.sql"])
-    return pg, pg_url
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -5,12 +5,11 @@ literal over the hostile column names."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from tests.seed.db import create_prerequisites, render_ok, run_psql, run_script
+from tests.seed.db import render_ok, run_psql
 from translator.catalog import build_catalog
 from translator.catalog.rows import Catalog
 from translator.compile import compile_model
@@ -59,13 +58,6 @@ def build(model: SemanticModel) -> Catalog:
     catalog, diagnostics = build_catalog([compile_model(parse_model(model))], load_mapping(None))
     assert [d for d in diagnostics if d.severity.value == "error"] == []
     return catalog
-
-
-@pytest.fixture
-def schema_db(pg, pg_url):
-    create_prerequisites(pg)
-    run_script(pg, render_ok(Catalog())["report_builder_schema.sql"])
-    return pg, pg_url
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
