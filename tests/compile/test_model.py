@@ -150,3 +150,23 @@ def test_the_bundled_sample_has_no_internal_compiler_error():
         assert len(compiled.translations) == len(model.measures)
         internal = [t.measure.name for t in compiled.translations if any(r.code == "CMP299" for r in t.reasons)]
         assert internal == []
+
+
+def test_a_derived_formula_does_not_assume_its_components_default_is_never_blank():
+    # [Safe] is never BLANK by default (COALESCE), but its "Organic" variant may be: the formula
+    # over it is filled in with that variant at query time, so it must keep the BLANK rules.
+    from translator.compile import compile_model, to_sql
+    from translator.dax import parse_model
+    from translator.readers.model import Column, Measure, SemanticModel, Table, TableKind
+
+    sales = Table("Sales", columns=(Column("a", "double"), Column("b", "double")), measures=(
+        Measure("Sales", "Safe", 'IF(SELECTEDVALUE(Mode[Mode], "Standard") = "Organic", '
+                                 'SUM(Sales[a]), COALESCE(SUM(Sales[b]), 0))'),
+        Measure("Sales", "Blank", "IF(ISBLANK([Safe]), 1, 0)"),
+    ))
+    mode = Table("Mode", kind=TableKind.CALCULATED, columns=(Column("Mode", "string"),),
+                 expression='DATATABLE("Mode", STRING, {{"Standard"}, {"Organic"}})')
+    compiled = compile_model(parse_model(SemanticModel("m", "m", tables=(sales, mode))))
+    by_name = {t.measure.name: t for t in compiled.translations}
+    blank = by_name["Blank"]
+    assert blank.is_derived and "IS NULL" in to_sql(blank.derived_formula)

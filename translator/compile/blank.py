@@ -298,6 +298,12 @@ def compare(op: type[exp.Binary], a: Compiled, b: Compiled) -> Compiled:
     if a.is_const and b.is_const:
         x, y = _fold_text(_const_zero(a, kind)), _fold_text(_const_zero(b, kind))
         return literal(bool(py(x, y)))
+    if kind is Kind.TEXT and op not in (exp.EQ, exp.NEQ):
+        raise Untranslatable(
+            UNSUPPORTED,
+            "ordering text (<, <=, >, >=): DAX orders text case-insensitively by its own collation, "
+            "PostgreSQL by the database's",
+        )
     zero = _ZERO.get(kind)
     left, left_null = _comparand(a, b, kind, zero, lambda z, v: py(z, v))
     right, right_null = _comparand(b, a, kind, zero, lambda z, v: py(v, z))

@@ -307,7 +307,9 @@ class Compiler:
             if name not in self.collector.components:
                 self.collector.components.append(name)
             marker = exp.column(name, table=COMPONENT, quoted=True)
-            return Compiled(marker, compiled.nullable, compiled.kind, aggregated=True)
+            # At query time resolve substitutes the component's variant SQL, which may be BLANK
+            # where its default is not: the formula must not fold on the default's nullability.
+            return Compiled(marker, True, compiled.kind, aggregated=True)
         if fold(name) in self.stack:
             chain = " -> ".join([*self.stack, fold(name)])
             raise Untranslatable(MEASURE_CYCLE, f"measure references form a cycle: {chain}")

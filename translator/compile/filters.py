@@ -121,7 +121,9 @@ def filter_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: F
 
 def all_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: FilterState) -> None:
     _remove_all(cx, call, state)
-    state.window = "all" if state.window is None else state.window
+    # ALL also removes the report's slicer filters, so it wins over an ALLSELECTED beside or
+    # around it: the result is approximate either way.
+    state.window = "all"
 
 
 def allselected_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: FilterState) -> None:
@@ -132,7 +134,7 @@ def allselected_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, sta
             call.span,
         )
     _remove_all(cx, call, state)
-    state.window = "allselected"
+    state.window = "all" if state.window == "all" else "allselected"
 
 
 def _remove_all(cx: Compiler, call: ast.FunctionCall, state: FilterState) -> None:
