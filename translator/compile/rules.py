@@ -324,10 +324,10 @@ def roundup_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 
 
 def rounddown_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
-    """ROUNDDOWN rounds toward zero: TRUNC(x, d) in NUMERIC."""
+    """ROUNDDOWN (and TRUNC) round toward zero: TRUNC(x, d) in NUMERIC."""
     value = _number_arg(cx, call, scope, 0)
     digits = _integer_const(cx, call, scope, 1)
-    blank.require_not_blank(value, "ROUNDDOWN")
+    blank.require_not_blank(value, call.name)
     sql = exp.func("TRUNC", _numeric_sql(value), exp.Literal.number(digits), dialect="postgres")
     return _back_to_double(sql, value)
 
@@ -390,16 +390,12 @@ def _require_toggle(cx: Compiler, call: Call, scope: Scope):
     return found
 
 
-def _typed(value: object, kind: Kind | None = None) -> Compiled:
-    return blank.literal(value)
-
-
 def selectedvalue_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     """The selected option's value; the alternate result (default BLANK) when none is."""
     toggle, column = _require_toggle(cx, call, scope)
     selected, value = cx.toggle_value(toggle, column, call.span)
     if selected:
-        return _typed(value)
+        return blank.literal(value)
     return cx.expr(call.args[1], scope) if len(call.args) > 1 else blank.blank()
 
 
@@ -421,10 +417,10 @@ def values_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     toggle, column = _require_toggle(cx, call, scope)
     selected, value = cx.toggle_value(toggle, column, call.span)
     if selected:
-        return _typed(value)
+        return blank.literal(value)
     values = toggle.column_values(column.name)
     if len(values) == 1:
-        return _typed(values[0])
+        return blank.literal(values[0])
     raise Untranslatable(
         UNSUPPORTED,
         f"VALUES('{toggle.toggle.table}'[{column.name}]) with nothing selected returns several rows",
@@ -437,9 +433,9 @@ def toggle_extreme(cx: Compiler, call: Call, scope: Scope, smallest: bool) -> Co
     toggle, column = _require_toggle(cx, call, scope)
     selected, value = cx.toggle_value(toggle, column, call.span)
     if selected:
-        return _typed(value)
+        return blank.literal(value)
     values = [v for v in toggle.column_values(column.name) if v is not None]
     if not values:
         return blank.blank()
     key = (lambda v: v.casefold()) if all(isinstance(v, str) for v in values) else None
-    return _typed(min(values, key=key) if smallest else max(values, key=key))
+    return blank.literal(min(values, key=key) if smallest else max(values, key=key))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from translator import functions
 from translator.compile import blank
 from translator.compile.context import Scope, TableSource, TableVar
 from translator.compile.errors import NO_SQL_RULE, UNKNOWN_NAME, UNSUPPORTED, Untranslatable
@@ -75,7 +74,3 @@ def filter_table(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> TableSou
         predicate = blank.literal(False)
     return TableSource(inner.table, (*inner.predicates, predicate.sql), inner.columns | frozenset(columns))
 
-
-def is_table_function(name: str) -> bool:
-    fn = functions.lookup(name)
-    return fn is not None and fn.table is not None
