@@ -6,7 +6,6 @@ Nothing here prints: the CLI renders the diagnostics and summaries these functio
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,13 +20,13 @@ from translator.dax.model import ParsedModel
 from translator.diagnostics import Diagnostic, InputError, SourceLocation, error
 from translator.emit import render, write_output
 from translator.readers import read_exports
+from translator.readers.committed import parse_report, read_committed, read_report
 from translator.readers.mapping import load_mapping
 from translator.readers.model import SemanticModel
 
 MAPPING_FILE = "translator.toml"
 PIPELINE_NO_MODEL = "CLI601"  # explain: the exports hold no model, several, or none by that name
 CANNOT_BUILD = "CLI602"  # diff: the build itself stops with errors
-BAD_REPORT = "CLI603"  # diff: the committed translation report cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +127,13 @@ def build(exports: Path, out: Path) -> BuildResult:
 def check(exports: Path, out: Path) -> CheckResult:
     """Compare `out` with what a build would write now, byte for byte."""
     planned = plan(exports)
-    return CheckResult(planned, out, stale_files(planned.files, out))
+    return CheckResult(planned, out, stale_files(planned.files, read_committed(out, planned.files)))
 
 
-def stale_files(files: Mapping[str, str], out: Path) -> tuple[str, ...]:
+def stale_files(files: Mapping[str, str], committed: Mapping[str, bytes | None]) -> tuple[str, ...]:
     """emit writes UTF-8 with the text's own newlines, so equal files are equal bytes."""
-    return tuple(sorted(
-        name for name, text in files.items()
-        if not (out / name).is_file() or (out / name).read_bytes() != text.encode("utf-8")
-    ))
+    return tuple(sorted(name for name, text in files.items()
+                        if committed.get(name) != text.encode("utf-8")))
 
 
 def _parse_errors(parsed: ParsedModel) -> list[Diagnostic]:
@@ -276,13 +273,12 @@ def diff(exports: Path, out: Path) -> CatalogChanges:
             CANNOT_BUILD, "the build stops with errors, so there is nothing to compare: "
             "run `translator build` to see them", SourceLocation(str(exports)),
         ))
-    report_path = out / REPORT_JSON_FILE
-    old_missing = not report_path.is_file()
-    old = {} if old_missing else catalog_facts(_read_text(report_path), str(report_path))
-    new = catalog_facts(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
-    statuses_old = {} if old_missing else _statuses(_read_text(report_path), str(report_path))
-    statuses_new = _statuses(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
-    return compare_facts(old, new, statuses_old, statuses_new, old_missing)
+    old_entries = read_report(out / REPORT_JSON_FILE)
+    new_entries = parse_report(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
+    old_missing = old_entries is None
+    old = catalog_facts(old_entries or [])
+    return compare_facts(old, catalog_facts(new_entries), _statuses(old_entries or []),
+                         _statuses(new_entries), old_missing)
 
 
 def compare_facts(
@@ -337,10 +333,10 @@ def compare_facts(
     )
 
 
-def catalog_facts(report_json: str, file: str) -> dict[str, MetricFacts]:
+def catalog_facts(entries: Sequence[Mapping[str, object]]) -> dict[str, MetricFacts]:
     """Each metric's SQL, DAX and variants, as the translation report lists them."""
     facts = {}
-    for entry in _report_entries(report_json, file):
+    for entry in entries:
         key = entry.get("metric_key")
         if entry.get("placement") != "metric" or not key or entry.get("sql") is None:
             continue
@@ -349,33 +345,9 @@ def catalog_facts(report_json: str, file: str) -> dict[str, MetricFacts]:
     return facts
 
 
-def _report_entries(report_json: str, file: str) -> list[dict[str, object]]:
-    try:
-        payload = json.loads(report_json)
-        entries = payload["measures"]
-        if not isinstance(entries, list):
-            raise TypeError("measures is not a list")
-    except (ValueError, KeyError, TypeError) as err:
-        raise InputError(error(
-            BAD_REPORT, f"not a translation report ({err}); expected the JSON `translator build` "
-            "writes, with a `measures` list", SourceLocation(file),
-        )) from err
-    return entries
-
-
-def _statuses(report_json: str, file: str) -> dict[str, str]:
-    return {
-        f"{e.get('table')}[{e.get('measure')}] ({e.get('export')})": str(e.get("status"))
-        for e in _report_entries(report_json, file)
-    }
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(error(BAD_REPORT, f"cannot read the committed output ({err})",
-                               SourceLocation(str(path)))) from err
+def _statuses(entries: Sequence[Mapping[str, object]]) -> dict[str, str]:
+    return {f"{e.get('table')}[{e.get('measure')}] ({e.get('export')})": str(e.get("status"))
+            for e in entries}
 
 
 def _squash(text: str) -> str:

@@ -1,0 +1,42 @@
+"""The committed output folder, read back: `check` compares it byte for byte with a build now,
+and `diff` reads its translation report as the old side of the comparison."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from translator.diagnostics import InputError, SourceLocation, error
+
+BAD_REPORT = "CLI603"  # the committed translation report cannot be read (docs/diagnostics.md)
+
+
+def read_committed(out: Path, names: Iterable[str]) -> dict[str, bytes | None]:
+    """The bytes of each named file in `out`, None where it is missing."""
+    return {name: (out / name).read_bytes() if (out / name).is_file() else None for name in names}
+
+
+def read_report(path: Path) -> list[dict[str, object]] | None:
+    """The measures of a committed translation_report.json, None when there is none."""
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(error(BAD_REPORT, f"cannot read the committed output ({err})",
+                               SourceLocation(str(path)))) from err
+    return parse_report(text, str(path))
+
+
+def parse_report(text: str, file: str) -> list[dict[str, object]]:
+    try:
+        entries = json.loads(text)["measures"]
+        if not isinstance(entries, list):
+            raise TypeError("measures is not a list")
+    except (ValueError, KeyError, TypeError) as err:
+        raise InputError(error(
+            BAD_REPORT, f"not a translation report ({err}); expected the JSON `translator build` "
+            "writes, with a `measures` list", SourceLocation(file),
+        )) from err
+    return entries
