@@ -165,3 +165,81 @@ def test_errors_render_without_traceback_text(tmp_path):
     rendered = str(input_error(tmp_path))
     assert rendered.startswith("notes.txt: error[RDR403]:")
     assert "Traceback" not in rendered
+
+
+def test_pbitools_bad_measure_json_names_the_file(tmp_path):
+    model = tmp_path / "exports" / "P" / "Model"
+    (model / "tables" / "Sales" / "measures").mkdir(parents=True)
+    (model / "database.json").write_text('{"name": "P", "model": {"culture": "en-US"}}', encoding="utf-8")
+    (model / "tables" / "Sales" / "table.json").write_text('{"name": "Sales"}', encoding="utf-8")
+    (model / "tables" / "Sales" / "measures" / "Total.dax").write_text("SUM(Sales[Amount])", encoding="utf-8")
+    (model / "tables" / "Sales" / "measures" / "Total.json").write_text('{"name": "Total",', encoding="utf-8")
+    diagnostic = input_error(tmp_path / "exports").diagnostic
+    assert diagnostic.code == "RDR405"
+    assert diagnostic.location.file == "P/Model/tables/Sales/measures/Total.json"
+    assert diagnostic.location.line == 1
+
+
+def test_pbitools_measure_without_json_takes_the_file_name(tmp_path):
+    model = tmp_path / "P" / "Model"
+    (model / "tables" / "Sales" / "measures").mkdir(parents=True)
+    (model / "database.json").write_text('{"name": "P", "model": {}}', encoding="utf-8")
+    (model / "tables" / "Sales" / "measures" / "Net %2F Gross.dax").write_text(
+        "\n\nDIVIDE(1, 2)\n", encoding="utf-8")
+    (measure,) = read_one(tmp_path / "P").measures
+    assert (measure.table, measure.name, measure.expression) == ("Sales", "Net / Gross", "DIVIDE(1, 2)")
+    assert (measure.location.file, measure.location.line) == ("P/Model/tables/Sales/measures/Net %2F Gross.dax", 3)
+
+
+# --- models Power BI refuses: names that differ only in case (RDR412) ---------------------------
+
+def _tmdl(tmp_path, files: dict[str, str]):
+    tables = tmp_path / "D.SemanticModel" / "definition" / "tables"
+    tables.mkdir(parents=True)
+    for name, text in files.items():
+        (tables / name).write_text(text, encoding="utf-8")
+    return tmp_path / "D.SemanticModel"
+
+
+def test_duplicate_table_across_tmdl_files_names_both(tmp_path):
+    export = _tmdl(tmp_path, {"A.tmdl": "table Sales\n\tcolumn a\n\t\tdataType: int64\n",
+                              "B.tmdl": "\n\ntable SALES\n\tcolumn b\n\t\tdataType: int64\n"})
+    diagnostic = input_error(export).diagnostic
+    assert diagnostic.code == "RDR412"
+    assert (diagnostic.location.file, diagnostic.location.line) == ("D.SemanticModel/definition/tables/B.tmdl", 3)
+    assert "D.SemanticModel/definition/tables/A.tmdl:1" in diagnostic.message
+
+
+def test_measures_differing_in_case_in_two_tables_name_both(tmp_path):
+    export = _tmdl(tmp_path, {"A.tmdl": "table A\n\tmeasure 'Net Sales' = 1\n",
+                              "B.tmdl": "table B\n\tmeasure 'net sales' = 2\n"})
+    diagnostic = input_error(export).diagnostic
+    assert diagnostic.code == "RDR412"
+    assert (diagnostic.location.file, diagnostic.location.line, diagnostic.location.column) == (
+        "D.SemanticModel/definition/tables/B.tmdl", 2, 24)
+    assert "D.SemanticModel/definition/tables/A.tmdl:2:24" in diagnostic.message
+
+
+def test_columns_differing_in_case_in_one_table(tmp_path):
+    export = _tmdl(tmp_path, {"A.tmdl": "table A\n\tcolumn Amount\n\t\tdataType: int64\n\tcolumn amount\n"})
+    diagnostic = input_error(export).diagnostic
+    assert diagnostic.code == "RDR412"
+    assert diagnostic.location.file == "D.SemanticModel/definition/tables/A.tmdl"
+
+
+def test_same_column_name_in_two_tables_is_fine(tmp_path):
+    export = _tmdl(tmp_path, {"A.tmdl": "table A\n\tcolumn Id\n", "B.tmdl": "table B\n\tcolumn ID\n"})
+    assert [t.name for t in read_one(export).tables] == ["A", "B"]
+
+
+def test_duplicate_table_in_a_bim_names_both_lines(tmp_path):
+    document = {"model": {"tables": [{"name": "Sales", "measures": [{"name": "M", "expression": "1"}]},
+                                     {"name": "sales"}]}}
+    path = tmp_path / "Dup.bim"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    diagnostic = input_error(path).diagnostic
+    assert diagnostic.code == "RDR412"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert '"sales"' in lines[diagnostic.location.line - 1]
+    first_line = next(i for i, line in enumerate(lines, 1) if '"Sales"' in line)
+    assert f"Dup.bim:{first_line}:" in diagnostic.message

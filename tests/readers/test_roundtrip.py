@@ -7,10 +7,11 @@ from dataclasses import replace
 
 import pytest
 
+from translator.readers import read_exports
 from translator.readers.model import SemanticModel
 
 from tests.readers.helpers import BEAST, SALES, read_one, without_locations
-from tests.readers.writers import tmsl, write_bim, write_dmv, write_pbit
+from tests.readers.writers import tmsl, write_bim, write_dmv, write_pbit, write_pbitools
 
 SOURCES = [pytest.param(SALES, id="sales-fixture"),
            pytest.param(BEAST, id="beast-insights", marks=pytest.mark.skipif(
@@ -82,3 +83,58 @@ def test_tmsl_expression_as_string_or_lines_reads_the_same(tmp_path):
     as_lines = read_one(write_bim(model, tmp_path / "lines" / "Sales.bim"))
     assert any("\n" in m.expression for m in as_strings.measures)
     assert without_locations(as_strings) == without_locations(as_lines) == without_locations(model)
+
+
+def _by_name(model: SemanticModel) -> SemanticModel:
+    """A pbi-tools folder keeps objects in files, so it does not keep the model's order."""
+    tables = tuple(sorted((replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)),
+                                   measures=tuple(sorted(t.measures, key=lambda m: m.name)),
+                                   calculation_items=tuple(sorted(t.calculation_items, key=lambda i: i.name)))
+                           for t in without_locations(model).tables), key=lambda t: t.name))
+    return replace(without_locations(model), tables=tables)
+
+
+def test_pbitools_round_trip(original, tmp_path):
+    project = write_pbitools(original, tmp_path / original.name)
+    again = read_one(project)
+    assert (again.name, again.export) == (original.name, original.name)
+    assert _by_name(again) == _by_name(original)
+
+
+def test_pbitools_folder_among_other_exports(original, tmp_path):
+    write_pbitools(original, tmp_path / "exports" / "Project")
+    write_bim(original, tmp_path / "exports" / "Other.bim")
+    models, _ = read_exports(tmp_path / "exports")
+    assert [m.export for m in models] == ["Other.bim", "Project"]
+    assert _by_name(models[1]) == _by_name(replace(original, name="Project"))
+
+
+def test_pbitools_model_folder_given_directly(original, tmp_path):
+    write_pbitools(original, tmp_path / "Project")
+    again = read_one(tmp_path / "Project" / "Model")
+    assert again.name == "Project"
+    assert _by_name(again) == _by_name(replace(original, name="Project"))
+
+
+def test_pbitools_measures_point_at_their_dax_file(original, tmp_path):
+    write_pbitools(original, tmp_path / "P")
+    for measure in read_one(tmp_path / "P").measures:
+        assert measure.location.file.startswith("P/Model/tables/")
+        assert measure.location.file.endswith(".dax")
+        assert (measure.location.line, measure.location.column) == (1, 1)
+        assert (tmp_path / measure.location.file).read_text(encoding="utf-8") == measure.expression
+
+
+def test_dataset_folder_reads_like_a_semantic_model(original, tmp_path):
+    """Before Power BI renamed datasets, a PBIP's model folder was X.Dataset."""
+    (tmp_path / "exports").mkdir()
+    write_bim(original, tmp_path / "exports" / "model.bim")
+    dataset = tmp_path / "exports" / f"{original.name}.Dataset"
+    dataset.mkdir()
+    (tmp_path / "exports" / "model.bim").rename(dataset / "model.bim")
+    (tmp_path / "exports" / f"{original.name}.Report").mkdir()
+    models, notes = read_exports(tmp_path / "exports")
+    assert [(m.name, m.export) for m in models] == [(original.name, f"{original.name}.Dataset")]
+    assert without_locations(models[0]) == without_locations(original)
+    assert read_one(dataset).name == original.name
+    assert [d.code for d in notes] == ["RDR422"]

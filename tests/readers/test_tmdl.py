@@ -221,3 +221,65 @@ def test_objects_need_names_and_measures_need_expressions(tmp_path, table_text, 
     diagnostic = input_error(tmp_path).diagnostic
     assert diagnostic.code == "RDR408"
     assert (diagnostic.location.file, diagnostic.location.line) == ("N.SemanticModel/definition/tables/T.tmdl", line)
+
+
+# --- KPI properties (Power BI Desktop writes the status expression one level below itself) ------
+
+_KPI_MEASURE = "table T\n\tmeasure M = SUM(T[a])\n\t\tformatString: 0\n\n\t\tkpi\n{kpi}\n\t\tlineageTag: x\n\tcolumn a\n\t\tdataType: int64\n"
+
+
+@pytest.mark.parametrize(("kpi", "expected"), [
+    pytest.param("\t\t\tstatusExpression =\n\t\t\t\tVAR x = [M]\n\t\t\t\tRETURN\n\t\t\t\t\tIF(x > 1, 1, -1)",
+                 ("VAR x = [M]\nRETURN\n\tIF(x > 1, 1, -1)", 9, 5), id="one-level-below-the-property"),
+    pytest.param("\t\t\tstatusExpression =\n\t\t\t\t\tVAR x = [M]\n\t\t\t\t\tRETURN\n\t\t\t\t\t\tIF(x > 1, 1, -1)",
+                 ("VAR x = [M]\nRETURN\n\tIF(x > 1, 1, -1)", 9, 6), id="two-levels-below-the-property"),
+    pytest.param("\t\t\tstatusExpression = IF([M] > 1, 1, -1)", ("IF([M] > 1, 1, -1)", 8, 23), id="same-line"),
+    pytest.param("\t\t\tstatusExpression = ```\n\t\t\t\t\tIF([M] > 1,\n\t\t\t\t\t\t1, -1)\n\t\t\t\t\t```",
+                 ("IF([M] > 1,\n\t1, -1)", 9, 6), id="fenced-on-the-line"),
+    pytest.param("\t\t\tstatusExpression =\n\t\t\t\t```\n\t\t\t\tIF([M] > 1, 1, -1)\n\t\t\t\t```",
+                 ("IF([M] > 1, 1, -1)", 10, 5), id="fenced-below"),
+])
+def test_kpi_status_expression(kpi, expected):
+    text = _KPI_MEASURE.format(kpi="\t\t\ttargetExpression = 1000\n\t\t\tstatusGraphic: Traffic Light - Single\n" + kpi
+                               + "\n\t\t\ttrendExpression =\n\t\t\t\t0")
+    (table,) = parse(text, "t.tmdl")
+    measure = table.child("measure")
+    kpi_node = measure.child("kpi")
+    status = kpi_node.child("statusExpression")
+    assert (status.value, status.value_line, status.value_column) == expected
+    assert kpi_node.text("targetExpression") == "1000"
+    assert kpi_node.text("statusGraphic") == "Traffic Light - Single"
+    assert kpi_node.text("trendExpression") == "0"
+    # what follows the KPI still belongs to the measure and the table
+    assert measure.text("lineageTag") == "x"
+    assert [c.keyword for c in table.children] == ["measure", "column"]
+
+
+def test_kpi_in_a_folder_reads_the_measure(tmp_path):
+    tables = tmp_path / "K.SemanticModel" / "definition" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "T.tmdl").write_text(_KPI_MEASURE.format(
+        kpi="\t\t\tstatusExpression =\n\t\t\t\tIF([M] > 1, 1, -1)"), encoding="utf-8")
+    model = read_one(tmp_path)
+    (measure,) = model.measures
+    assert (measure.name, measure.expression) == ("M", "SUM(T[a])")
+
+
+def test_an_object_expression_one_level_deep_is_still_a_child():
+    """Only childless expression properties may indent their lines one level: an object's are two."""
+    text = "table T\n\tmeasure M =\n\t\tformatString: 0\n"
+    from translator.diagnostics import InputError
+
+    with pytest.raises(InputError) as caught:
+        parse(text, "t.tmdl")
+    assert caught.value.diagnostic.code == "RDR408"
+
+
+def test_dataset_folder_with_tmdl_reads_like_a_semantic_model(sales, tmp_path):
+    import shutil
+
+    shutil.copytree(SALES, tmp_path / "Sales.Dataset")
+    again = read_one(tmp_path / "Sales.Dataset")
+    assert (again.name, again.export) == ("Sales", "Sales.Dataset")
+    assert [t.name for t in again.tables] == [t.name for t in sales.tables]
+    assert again.measures[0].location.file.startswith("Sales.Dataset/definition/tables/")

@@ -150,3 +150,63 @@ def write_dmv(model: SemanticModel, folder: Path, stem: str) -> Path:
     path = folder / f"{stem}.measures.csv"
     path.write_bytes(b"\xef\xbb\xbf" + measures.getvalue().encode("utf-8"))
     return path
+
+
+def _file_name(name: str) -> str:
+    """pbi-tools percent-encodes the characters a file name cannot hold."""
+    return "".join(f"%{ord(c):02X}" if c in '<>:"/\\|?*%' else c for c in name)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _split_expression(entry: dict, folder: Path, stem: str) -> None:
+    """`<stem>.dax` holds the expression; `<stem>.json` the other properties (name only when the
+    file name cannot spell it)."""
+    expression = entry.pop("expression", None)
+    if isinstance(expression, list):
+        expression = "\n".join(expression)
+    if expression is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{stem}.dax").write_text(expression, encoding="utf-8")
+    if entry.get("type") == "calculated":
+        del entry["type"]
+    if entry.get("name") == stem:
+        del entry["name"]
+    if entry or expression is None:
+        _write_json(folder / f"{stem}.json", entry)
+
+
+def write_pbitools(model: SemanticModel, project: Path) -> Path:
+    """`pbi-tools extract`'s layout: .pbixproj.json, Model/database.json, one folder per table."""
+    document = tmsl(model)
+    tables = document["model"].pop("tables")
+    _write_json(project / ".pbixproj.json", {"version": "0.11", "created": "2024-01-01T00:00:00"})
+    _write_json(project / "Model" / "database.json", document)
+    for table in tables:
+        folder = project / "Model" / "tables" / _file_name(table["name"])
+        for kind, key in (("columns", "columns"), ("measures", "measures")):
+            for entry in table.pop(key, []):
+                _split_expression(entry, folder / kind, _file_name(entry["name"]))
+        group = table.get("calculationGroup")
+        if group is not None:
+            for item in group.pop("calculationItems"):
+                _split_expression(item, folder / "calculationItems", _file_name(item["name"]))
+        for partition in table.get("partitions", []):
+            source = partition["source"]
+            expression = source.pop("expression", None)
+            if isinstance(expression, list):
+                expression = "\n".join(expression)
+            if expression is None:
+                continue
+            if source["type"] == "calculated":
+                (folder / "table.dax").parent.mkdir(parents=True, exist_ok=True)
+                (folder / "table.dax").write_text(expression, encoding="utf-8")
+            else:
+                queries = project / "Model" / "queries"
+                queries.mkdir(parents=True, exist_ok=True)
+                (queries / f"{_file_name(table['name'])}.m").write_text(expression, encoding="utf-8")
+        _write_json(folder / "table.json", table)
+    return project

@@ -1,8 +1,10 @@
 """Readers: Power BI exports to the format-agnostic SemanticModel (translator.readers.model).
 
 `read_exports(path)` accepts a folder of exports or a single export: a TMDL folder, a PBIP
-`X.SemanticModel` folder, a model.bim, a .pbit, a .pbix, or a DMV dump (`<model>.measures.csv`).
-Unreadable input raises `translator.diagnostics.InputError` (codes RDR401-RDR411); non-fatal
+`X.SemanticModel` (or older `X.Dataset`) folder, a pbi-tools extraction folder (`Model/`), a
+model.bim, a .pbit, a .pbix, or a DMV dump (`<model>.measures.csv`).
+Unreadable input, and a model Power BI itself would refuse (two objects whose names differ only
+in case, RDR412), raise `translator.diagnostics.InputError` (codes RDR401-RDR412); non-fatal
 findings come back as diagnostics (RDR420-RDR422). See docs/diagnostics.md.
 """
 
@@ -13,11 +15,13 @@ from typing import assert_never
 
 from translator.diagnostics import Diagnostic
 from translator.readers.bim import read_bim
+from translator.readers.checks import unique_names
 from translator.readers.discover import Export, ExportKind, find_exports
 from translator.readers.dmv import read_dmv
 from translator.readers.errors import PATH_NOT_FOUND, fail
 from translator.readers.model import SemanticModel
 from translator.readers.pbit import read_pbit
+from translator.readers.pbitools import read_pbitools
 from translator.readers.pbix import read_pbix
 from translator.readers.tmdl import read_tmdl
 
@@ -34,6 +38,7 @@ def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
         except OSError as exc:
             fail(PATH_NOT_FOUND, f"cannot read the export ({exc.strerror or exc}); expected a readable file",
                  export.export)
+        unique_names(model)
         models.append(model)
         diagnostics.extend(found)
     return models, diagnostics
@@ -50,6 +55,8 @@ def _read(export: Export, root: Path) -> tuple[SemanticModel, list[Diagnostic]]:
             return read_pbit(export.path, file=file, export=export.export, name=export.name), []
         case ExportKind.PBIX:
             return read_pbix(export.path, file=file, export=export.export, name=export.name)
+        case ExportKind.PBITOOLS:
+            return read_pbitools(export.path, root=root, export=export.export, name=export.name)
         case ExportKind.DMV:
             assert export.dmv is not None
             return read_dmv(export.dmv, root=root)

@@ -21,12 +21,15 @@ from translator.readers.errors import (
     UNKNOWN_FILE_TYPE,
     fail,
 )
+from translator.readers.pbitools import model_folder
 from translator.readers.tmdl import definition_folder
 
 NOT_EXPORTS = {"translator.toml", "readme.md"}
-PBIP_MODEL_SUFFIX = ".SemanticModel"
-EXPECTED = ("expected a PBIP X.SemanticModel folder, a TMDL folder, a model.bim, a .pbit, a .pbix, "
-            "or a DMV dump named <model>.measures.csv")
+# The model half of a PBIP project; `.Dataset` is its name before Power BI renamed datasets.
+PBIP_MODEL_SUFFIXES = (".SemanticModel", ".Dataset")
+EXPECTED = ("expected a PBIP X.SemanticModel (or older X.Dataset) folder, a TMDL folder, a pbi-tools "
+            "folder (Model/database.json), a model.bim, a .pbit, a .pbix, or a DMV dump named "
+            "<model>.measures.csv")
 
 
 class ExportKind(enum.Enum):
@@ -35,6 +38,7 @@ class ExportKind(enum.Enum):
     PBIT = "pbit"
     PBIX = "pbix"
     DMV = "dmv"
+    PBITOOLS = "pbitools"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,8 @@ def find_exports(path: Path) -> tuple[Path, list[Export], list[Diagnostic]]:
     if path.is_file():
         root = path.parent
         return root, [_file_export(path, root, standalone=True)], []
-    if path.name.endswith(PBIP_MODEL_SUFFIX) or definition_folder(path) is not None:
+    if (path.name.endswith(PBIP_MODEL_SUFFIXES) or definition_folder(path) is not None
+            or model_folder(path) is not None):
         root = path.parent
         return root, [_folder_export(path, root)], []
     return path, *_folder_of_exports(path)
@@ -94,9 +99,10 @@ def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
 
 def _model_name(folder: Path) -> str:
     name = folder.name
-    if name == "definition" and folder.parent.name:
+    if name in ("definition", "Model") and folder.parent.name:
         name = folder.parent.name
-    return name[: -len(PBIP_MODEL_SUFFIX)] if name.endswith(PBIP_MODEL_SUFFIX) else name
+    suffix = next((s for s in PBIP_MODEL_SUFFIXES if name.endswith(s)), None)
+    return name[: -len(suffix)] if suffix and len(name) > len(suffix) else name
 
 
 def _folder_export(folder: Path, root: Path) -> Export:
@@ -105,8 +111,10 @@ def _folder_export(folder: Path, root: Path) -> Export:
         return Export(ExportKind.TMDL, folder, relative, _model_name(folder))
     if (folder / "model.bim").is_file():
         return Export(ExportKind.BIM, folder / "model.bim", relative, _model_name(folder))
-    fail(UNKNOWN_FILE_TYPE, f"unknown export folder: it holds no definition/*.tmdl and no model.bim; {EXPECTED}",
-         relative)
+    if model_folder(folder) is not None:
+        return Export(ExportKind.PBITOOLS, folder, relative, _model_name(folder))
+    fail(UNKNOWN_FILE_TYPE, "unknown export folder: it holds no definition/*.tmdl, no model.bim and no "
+         f"Model/database.json; {EXPECTED}", relative)
 
 
 def _file_export(file: Path, root: Path, *, standalone: bool) -> Export:

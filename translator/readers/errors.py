@@ -20,6 +20,7 @@ TMDL_SYNTAX = "RDR408"
 BAD_STRUCTURE = "RDR409"
 NO_EMBEDDED_MODEL = "RDR410"
 UNREADABLE_MODEL = "RDR411"
+DUPLICATE_NAME = "RDR412"  # two tables, two columns of a table or two measures share a name (any case)
 # Non-fatal: returned as diagnostics, the run goes on.
 MEASURE_NOT_READY = "RDR420"
 DANGLING_RELATIONSHIP = "RDR421"

@@ -8,7 +8,11 @@ The syntax, as Power BI Desktop writes it (Microsoft Learn, "TMDL overview"):
 - names with spaces or special characters are quoted `'like this'`, `''` escapes a quote;
 - `/// text` lines above an object are its description;
 - an expression starts after `=`; when it spans lines, its lines sit two levels deeper than the
-  object (one deeper than the properties), or are fenced between three backticks.
+  object (one deeper than the properties), or are fenced between three backticks;
+- an expression *property* (a KPI's `targetExpression =`, `statusExpression =`,
+  `trendExpression =`, a partition's `source =`, `formatStringDefinition =`) has no children, so
+  its lines may sit one level deeper than the property itself: Power BI Desktop writes a KPI's
+  status expression that way.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from translator.readers.errors import TMDL_INDENTATION, TMDL_SYNTAX, fail
 FENCE = "```"
 _PROPERTY = re.compile(r"([A-Za-z_][\w]*)[ \t]*:(?:[ \t]+|$)(.*)$")
 _KEYWORD = re.compile(r"[A-Za-z_][\w]*")
+# Nameless `keyword =` properties whose value is an expression and which never have children.
+EXPRESSION_PROPERTIES = frozenset({"targetexpression", "statusexpression", "trendexpression", "source",
+                                   "formatstringdefinition", "detailrowsdefinition"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +171,9 @@ class _Parser:
             if content[position] != "=":
                 fail(TMDL_SYNTAX, f"unexpected {content[position:][:30]!r} after the name; expected '=' and "
                      "an expression, or the end of the line", self.file, number, column + position)
-            value, value_line, value_column = self.expression(content, position + 1, number, column, depth)
+            childless = name is None and keyword.casefold() in EXPRESSION_PROPERTIES
+            value, value_line, value_column = self.expression(content, position + 1, number, column, depth,
+                                                              childless)
         children = self.block(depth + 1)
         return Node(keyword, number, name, value, value_line, value_column, False, description, children)
 
@@ -181,11 +190,16 @@ class _Parser:
 
     # -- expressions -----------------------------------------------------------------------------
     def expression(self, content: str, start: int, number: int, column: int,
-                   depth: int) -> tuple[str, int, int]:
-        """The expression after `=` at `content[start:]`; returns its text and where it starts."""
+                   depth: int, childless: bool = False) -> tuple[str, int, int]:
+        """The expression after `=` at `content[start:]`; returns its text and where it starts.
+
+        Its further lines sit two levels deeper than the object; a `childless` expression property
+        may put them one level deeper than itself (they are dedented by the first line's depth)."""
         first = content[start:].lstrip(" \t")
         first_column = column + len(content) - len(first)
         body_depth = depth + 2
+        if childless and not first and self.next_line_at_depth(depth + 1):
+            body_depth = self.levels_of_next_line()
         if first.startswith(FENCE) and not (len(first) > 2 * len(FENCE) and first.endswith(FENCE)):
             return self.fenced(first[len(FENCE):], number, first_column + len(FENCE), body_depth)
         if first.startswith(FENCE):
@@ -208,7 +222,37 @@ class _Parser:
         if start_line is None:
             fail(TMDL_SYNTAX, "'=' is not followed by an expression; expected the expression on the same "
                  f"line or on the next lines, indented {body_depth} level(s)", self.file, number, column)
+        if not first and len(lines) >= 2 and lines[0].strip() == FENCE and lines[-1].strip() == FENCE:
+            # the fence opens on the line after `=`: the expression is what lies between
+            inner = lines[1:-1]
+            offset = next((i for i, line in enumerate(inner) if line.strip()), None)
+            if offset is None:
+                fail(TMDL_SYNTAX, "empty fenced expression; expected an expression between the ```",
+                     self.file, start_line)
+            first_inner = inner[offset]
+            return ("\n".join(inner[offset:]), start_line + 1 + offset,
+                    start_column + len(first_inner) - len(first_inner.lstrip(" \t")))
         return "\n".join(lines), start_line, start_column or 1
+
+    def next_line_at_depth(self, depth: int) -> bool:
+        """Whether the next non-blank line is indented at least `depth` levels."""
+        following = self.next_content_line()
+        return following is not None and self.depth_at_least(following, depth)
+
+    def next_content_line(self) -> int | None:
+        index = self.index
+        while index < len(self.lines) and not self.lines[index].strip():
+            index += 1
+        return index + 1 if index < len(self.lines) else None
+
+    def levels_of_next_line(self) -> int:
+        """How many whole indentation units the next non-blank line starts with."""
+        number = self.next_content_line()
+        assert number is not None and self.unit is not None
+        line, levels = self.lines[number - 1], 0
+        while line.startswith(self.unit * (levels + 1)):
+            levels += 1
+        return levels
 
     def fenced(self, after: str, number: int, after_column: int, body_depth: int) -> tuple[str, int, int]:
         lines: list[str] = [after] if after.strip() else []
