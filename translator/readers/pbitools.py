@@ -33,6 +33,7 @@ from translator.readers.checks import dangling_relationships
 from translator.readers.errors import BAD_STRUCTURE, fail
 from translator.readers.model import SemanticModel, Table
 from translator.readers.text import decode
+from translator.readers.tmdl import relative_name
 from translator.readers.tmsl import model_from_tmsl
 
 MODEL_FOLDER = "Model"
@@ -54,7 +55,7 @@ def read_pbitools(folder: Path, *, root: Path, export: str, name: str) -> tuple[
     model_dir = model_folder(folder)
     if model_dir is None:
         fail(BAD_STRUCTURE, f"expected a pbi-tools folder: {MODEL_FOLDER}/{DATABASE} and {MODEL_FOLDER}/tables/",
-             _relative(folder, root))
+             relative_name(folder, root))
     files = _Files(root)
     database_file = model_dir / DATABASE
     document = files.json(database_file)
@@ -76,19 +77,12 @@ def read_pbitools(folder: Path, *, root: Path, export: str, name: str) -> tuple[
     return semantic, dangling_relationships(semantic)
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 class _Files:
     def __init__(self, root: Path):
         self.root = root
 
     def name(self, path: Path) -> str:
-        return _relative(path, self.root)
+        return relative_name(path, self.root)
 
     def text(self, path: Path) -> str:
         return decode(path.read_bytes(), self.name(path))

@@ -38,7 +38,7 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
     definition = definition_folder(folder)
     if definition is None:
         fail(BAD_STRUCTURE, "expected a TMDL folder: model.tmdl, database.tmdl or tables/*.tmdl",
-             _relative(folder, root))
+             relative_name(folder, root))
     reader = _FolderReader(definition, root)
     model_nodes = reader.nodes("model.tmdl")
     model = next((n for n in model_nodes if n.keyword.casefold() == "model"), None)
@@ -50,7 +50,7 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
     tables.sort(key=lambda t: rank.get(t.name.casefold(), len(rank)))
     relationship_nodes = [n for n in reader.nodes("relationships.tmdl") if n.keyword.casefold() == "relationship"]
     relationships = tuple(reader.relationship(n) for n in relationship_nodes)
-    relationships_file = _relative(definition / "relationships.tmdl", root)
+    relationships_file = relative_name(definition / "relationships.tmdl", root)
     semantic = SemanticModel(
         name=name,
         export=export,
@@ -66,7 +66,8 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
     return semantic, dangling_relationships(semantic, locations)
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
+    """How locations name a file: relative to the exports folder, posix."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -85,11 +86,11 @@ class _FolderReader:
         return self.parse(path)
 
     def parse(self, path: Path) -> tuple[Node, ...]:
-        file = _relative(path, self.root)
+        file = relative_name(path, self.root)
         return parse(decode(path.read_bytes(), file), file)
 
     def table_file(self, path: Path) -> list[Table]:
-        file = _relative(path, self.root)
+        file = relative_name(path, self.root)
         nodes = self.parse(path)
         tables = [n for n in nodes if n.keyword.casefold() == "table"]
         others = [n for n in nodes if n.keyword.casefold() not in ("table", "ref table")]
@@ -99,7 +100,7 @@ class _FolderReader:
         return [_table(t, file) for t in tables]
 
     def relationship(self, node: Node) -> Relationship:
-        file = _relative(self.definition / "relationships.tmdl", self.root)
+        file = relative_name(self.definition / "relationships.tmdl", self.root)
         from_table, from_column = self.endpoint(node, "from", file)
         to_table, to_column = self.endpoint(node, "to", file)
         return Relationship(
