@@ -16,7 +16,7 @@ import time
 import lark
 
 from translator.dax import parse_model
-from translator.readers.model import Measure, SemanticModel, Table
+from translator.model.semantic import Measure, SemanticModel, Table
 
 _TABLES = ("Sales", "'Order Lines'", "Customer", "'Date'", "Product", "'Returns 2024'")
 _COLUMNS = ("[Amount]", "[Quantity]", "[Unit Price]", "[Cost]", "[Discount %]", "[Order Date]", "[Status]")

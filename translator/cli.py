@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from translator.diagnostics import Diagnostic, InputError, Severity
+from translator.diagnostics import Diagnostic, InputError, Severity, render
 
 OK, FINDINGS, ERROR = 0, 1, 2
 
@@ -83,9 +83,8 @@ def input_boundary(command: Callable[..., int]) -> Callable[..., None]:
 
 
 def _one_line(diagnostic: Diagnostic) -> Text:
-    where = f"{diagnostic.location}: " if diagnostic.location else ""
     message = " ".join(diagnostic.message.split())
-    text = Text(f"{where}")
+    text = Text(render.where(diagnostic))
     text.append(f"{diagnostic.severity.value}[{diagnostic.code}]", style=_STYLE[diagnostic.severity])
     text.append(f": {message}")
     return text
@@ -100,16 +99,7 @@ def render_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
 
 
 def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    location = diagnostic.location
-    return {
-        "code": diagnostic.code,
-        "severity": diagnostic.severity.value,
-        "message": diagnostic.message,
-        "file": location.file if location else None,
-        "line": location.line if location else None,
-        "column": location.column if location else None,
-        "notes": list(diagnostic.notes),
-    }
+    return render.to_json(diagnostic)
 
 
 def emit_json(payload: Any) -> None:

@@ -18,15 +18,16 @@ from translator.compile.translation import CompiledModel, Translation
 from translator.dax import parse_model
 from translator.dax.model import ParsedModel
 from translator.diagnostics import Diagnostic, InputError, SourceLocation, error
+from translator.diagnostics import codes
 from translator.emit import render, write_output
 from translator.readers import read_exports
 from translator.readers.committed import parse_report, read_committed, read_report
 from translator.readers.mapping import load_mapping
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 
 MAPPING_FILE = "translator.toml"
-PIPELINE_NO_MODEL = "CLI601"  # explain: the exports hold no model, several, or none by that name
-CANNOT_BUILD = "CLI602"  # diff: the build itself stops with errors
+PIPELINE_NO_MODEL = codes.CLI601  # explain: the exports hold no model, several, or none by that name
+CANNOT_BUILD = codes.CLI602  # diff: the build itself stops with errors
 
 
 @dataclass(frozen=True, slots=True)

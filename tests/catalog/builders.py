@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from translator.compile.translation import CompiledModel, Status, Toggle, ToggleKind, Translation, Variant
-from translator.readers.model import Column, Measure, Relationship, SemanticModel, Table, TableKind
+from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 
 EXPORT = "Sample.SemanticModel"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from translator.diagnostics import InputError, SourceLocation
-from translator.readers.mapping import Mapping, load_mapping, parse_mapping
+from translator.model.mapping import Mapping
+from translator.readers.mapping import load_mapping, parse_mapping
 
 HERE = Path(__file__).parent
 ERRORS = tomllib.loads((HERE / "mapping_errors.toml").read_text(encoding="utf-8"))["case"]

@@ -8,7 +8,7 @@ from tests.catalog.builders import (
 from translator.catalog import build_catalog
 from translator.catalog.sources import database_object, view_key
 from translator.readers.mapping import parse_mapping
-from translator.readers.model import Relationship, Table
+from translator.model.semantic import Relationship, Table
 
 EMPTY = parse_mapping("", "t.toml")
 

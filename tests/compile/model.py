@@ -8,7 +8,7 @@ import dataclasses
 from translator.dax import parse, parse_model
 from translator.dax.model import ParsedModel
 from translator.diagnostics import SourceLocation
-from translator.readers.model import Column, Measure, Relationship, SemanticModel, Table, TableKind
+from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 
 SALES_COLUMNS = (
     Column("amount", "double"),

@@ -12,7 +12,7 @@ from translator.compile import Status, ToggleKind, compile_model, to_sql
 from translator.diagnostics import Severity, SourceLocation
 from translator.dax import parse_model
 from translator.readers import read_exports
-from translator.readers.model import CalculationItem, Column, Table, TableKind
+from translator.model.semantic import CalculationItem, Column, Table, TableKind
 
 MODE = '''SWITCH(SELECTEDVALUE('Approval Mode'[Mode], "Standard"), "Organic", [Approvals Organic], [Approvals])'''
 BASIS = '''IF(SELECTEDVALUE('Date Basis'[Basis]) = "Ship Date", SUM(Sales[cost]), SUM(Sales[amount]))'''

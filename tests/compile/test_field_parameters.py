@@ -9,7 +9,7 @@ from tests.compile.model import build, with_tables
 from translator.compile import ToggleKind, compile_model, to_sql
 from translator.dax import parse_model
 from translator.readers import read_exports
-from translator.readers.model import Column, Table, TableKind
+from translator.model.semantic import Column, Table, TableKind
 
 
 def field_parameter(name: str, rows: str) -> Table:

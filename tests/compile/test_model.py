@@ -8,7 +8,7 @@ from tests.compile.model import build
 from translator.compile import Status, ToggleKind, compile_expression, compile_model, to_sql
 from translator.dax import parse_model
 from translator.diagnostics import SourceLocation
-from translator.readers.model import Column, Measure, Relationship, Table, TableKind
+from translator.model.semantic import Column, Measure, Relationship, Table, TableKind
 
 MODE = '''SWITCH(SELECTEDVALUE('Approval Mode'[Mode], "Standard"), "Organic", [Approvals Organic], [Approvals])'''
 
@@ -157,7 +157,7 @@ def test_a_derived_formula_does_not_assume_its_components_default_is_never_blank
     # over it is filled in with that variant at query time, so it must keep the BLANK rules.
     from translator.compile import compile_model, to_sql
     from translator.dax import parse_model
-    from translator.readers.model import Column, Measure, SemanticModel, Table, TableKind
+    from translator.model.semantic import Column, Measure, SemanticModel, Table, TableKind
 
     sales = Table("Sales", columns=(Column("a", "double"), Column("b", "double")), measures=(
         Measure("Sales", "Safe", 'IF(SELECTEDVALUE(Mode[Mode], "Standard") = "Organic", '

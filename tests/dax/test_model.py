@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.dax.builders import ADD, F, M, N, Rows, S, C
 from translator.dax import ParsedModel, parse_model
 from translator.diagnostics import SourceLocation
-from translator.readers.model import CalculationItem, Measure, SemanticModel, Table, TableKind
+from translator.model.semantic import CalculationItem, Measure, SemanticModel, Table, TableKind
 
 
 def _model() -> SemanticModel:

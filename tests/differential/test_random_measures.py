@@ -20,7 +20,7 @@ from tests.differential import harness
 from tests.differential.strategies import COLUMNS, FACT, measures, rows
 from translator.compile.translation import Status
 from translator.dax import parse, parse_model, to_dax
-from translator.readers.model import Column, SemanticModel, Table
+from translator.model.semantic import Column, SemanticModel, Table
 from translator.reference import EvaluationError
 
 compile_module = pytest.importorskip("translator.compile")

@@ -9,7 +9,7 @@ import pytest
 
 from translator.diagnostics import InputError
 from translator.readers import read_exports
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translator.readers.model import TableKind
+from translator.model.semantic import TableKind
 
 from tests.readers.helpers import SHARED_PBIX, input_error, read_one
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from translator.readers import read_exports
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 
 from tests.readers.helpers import BEAST, SALES, read_one, without_locations
 from tests.readers.writers import tmsl, write_bim, write_dmv, write_pbit, write_pbitools

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translator.diagnostics import SourceLocation
-from translator.readers.model import TableKind
+from translator.model.semantic import TableKind
 from translator.readers.tmdl_syntax import parse
 
 from tests.readers.helpers import FIXTURES, SALES, input_error, read_one

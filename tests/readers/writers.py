@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from translator.readers.model import Column, Measure, SemanticModel, Table, TableKind
+from translator.model.semantic import Column, Measure, SemanticModel, Table, TableKind
 
 _STATE_NUMBERS = {"Ready": 1, "SemanticError": 5, "EvaluationError": 6, "DependencyError": 7, "SyntaxError": 9}
 

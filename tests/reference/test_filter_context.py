@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from translator.dax import parse_model
-from translator.readers.model import Column, Measure, Relationship, SemanticModel, Table, TableKind
+from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 from translator.reference import EvaluationError, evaluate, evaluate_measure
 
 # Region has "East" and "east" (one group), Product has "A" and "a" (one group).

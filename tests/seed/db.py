@@ -11,6 +11,7 @@ import psycopg
 
 from tests.pgserver import find_pg_bin
 from translator.catalog.rows import Catalog
+from translator.diagnostics.render import human
 from translator.emit import render
 
 # The minimal beast_insights_v2 tables the schema refers to (the real ones have more columns).
@@ -35,7 +36,7 @@ USER_TABLES = ("report_templates", "saved_views", "dashboards", "dashboard_widge
 
 def render_ok(catalog: Catalog) -> dict[str, str]:
     files, diagnostics = render(catalog)
-    assert not diagnostics, [d.render() for d in diagnostics]
+    assert not diagnostics, [human(d) for d in diagnostics]
     return files
 
 

@@ -15,7 +15,7 @@ from translator.catalog.rows import Catalog
 from translator.compile import compile_model
 from translator.dax import parse_model
 from translator.readers.mapping import load_mapping
-from translator.readers.model import Column, Measure, SemanticModel, Table
+from translator.model.semantic import Column, Measure, SemanticModel, Table
 
 FRAGMENTS = ("'", '"', "\\", "$$", ";", "--", "/*", "*/", "\n", "\t", "é", "漢字", "🙂",
              'x"); DROP TABLE t; --', "\\! echo pwned", ":'x'", "]", "[", "{{", "%s")

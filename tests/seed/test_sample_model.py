@@ -12,12 +12,13 @@ from tests.seed.db import (
     run_script,
     snapshot,
 )
+from translator.diagnostics.render import human
 from translator.pipeline import plan
 
 
 def test_sample_model_seed_applies_and_reapplies_as_a_no_op(pg, pg_url):
     built = plan(ROOT / "pbix_exports")
-    assert built.ok, [d.render() for d in built.diagnostics if d.code.startswith("EMT")]
+    assert built.ok, [human(d) for d in built.diagnostics if d.code.startswith("EMT")]
     assert len(built.catalog.metrics) > 50  # the sample has ~100 metrics: a real workload
     create_prerequisites(pg)
     run_script(pg, built.files["report_builder_schema.sql"])

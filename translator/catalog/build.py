@@ -14,7 +14,7 @@ from translator.catalog.toggles import build_toggles
 from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, at, warn
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic
-from translator.readers.mapping import Mapping
+from translator.model.mapping import Mapping
 
 
 def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[Catalog, list[Diagnostic]]:

@@ -17,8 +17,8 @@ from translator.catalog.sources import (
     CLIENT_ID_COLUMN, VIEW_SCHEMA, ModelSource, database_object, is_date_table, view_columns, view_key,
 )
 from translator.diagnostics import Diagnostic
-from translator.readers.mapping import Mapping
-from translator.readers.model import Column, SemanticModel, Table
+from translator.model.mapping import Mapping
+from translator.model.semantic import Column, SemanticModel, Table
 
 SOURCE_PLACEHOLDER = "{source}"
 CLIENT_PLACEHOLDER = "{client_id}"

@@ -24,8 +24,8 @@ from translator.catalog.sql import column_names, formula_sql, to_sql
 from translator.catalog.toggles import ToggleKeys
 from translator.compile.translation import CompiledModel, Status, Translation
 from translator.diagnostics import Diagnostic
-from translator.readers.mapping import Mapping, MetricOverride
-from translator.readers.model import Measure
+from translator.model.mapping import Mapping, MetricOverride
+from translator.model.semantic import Measure
 
 MANUAL = "manual"  # report status of a measure whose SQL the mapping file supplies
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from translator.catalog.naming import snake_case
 from translator.compile.translation import CompiledModel
-from translator.readers.mapping import Mapping
-from translator.readers.model import Column, SemanticModel, Table, TableKind
+from translator.model.mapping import Mapping
+from translator.model.semantic import Column, SemanticModel, Table, TableKind
 from translator.catalog.rows import DataSource
 
 VIEW_SCHEMA = "reporting"

@@ -10,7 +10,7 @@ from translator.catalog.naming import assign_unique, snake_case
 from translator.catalog.rows import MetricToggle, MetricToggleOption
 from translator.compile.translation import CompiledModel, Toggle, ToggleKind
 from translator.diagnostics import Diagnostic
-from translator.readers.mapping import Mapping
+from translator.model.mapping import Mapping
 
 # Slicers and calculation groups switch how a measure is computed. A field parameter that picks
 # columns switches which column a visual groups by; one that picks measures is a metric picker,

@@ -20,7 +20,7 @@ from translator.compile.translation import Toggle, ToggleKind
 from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedModel
-from translator.readers.model import Table, TableKind
+from translator.model.semantic import Table, TableKind
 
 # The column a calculation group's items are named in, when the model does not say.
 NAME_COLUMN = "Name"

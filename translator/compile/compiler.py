@@ -43,7 +43,7 @@ from translator.compile.errors import (
 from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedMeasure
-from translator.readers.model import Column, Table
+from translator.model.semantic import Column, Table
 
 if TYPE_CHECKING:
     from translator.compile.measures import MeasureService

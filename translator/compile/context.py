@@ -10,7 +10,7 @@ from sqlglot import exp
 from translator.compile.translation import Toggle
 from translator.dax.ast import Span, fold
 from translator.dax.model import ParsedMeasure, ParsedModel
-from translator.readers.model import Column, Table, TableKind
+from translator.model.semantic import Column, Table, TableKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,8 @@ from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
 from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, warning
-from translator.readers.model import Measure
+from translator.diagnostics import codes
+from translator.model.semantic import Measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +291,7 @@ class MeasureService:
                 approximate = True
                 reasons.append(
                     Diagnostic(
-                        "CMP213", Severity.WARNING, f"depends on [{t.measure.name}], which is approximate",
+                        codes.CMP213, Severity.WARNING, f"depends on [{t.measure.name}], which is approximate",
                         locate(m, ast.NO_SPAN),
                     )
                 )

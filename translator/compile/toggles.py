@@ -18,7 +18,7 @@ from translator.compile.translation import Toggle, ToggleKind
 from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedModel, ParsedTable
-from translator.readers.model import TableKind
+from translator.model.semantic import TableKind
 
 
 def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:

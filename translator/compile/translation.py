@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from translator.diagnostics import Diagnostic
-from translator.readers.model import Measure, SemanticModel
+from translator.model.semantic import Measure, SemanticModel
 
 
 class Status(enum.Enum):

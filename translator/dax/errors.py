@@ -11,12 +11,14 @@ from __future__ import annotations
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from translator.diagnostics import Diagnostic, SourceLocation, error
+from translator.diagnostics import codes
+from translator.diagnostics.render import human
 
-UNEXPECTED_TOKEN = "DAX101"
-UNEXPECTED_CHARACTER = "DAX102"
-UNEXPECTED_END = "DAX103"
-UNTERMINATED = "DAX104"
-TOO_DEEP = "DAX105"
+UNEXPECTED_TOKEN = codes.DAX101
+UNEXPECTED_CHARACTER = codes.DAX102
+UNEXPECTED_END = codes.DAX103
+UNTERMINATED = codes.DAX104
+TOO_DEEP = codes.DAX105
 
 # Where the text of a bare parse() came from; parse_model maps locations into the export file.
 EXPRESSION = "<expression>"
@@ -26,7 +28,7 @@ class DaxSyntaxError(Exception):
     """The only exception `parse` raises for bad input."""
 
     def __init__(self, diagnostic: Diagnostic, line: int, column: int, expected: tuple[str, ...] = ()):
-        super().__init__(diagnostic.render())
+        super().__init__(human(diagnostic))
         self.diagnostic = diagnostic
         self.message = diagnostic.message
         self.line = line  # 1-based, within the expression text

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from translator.dax.ast import Expr
 from translator.diagnostics import Diagnostic
-from translator.readers.model import CalculationItem, Measure, SemanticModel, Table
+from translator.model.semantic import CalculationItem, Measure, SemanticModel, Table
 
 
 @dataclass(frozen=True, slots=True)

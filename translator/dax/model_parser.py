@@ -13,7 +13,7 @@ from translator.dax.errors import DaxSyntaxError
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel, ParsedTable
 from translator.dax.parser import parse
 from translator.diagnostics import Diagnostic, SourceLocation
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 
 
 def parse_model(model: SemanticModel) -> ParsedModel:

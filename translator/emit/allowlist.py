@@ -18,6 +18,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
+from translator.diagnostics import codes
 
 # Functions the report builder may run. Each is a sqlglot node class (never exp.Anonymous).
 ALLOWED_FUNCTIONS: frozenset[type[exp.Expression]] = frozenset({
@@ -53,11 +54,11 @@ ALLOWED_TYPES: frozenset[exp.DataType.Type] = frozenset({
     exp.DataType.Type.BOOLEAN,
 })
 
-STATEMENT = "EMT510"
-COMMENT = "EMT511"
-UNKNOWN_COLUMN = "EMT512"
-FUNCTION = "EMT513"
-CONSTRUCT = "EMT514"
+STATEMENT = codes.EMT510
+COMMENT = codes.EMT511
+UNKNOWN_COLUMN = codes.EMT512
+FUNCTION = codes.EMT513
+CONSTRUCT = codes.EMT514
 
 
 @dataclass(frozen=True, slots=True)

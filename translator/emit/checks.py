@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from translator.catalog.rows import Catalog
 from translator.diagnostics import Diagnostic, error
+from translator.diagnostics import codes
 from translator.emit.allowlist import check_sql
 from translator.emit.columns import (
     DATA_SOURCE_DIMENSIONS,
@@ -24,12 +25,12 @@ from translator.emit.columns import (
 )
 from translator.emit.subjects import Subject, Subjects
 
-TOO_LONG = "EMT501"
-NUL = "EMT502"
-BAD_VALUE = "EMT503"
-DUPLICATE_KEY = "EMT504"
-MISSING_REFERENCE = "EMT505"
-NO_DATA_SOURCE = "EMT515"
+TOO_LONG = codes.EMT501
+NUL = codes.EMT502
+BAD_VALUE = codes.EMT503
+DUPLICATE_KEY = codes.EMT504
+MISSING_REFERENCE = codes.EMT505
+NO_DATA_SOURCE = codes.EMT515
 
 
 def rows(catalog: Catalog, table: SeedTable) -> tuple[object, ...]:
@@ -165,10 +166,10 @@ def _sql_diagnostics(text: object, field: str, allowed: frozenset[str] | None,
     if not isinstance(text, str) or "\x00" in text:
         return  # reported by the value checks
     problems = check_sql(text, allowed or frozenset())
-    if allowed is None and any(p.code == "EMT512" for p in problems):
+    if allowed is None and any(p.code == codes.EMT512 for p in problems):
         yield _diagnostic(NO_DATA_SOURCE, subject,
                           f"{field} reads columns but the metric has no data source "
                           "(no data_source_metrics row), so no view can run it")
-        problems = [p for p in problems if p.code != "EMT512"]
+        problems = [p for p in problems if p.code != codes.EMT512]
     for found in problems:
         yield _diagnostic(found.code, subject, f"{field} {found.message}")

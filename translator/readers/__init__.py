@@ -1,4 +1,4 @@
-"""Readers: Power BI exports to the format-agnostic SemanticModel (translator.readers.model).
+"""Readers: Power BI exports to the format-agnostic SemanticModel (translator.model.semantic).
 
 `read_exports(path)` accepts a folder of exports or a single export: a TMDL folder, a PBIP
 `X.SemanticModel` (or older `X.Dataset`) folder, a pbi-tools extraction folder (`Model/`), a
@@ -19,7 +19,7 @@ from translator.readers.checks import unique_names
 from translator.readers.discover import Export, ExportKind, find_exports
 from translator.readers.dmv import read_dmv
 from translator.readers.errors import PATH_NOT_FOUND, fail
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 from translator.readers.pbit import read_pbit
 from translator.readers.pbitools import read_pbitools
 from translator.readers.pbix import read_pbix

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from translator.readers import jsonpos
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 from translator.readers.text import decode
 from translator.readers.tmsl import model_from_tmsl
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from translator.diagnostics import Diagnostic, SourceLocation, warning
 from translator.readers.errors import DANGLING_RELATIONSHIP, DUPLICATE_NAME, fail
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 
 
 def dangling_relationships(model: SemanticModel,

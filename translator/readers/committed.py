@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from translator.diagnostics import InputError, SourceLocation, error
+from translator.diagnostics import codes
 
-BAD_REPORT = "CLI603"  # the committed translation report cannot be read (docs/diagnostics.md)
+BAD_REPORT = codes.CLI603  # the committed translation report cannot be read (docs/diagnostics.md)
 
 
 def read_committed(out: Path, names: Iterable[str]) -> dict[str, bytes | None]:

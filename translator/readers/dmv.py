@@ -23,7 +23,7 @@ from typing import Any
 from translator.diagnostics import Diagnostic, SourceLocation, warning
 from translator.readers import jsonpos, tom
 from translator.readers.errors import BAD_STRUCTURE, MEASURE_NOT_READY, fail
-from translator.readers.model import Column, Measure, SemanticModel, Table
+from translator.model.semantic import Column, Measure, SemanticModel, Table
 from translator.readers.text import decode
 
 SUFFIXES = (".csv", ".json")

@@ -7,24 +7,24 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from translator.diagnostics import InputError, SourceLocation, error
+from translator.diagnostics import InputError, SourceLocation, codes, error
 
-PATH_NOT_FOUND = "RDR401"
-NO_EXPORTS = "RDR402"
-UNKNOWN_FILE_TYPE = "RDR403"
-BAD_ENCODING = "RDR404"
-BAD_JSON = "RDR405"
-BAD_ARCHIVE = "RDR406"
-TMDL_INDENTATION = "RDR407"
-TMDL_SYNTAX = "RDR408"
-BAD_STRUCTURE = "RDR409"
-NO_EMBEDDED_MODEL = "RDR410"
-UNREADABLE_MODEL = "RDR411"
-DUPLICATE_NAME = "RDR412"  # two tables, two columns of a table or two measures share a name (any case)
+PATH_NOT_FOUND = codes.RDR401
+NO_EXPORTS = codes.RDR402
+UNKNOWN_FILE_TYPE = codes.RDR403
+BAD_ENCODING = codes.RDR404
+BAD_JSON = codes.RDR405
+BAD_ARCHIVE = codes.RDR406
+TMDL_INDENTATION = codes.RDR407
+TMDL_SYNTAX = codes.RDR408
+BAD_STRUCTURE = codes.RDR409
+NO_EMBEDDED_MODEL = codes.RDR410
+UNREADABLE_MODEL = codes.RDR411
+DUPLICATE_NAME = codes.RDR412  # two tables, two columns of a table or two measures share a name (any case)
 # Non-fatal: returned as diagnostics, the run goes on.
-MEASURE_NOT_READY = "RDR420"
-DANGLING_RELATIONSHIP = "RDR421"
-SKIPPED_REPORT_PART = "RDR422"
+MEASURE_NOT_READY = codes.RDR420
+DANGLING_RELATIONSHIP = codes.RDR421
+SKIPPED_REPORT_PART = codes.RDR422
 
 
 def fail(code: str, message: str, file: str, line: int | None = None, column: int | None = None,

@@ -13,129 +13,24 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from translator.diagnostics import InputError, SourceLocation, error
-
-
-@dataclass(frozen=True, slots=True)
-class SourceOverride:
-    """[sources."<table>"]: a model table as a data source."""
-
-    include: bool | None = None  # true forces a source, false excludes it, unset: the model decides
-    source_key: str | None = None
-    display_name: str | None = None
-    description: str | None = None
-    date_column: str | None = None
-    refresh_frequency_minutes: int | None = None
-    schema: str | None = None  # database schema of a lookup table (for dimension joins)
-    line: int | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class MetricOverride:
-    """[metrics."<measure>"]: one measure's catalog row."""
-
-    key: str | None = None
-    display_name: str | None = None
-    description: str | None = None
-    category: str | None = None
-    data_type: str | None = None
-    format_pattern: str | None = None
-    aggregation_type: str | None = None
-    is_invertable: bool | None = None
-    sort_order: int | None = None
-    accept_approximate: bool = False
-    sql: str | None = None  # hand-written PostgreSQL for a measure the compiler cannot translate
-    line: int | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class DimensionOverride:
-    """[dimensions.<column>]: the dimension built from a source column of that name."""
-
-    key: str | None = None
-    display_name: str | None = None
-    description: str | None = None
-    category: str | None = None
-    data_type: str | None = None
-    filter_type: str | None = None
-    display_column: str | None = None
-    join_table: str | None = None
-    is_groupable: bool | None = None
-    is_filterable: bool | None = None
-    sort_order: int | None = None
-    include: bool | None = None  # true: a dimension whatever the rule says; false: none from this column
-    line: int | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class OptionOverride:
-    key: str | None = None
-    display_name: str | None = None
-    description: str | None = None
-    line: int | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ToggleOverride:
-    """[toggles."<slicer table>"]: a toggle found in the model."""
-
-    key: str | None = None
-    display_name: str | None = None
-    description: str | None = None
-    toggle_type: str | None = None
-    ui_component: str | None = None
-    sort_order: int | None = None
-    default: str | None = None  # option value used when nothing is selected
-    options: tuple[tuple[str, OptionOverride], ...] = ()  # option value -> override
-    line: int | None = field(default=None, compare=False)
-
-    def option(self, value: str) -> OptionOverride | None:
-        return _lookup(self.options, value)
-
-
-@dataclass(frozen=True, slots=True)
-class Mapping:
-    path: str | None = None
-    lookup_schema: str | None = None  # [defaults] lookup_schema: schema of lookup tables
-    categories: tuple[tuple[str, str], ...] = ()  # display folder -> metric category
-    sources: tuple[tuple[str, SourceOverride], ...] = ()
-    metrics: tuple[tuple[str, MetricOverride], ...] = ()
-    dimensions: tuple[tuple[str, DimensionOverride], ...] = ()
-    toggles: tuple[tuple[str, ToggleOverride], ...] = ()
-
-    def source(self, table: str) -> SourceOverride | None:
-        return _lookup(self.sources, table)
-
-    def metric(self, measure: str) -> MetricOverride | None:
-        return _lookup(self.metrics, measure)
-
-    def dimension(self, column: str) -> DimensionOverride | None:
-        return _lookup(self.dimensions, column)
-
-    def toggle(self, table: str) -> ToggleOverride | None:
-        return _lookup(self.toggles, table)
-
-    def category(self, folder: str) -> str | None:
-        return _lookup(self.categories, folder)
-
-    def location(self, line: int | None) -> SourceLocation | None:
-        return SourceLocation(self.path, line) if self.path else None
-
-
-T = TypeVar("T")
-
-
-def _lookup(pairs: tuple[tuple[str, T], ...], name: str) -> T | None:
-    folded = name.casefold()
-    return next((v for k, v in pairs if k.casefold() == folded), None)
+from translator.diagnostics import codes
+from translator.model.mapping import (
+    DimensionOverride,
+    Mapping,
+    MetricOverride,
+    OptionOverride,
+    SourceOverride,
+    ToggleOverride,
+)
 
 
 # ---------------------------------------------------------------- loading
@@ -166,7 +61,7 @@ def load_mapping(path: Path | None) -> Mapping:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(error("CAT390", f"cannot read the mapping file: {e}", SourceLocation(str(path))))
+        raise InputError(error(codes.CAT390, f"cannot read the mapping file: {e}", SourceLocation(str(path))))
     return parse_mapping(text, str(path))
 
 
@@ -178,7 +73,7 @@ def parse_mapping(text: str, file: str) -> Mapping:
         if line is None:  # "at end of document"
             line = max(1, len(text.splitlines()))
         message = str(e).split(" (at line")[0]
-        raise InputError(error("CAT391", f"the mapping file is not valid TOML: {message}",
+        raise InputError(error(codes.CAT391, f"the mapping file is not valid TOML: {message}",
                                SourceLocation(file, line, column)))
     return _Loader(text, file).mapping(data)
 
@@ -202,7 +97,7 @@ class _Loader:
 
     def fail(self, path: tuple[str, ...], expected: str) -> InputError:
         where = ".".join(_quote_key(p) for p in path) or "the top level"
-        return InputError(error("CAT392", f"mapping file: {where}: expected {expected}",
+        return InputError(error(codes.CAT392, f"mapping file: {where}: expected {expected}",
                                 SourceLocation(self.file, self.line(path))))
 
     def line(self, path: tuple[str, ...]) -> int | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from translator.readers import jsonpos
 from translator.readers.errors import BAD_ARCHIVE, NO_EMBEDDED_MODEL, fail
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 from translator.readers.text import decode
 from translator.readers.tmsl import model_from_tmsl
 

@@ -31,7 +31,7 @@ from translator.diagnostics import Diagnostic, SourceLocation
 from translator.readers import jsonpos
 from translator.readers.checks import dangling_relationships
 from translator.readers.errors import BAD_STRUCTURE, fail
-from translator.readers.model import SemanticModel, Table
+from translator.model.semantic import SemanticModel, Table
 from translator.readers.text import decode
 from translator.readers.tmdl import relative_name
 from translator.readers.tmsl import model_from_tmsl

@@ -23,7 +23,7 @@ from translator.readers.errors import (
     UNREADABLE_MODEL,
     fail,
 )
-from translator.readers.model import (
+from translator.model.semantic import (
     CalculationItem,
     Column,
     Measure,

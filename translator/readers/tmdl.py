@@ -12,7 +12,7 @@ from translator.diagnostics import Diagnostic, SourceLocation
 from translator.readers import tom
 from translator.readers.checks import dangling_relationships
 from translator.readers.errors import BAD_STRUCTURE, TMDL_SYNTAX, fail
-from translator.readers.model import (
+from translator.model.semantic import (
     CalculationItem,
     Column,
     Measure,

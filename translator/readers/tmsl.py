@@ -8,7 +8,7 @@ from translator.diagnostics import SourceLocation
 from translator.readers import tom
 from translator.readers.errors import BAD_STRUCTURE, fail
 from translator.readers.jsonpos import JsonArray, JsonObject, Position
-from translator.readers.model import (
+from translator.model.semantic import (
     CalculationItem,
     Column,
     Measure,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from translator.readers.model import SemanticModel
+from translator.model.semantic import SemanticModel
 from translator.reference.context import ColumnKey, FilterContext
 from translator.reference.values import EvaluationError, Scalar, fold
 

@@ -17,7 +17,7 @@ from translator.catalog.rows import (
     MetricToggleOption,
     MetricVariant,
 )
-from translator.readers.model import Column
+from translator.model.semantic import Column
 from translator.verify.sample import sql_type
 
 DIALECT = "postgres"

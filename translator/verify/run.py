@@ -20,9 +20,11 @@ from translator.catalog.toggles import build_toggles
 from translator.compile.translation import CompiledModel, Translation
 from translator.dax.model import ParsedModel
 from translator.diagnostics import InputError, SourceLocation, error
+from translator.diagnostics import codes
 from translator.emit import SCHEMA_FILE, SEED_FILE
-from translator.readers.mapping import Mapping as MappingFile, load_mapping
-from translator.readers.model import Column, Table
+from translator.model.mapping import Mapping as MappingFile
+from translator.readers.mapping import load_mapping
+from translator.model.semantic import Column, Table
 from translator.reference import EvaluationError, evaluate_measure
 from translator.resolve import ResolveError, resolve
 from translator.verify.database import DIALECT, apply_files, create_view_table, load_catalog, view_table
@@ -30,7 +32,7 @@ from translator.verify.sample import dax_text_values, sample_frame
 
 AGREE, DISAGREE, SQL_ERROR, UNVERIFIED = "agree", "disagree", "sql_error", "unverified"
 CLIENT_ID = 1
-CANNOT_VERIFY = "CLI604"
+CANNOT_VERIFY = codes.CLI604
 
 
 @dataclass(frozen=True, slots=True)

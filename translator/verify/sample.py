@@ -15,7 +15,7 @@ import pandas as pd
 
 from translator.dax.ast import String, walk
 from translator.dax.model import ParsedModel
-from translator.readers.model import Column
+from translator.model.semantic import Column
 
 OTHER_TEXT = ("Other", "zeta")
 BLANK_SHARE = 0.1

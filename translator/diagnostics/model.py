@@ -1,8 +1,7 @@
 """Diagnostics as data: a stable code, a severity, a message and a location.
 
-Every stage returns diagnostics instead of printing. Rendering (human or json) lives in the CLI.
-Each code is documented in docs/diagnostics.md (what, why, an example); keep the two in step.
-Codes by stage: DAX1xx parse, CMP2xx compile, CAT3xx catalog, RDR4xx readers, EMT5xx emit.
+Every stage returns diagnostics instead of printing; `translator.diagnostics.render` lays them
+out (human, JSON, GitHub annotations). Codes live in `translator.diagnostics.codes`.
 """
 
 from __future__ import annotations
@@ -42,19 +41,6 @@ class Diagnostic:
     location: SourceLocation | None = None
     notes: tuple[str, ...] = field(default=())
 
-    def render(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity.value}[{self.code}]: {self.message}"
-        return "\n".join([text, *(f"  note: {n}" for n in self.notes)])
-
-
-class InputError(Exception):
-    """An input problem that stops the run (exit code 2). Carries the diagnostic to show."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.render())
-        self.diagnostic = diagnostic
-
 
 def error(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, location, tuple(notes))
@@ -62,3 +48,7 @@ def error(code: str, message: str, location: SourceLocation | None = None, *note
 
 def warning(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
     return Diagnostic(code, Severity.WARNING, message, location, tuple(notes))
+
+
+def info(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
+    return Diagnostic(code, Severity.INFO, message, location, tuple(notes))

@@ -1,0 +1,127 @@
+"""The mapping file's data types: overrides of what the catalog derives from the model.
+
+`translator.readers.mapping` fills them from translator.toml (documented in docs/mapping.md); the
+catalog reads them. Names of model objects (measures, tables, toggle values) are matched
+case-insensitively, as DAX does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from translator.diagnostics import SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOverride:
+    """[sources."<table>"]: a model table as a data source."""
+
+    include: bool | None = None  # true forces a source, false excludes it, unset: the model decides
+    source_key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    date_column: str | None = None
+    refresh_frequency_minutes: int | None = None
+    schema: str | None = None  # database schema of a lookup table (for dimension joins)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricOverride:
+    """[metrics."<measure>"]: one measure's catalog row."""
+
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    data_type: str | None = None
+    format_pattern: str | None = None
+    aggregation_type: str | None = None
+    is_invertable: bool | None = None
+    sort_order: int | None = None
+    accept_approximate: bool = False
+    sql: str | None = None  # hand-written PostgreSQL for a measure the compiler cannot translate
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionOverride:
+    """[dimensions.<column>]: the dimension built from a source column of that name."""
+
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    data_type: str | None = None
+    filter_type: str | None = None
+    display_column: str | None = None
+    join_table: str | None = None
+    is_groupable: bool | None = None
+    is_filterable: bool | None = None
+    sort_order: int | None = None
+    include: bool | None = None  # true: a dimension whatever the rule says; false: none from this column
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionOverride:
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleOverride:
+    """[toggles."<slicer table>"]: a toggle found in the model."""
+
+    key: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    toggle_type: str | None = None
+    ui_component: str | None = None
+    sort_order: int | None = None
+    default: str | None = None  # option value used when nothing is selected
+    options: tuple[tuple[str, OptionOverride], ...] = ()  # option value -> override
+    line: int | None = field(default=None, compare=False)
+
+    def option(self, value: str) -> OptionOverride | None:
+        return _lookup(self.options, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    path: str | None = None
+    lookup_schema: str | None = None  # [defaults] lookup_schema: schema of lookup tables
+    categories: tuple[tuple[str, str], ...] = ()  # display folder -> metric category
+    sources: tuple[tuple[str, SourceOverride], ...] = ()
+    metrics: tuple[tuple[str, MetricOverride], ...] = ()
+    dimensions: tuple[tuple[str, DimensionOverride], ...] = ()
+    toggles: tuple[tuple[str, ToggleOverride], ...] = ()
+
+    def source(self, table: str) -> SourceOverride | None:
+        return _lookup(self.sources, table)
+
+    def metric(self, measure: str) -> MetricOverride | None:
+        return _lookup(self.metrics, measure)
+
+    def dimension(self, column: str) -> DimensionOverride | None:
+        return _lookup(self.dimensions, column)
+
+    def toggle(self, table: str) -> ToggleOverride | None:
+        return _lookup(self.toggles, table)
+
+    def category(self, folder: str) -> str | None:
+        return _lookup(self.categories, folder)
+
+    def location(self, line: int | None) -> SourceLocation | None:
+        return SourceLocation(self.path, line) if self.path else None
+
+
+T = TypeVar("T")
+
+
+def _lookup(pairs: tuple[tuple[str, T], ...], name: str) -> T | None:
+    folded = name.casefold()
+    return next((v for k, v in pairs if k.casefold() == folded), None)
