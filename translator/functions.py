@@ -1,27 +1,17 @@
-"""The one function table: every DAX function we know, with its SQL rule and its reference rule.
+"""The DAX functions we know: name, arity, what a measure made of one aggregates, and, for a
+function no rule translates, the reason the report gives.
 
-Each entry names, side by side, the rule in `translator.compile.rules` that turns a call into
-PostgreSQL and the rule in `translator.reference.rules` that evaluates it on pandas. The two
-rules are written independently (the reference shares nothing with the compiler but the AST),
-so the table is where coverage is visible: a function with `sql=None` is never translated, and
-its `untranslated` text is the reason the report gives.
-
-Besides the scalar rule (`sql`), a function may have a `table` rule (used where a table is
-expected: an iterator's first argument, a FILTER's table) and a `modifier` rule (used as a
-CALCULATE filter argument). `aggregation` labels a measure whose top-level call this is.
-
-Rules are named by string and looked up on first use, so the compiler and the evaluator can be
-imported independently. tests/test_functions.py checks that every named rule exists.
+This module holds signatures only. The rules live beside their implementations, each package
+exporting its own table: `translator.compile.rules.RULES` (scalar, table and CALCULATE-filter
+rules that build SQL) and `translator.reference.rules.RULES` (the pandas oracle). The two are
+written independently (the reference shares nothing with the compiler but the AST);
+tests/test_functions.py checks that both tables name only functions listed here, that every
+function is translated or explains why, and that the oracle covers what the compiler translates.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Callable
-
-SQL_RULES = "translator.compile.rules"
-REF_RULES = "translator.reference.rules"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,30 +19,8 @@ class Function:
     name: str  # upper-case DAX name
     min_args: int
     max_args: int | None  # None: variadic
-    sql: str | None = None  # scalar rule name in translator.compile.rules
-    ref: str | None = None  # rule name in translator.reference.rules
-    untranslated: str | None = None  # why there is no SQL rule (shown in the report)
-    table: str | None = None  # rule in translator.compile.rules when a table is expected
-    modifier: str | None = None  # rule in translator.compile.rules as a CALCULATE filter
+    untranslated: str | None = None  # why no compile rule exists (shown in the report)
     aggregation: str | None = None  # sum | count | avg | ratio: label of a top-level call
-
-    def sql_rule(self) -> Callable | None:
-        return _lookup(SQL_RULES, self.sql)
-
-    def ref_rule(self) -> Callable | None:
-        return _lookup(REF_RULES, self.ref)
-
-    def table_rule(self) -> Callable | None:
-        return _lookup(SQL_RULES, self.table)
-
-    def modifier_rule(self) -> Callable | None:
-        return _lookup(SQL_RULES, self.modifier)
-
-
-def _lookup(module: str, name: str | None) -> Callable | None:
-    if name is None:
-        return None
-    return getattr(importlib.import_module(module), name)
 
 
 TIME_INTELLIGENCE = (
@@ -85,41 +53,38 @@ _TI = (
 
 _TABLE: tuple[Function, ...] = (
     # aggregates over the fact table
-    Function("SUM", 1, 1, sql="sum_", ref="sum_", aggregation="sum"),
-    Function("AVERAGE", 1, 1, sql="average_", ref="average_", aggregation="avg"),
-    Function("MIN", 1, 2, sql="min_", ref="min_"),
-    Function("MAX", 1, 2, sql="max_", ref="max_"),
-    Function("COUNT", 1, 1, sql="count_", ref="count_", aggregation="count"),
-    Function("COUNTA", 1, 1, sql="count_", ref="counta_", aggregation="count"),
-    Function("COUNTROWS", 1, 1, sql="countrows_", ref="countrows_", aggregation="count"),
-    Function("DISTINCTCOUNT", 1, 1, sql="distinctcount_", ref="distinctcount_", aggregation="count"),
-    Function(
-        "DISTINCTCOUNTNOBLANK", 1, 1, sql="distinctcountnoblank_", ref="distinctcountnoblank_",
-        aggregation="count",
-    ),  # fmt: skip
-    Function("COUNTBLANK", 1, 1, ref="countblank_", untranslated=(
+    Function("SUM", 1, 1, aggregation="sum"),
+    Function("AVERAGE", 1, 1, aggregation="avg"),
+    Function("MIN", 1, 2),
+    Function("MAX", 1, 2),
+    Function("COUNT", 1, 1, aggregation="count"),
+    Function("COUNTA", 1, 1, aggregation="count"),
+    Function("COUNTROWS", 1, 1, aggregation="count"),
+    Function("DISTINCTCOUNT", 1, 1, aggregation="count"),
+    Function("DISTINCTCOUNTNOBLANK", 1, 1, aggregation="count"),
+    Function("COUNTBLANK", 1, 1, untranslated=(
         "with rows but no blank, Microsoft Learn returns 0 and dax.guide BLANK: either choice "
         "could show a different number")),
     # iterators
-    Function("SUMX", 2, 2, sql="sumx_", ref="sumx_", aggregation="sum"),
-    Function("AVERAGEX", 2, 2, sql="averagex_", ref="averagex_", aggregation="avg"),
-    Function("COUNTX", 2, 2, sql="countx_", ref="countx_", aggregation="count"),
-    Function("COUNTAX", 2, 2, sql="countx_", ref="countax_", aggregation="count"),
-    Function("MINX", 2, 3, sql="minx_", ref="minx_"),
-    Function("MAXX", 2, 3, sql="maxx_", ref="maxx_"),
+    Function("SUMX", 2, 2, aggregation="sum"),
+    Function("AVERAGEX", 2, 2, aggregation="avg"),
+    Function("COUNTX", 2, 2, aggregation="count"),
+    Function("COUNTAX", 2, 2, aggregation="count"),
+    Function("MINX", 2, 3),
+    Function("MAXX", 2, 3),
     # filter context
-    Function("FILTER", 2, 2, ref="filter_", table="filter_table", modifier="filter_modifier"),
-    Function("CALCULATE", 1, None, sql="calculate_", ref="calculate_"),
+    Function("FILTER", 2, 2),
+    Function("CALCULATE", 1, None),
     Function(
-        "CALCULATETABLE", 1, None, ref="calculatetable_",
+        "CALCULATETABLE", 1, None,
         untranslated="CALCULATETABLE as a table argument is not translated; " + TABLE_VALUED,
     ),  # fmt: skip
-    Function("KEEPFILTERS", 1, 1, ref="keepfilters_", modifier="keepfilters_modifier"),
-    Function("ALL", 0, None, ref="all_", modifier="all_modifier"),
-    Function("REMOVEFILTERS", 0, None, ref="removefilters_", modifier="all_modifier"),
-    Function("ALLSELECTED", 0, None, ref="allselected_", modifier="allselected_modifier"),
+    Function("KEEPFILTERS", 1, 1),
+    Function("ALL", 0, None),
+    Function("REMOVEFILTERS", 0, None),
+    Function("ALLSELECTED", 0, None),
     Function(
-        "ALLNOBLANKROW", 1, None, ref="allnoblankrow_",
+        "ALLNOBLANKROW", 1, None,
         untranslated="ALLNOBLANKROW removes filters without the relationship blank row: " + CONTEXT,
     ),  # fmt: skip
     Function("ALLEXCEPT", 1, None, untranslated="ALLEXCEPT keeps only some filters: needs a window partitioned by the kept columns"),
@@ -127,32 +92,32 @@ _TABLE: tuple[Function, ...] = (
     Function("CROSSFILTER", 3, 3, untranslated=USERELATIONSHIP),
     Function("TREATAS", 2, None, untranslated="TREATAS filters through a virtual relationship: " + CONTEXT),
     # arithmetic and logic
-    Function("DIVIDE", 2, 3, sql="divide_", ref="divide_", aggregation="ratio"),
-    Function("IF", 2, 3, sql="if_", ref="if_"),
-    Function("SWITCH", 3, None, sql="switch_", ref="switch_"),
-    Function("AND", 2, 2, sql="and_", ref="and_"),
-    Function("OR", 2, 2, sql="or_", ref="or_"),
-    Function("NOT", 1, 1, sql="not_", ref="not_"),
-    Function("ISBLANK", 1, 1, sql="isblank_", ref="isblank_"),
-    Function("COALESCE", 2, None, sql="coalesce_", ref="coalesce_"),
-    Function("ABS", 1, 1, sql="abs_", ref="abs_"),
-    Function("ROUND", 2, 2, sql="round_", ref="round_"),
-    Function("ROUNDUP", 2, 2, sql="roundup_", ref="roundup_"),
-    Function("ROUNDDOWN", 2, 2, sql="rounddown_", ref="rounddown_"),
-    Function("INT", 1, 1, sql="int_", ref="int_"),
-    Function("TRUNC", 1, 2, sql="trunc_", ref="trunc_"),
-    Function("MOD", 2, 2, sql="mod_", ref="mod_"),
-    Function("POWER", 2, 2, sql="power_"),
-    Function("BLANK", 0, 0, sql="blank_", ref="blank_"),
-    Function("TRUE", 0, 0, sql="true_", ref="true_"),
-    Function("FALSE", 0, 0, sql="false_", ref="false_"),
+    Function("DIVIDE", 2, 3, aggregation="ratio"),
+    Function("IF", 2, 3),
+    Function("SWITCH", 3, None),
+    Function("AND", 2, 2),
+    Function("OR", 2, 2),
+    Function("NOT", 1, 1),
+    Function("ISBLANK", 1, 1),
+    Function("COALESCE", 2, None),
+    Function("ABS", 1, 1),
+    Function("ROUND", 2, 2),
+    Function("ROUNDUP", 2, 2),
+    Function("ROUNDDOWN", 2, 2),
+    Function("INT", 1, 1),
+    Function("TRUNC", 1, 2),
+    Function("MOD", 2, 2),
+    Function("POWER", 2, 2),
+    Function("BLANK", 0, 0),
+    Function("TRUE", 0, 0),
+    Function("FALSE", 0, 0),
     # slicer toggles (a disconnected table) and their readers
-    Function("SELECTEDVALUE", 1, 2, sql="selectedvalue_", ref="selectedvalue_"),
-    Function("HASONEVALUE", 1, 1, sql="hasonevalue_", ref="hasonevalue_"),
-    Function("ISFILTERED", 1, 1, sql="isfiltered_"),
-    Function("VALUES", 1, 1, sql="values_", ref="values_"),
-    Function("DISTINCT", 1, 1, ref="distinct_", untranslated="DISTINCT " + TABLE_VALUED),
-    Function("DATATABLE", 3, None, ref="datatable_", untranslated="DATATABLE " + TABLE_VALUED),
+    Function("SELECTEDVALUE", 1, 2),
+    Function("HASONEVALUE", 1, 1),
+    Function("ISFILTERED", 1, 1),
+    Function("VALUES", 1, 1),
+    Function("DISTINCT", 1, 1, untranslated="DISTINCT " + TABLE_VALUED),
+    Function("DATATABLE", 3, None, untranslated="DATATABLE " + TABLE_VALUED),
     # untranslated, with the reason the report gives
     *(Function(name, 1, None, untranslated=TIME_INTELLIGENCE) for name in _TI),
     Function("RANKX", 2, 6, untranslated=RANKING),

@@ -124,7 +124,7 @@ def test_an_internal_error_costs_only_that_measure(monkeypatch):
     def broken_rule(cx, call, scope):
         raise ZeroDivisionError("injected")
 
-    monkeypatch.setattr(rules, "countrows_", broken_rule)
+    monkeypatch.setitem(rules.SCALAR, "COUNTROWS", broken_rule)
     compiled = compile_model(build({"Per Order": "DIVIDE([Total Sales], [Orders])"}))
     by_name = {t.measure.name: t for t in compiled.translations}
     orders = by_name["Orders"]

@@ -7,8 +7,8 @@ Node types dispatch through `match`; function calls dispatch through the functio
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, assert_never
 
 from sqlglot import exp
@@ -72,17 +72,28 @@ _COMPARISONS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The compile rule tables, by upper-case DAX name (translator.compile.rules.RULES)."""
+
+    scalar: Mapping[str, Callable[..., Compiled]]  # a call where a value is expected
+    table: Mapping[str, Callable[..., object]]  # where a table is expected (an iterator's table)
+    modifier: Mapping[str, Callable[..., None]]  # as a CALCULATE filter argument
+
+
 class Compiler:
     """Compiles one measure for one toggle selection."""
 
     def __init__(
         self,
+        rules: Rules,
         index: ModelIndex,
         service: MeasureService,
         selection: dict[str, str],
         inline_measures: bool,
         stack: tuple[str, ...],
     ):
+        self.rules = rules
         self.index = index
         self.service = service
         self.selection = selection  # fold(toggle table) -> selected option
@@ -153,7 +164,7 @@ class Compiler:
 
     def call(self, node: ast.FunctionCall, scope: Scope) -> Compiled:
         fn = self.function(node)
-        rule = fn.sql_rule()
+        rule = self.rules.scalar.get(fn.name)
         if rule is None:
             if fn.untranslated:
                 raise Untranslatable(NO_SQL_RULE, f"{fn.name}: {fn.untranslated}")
@@ -189,8 +200,8 @@ class Compiler:
             case ast.TableRef() | ast.TableConstructor():
                 return True
             case ast.FunctionCall(name=name):
-                fn = functions.lookup(name)
-                return fn is not None and fn.sql is None and fn.table is not None
+                folded = name.upper()
+                return folded not in self.rules.scalar and folded in self.rules.table
             case ast.VariableRef(name=name):
                 return isinstance(scope.lookup(name), TableVar)
         return False

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from translator import functions
 from translator.compile import blank
 from translator.compile.context import ColumnKey, Filter, Scope
 from translator.compile.errors import NO_SQL_RULE, UNSUPPORTED, Untranslatable
@@ -39,16 +38,16 @@ def calculate_scope(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> Scope
         )
     state = FilterState(outer=list(scope.filters), window=scope.window)
     arguments = [a for a in call.args[1:]]
-    modifiers = [a for a in arguments if _removes_filters(a)]
-    for argument in modifiers + [a for a in arguments if not _removes_filters(a)]:
+    modifiers = [a for a in arguments if _removes_filters(cx, a)]
+    for argument in modifiers + [a for a in arguments if not _removes_filters(cx, a)]:
         apply_filter_argument(cx, argument, scope, state)
     return replace(scope, filters=(*state.outer, *state.added), window=state.window, top=False)
 
 
-def _removes_filters(node: ast.Expr | None) -> bool:
+def _removes_filters(cx: Compiler, node: ast.Expr | None) -> bool:
     if isinstance(node, ast.FunctionCall):
-        rule = functions.lookup(node.name)
-        return rule is not None and rule.modifier in ("all_modifier", "allselected_modifier")
+        rule = cx.rules.modifier.get(node.name.upper())
+        return rule is all_modifier or rule is allselected_modifier
     return False
 
 
@@ -57,11 +56,11 @@ def apply_filter_argument(cx: Compiler, node: ast.Expr | None, scope: Scope, sta
         raise Untranslatable(UNSUPPORTED, "an empty CALCULATE filter argument")
     if isinstance(node, ast.FunctionCall):
         fn = cx.function(node)
-        rule = fn.modifier_rule()
+        rule = cx.rules.modifier.get(fn.name)
         if rule is not None:
             rule(cx, node, scope, state)
             return
-        if fn.sql is None:
+        if fn.name not in cx.rules.scalar:
             if fn.untranslated:
                 raise Untranslatable(NO_SQL_RULE, f"{fn.name}: {fn.untranslated}", node.span)
             raise Untranslatable(UNSUPPORTED, f"{fn.name} as a CALCULATE filter", node.span)

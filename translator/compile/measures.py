@@ -38,6 +38,7 @@ from translator.compile.errors import (
     UNTRANSLATED_COMPONENT,
     Untranslatable,
 )
+from translator.compile.rules import RULES
 from translator.compile.sql import to_sql
 from translator.compile.toggles import direct_toggles, discover_slicers, with_defaults
 from translator.compile.translation import CompiledModel, Status, Toggle, Translation, Variant
@@ -137,7 +138,7 @@ class MeasureService:
         tree: ast.Expr | None = None,
         stack: tuple[str, ...] | None = None,
     ) -> tuple[Compiled, Collector]:
-        cx = Compiler(self.index, self, selection, inline, (fold(pm.measure.name),) if stack is None else stack)
+        cx = Compiler(RULES, self.index, self, selection, inline, (fold(pm.measure.name),) if stack is None else stack)
         compiled = blank.as_value(cx.expr(pm.tree if tree is None else tree, Scope()))
         if compiled.const is not None and compiled.kind is Kind.BLANK:
             compiled = blank.blank()

@@ -1,4 +1,4 @@
-"""SQL rules of the function table (translator/functions.py names them).
+"""The compile rules and their table, RULES (translator/functions.py holds the signatures).
 
 A scalar rule is `rule(cx, call, scope) -> Compiled`; a table rule returns a TableSource; a
 modifier rule updates a CALCULATE FilterState. BLANK behaviour lives in blank.py.
@@ -6,6 +6,7 @@ modifier rule updates a CALCULATE FilterState. BLANK behaviour lives in blank.py
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -13,17 +14,17 @@ from sqlglot import exp
 
 from translator.compile import blank
 from translator.compile.compiled import Compiled, Kind
-from translator.compile.compiler import counted
+from translator.compile.compiler import Rules, counted
 from translator.compile.context import Scope
 from translator.compile.errors import TYPE_MISMATCH, UNSUPPORTED, Untranslatable
-from translator.compile.filters import (  # noqa: F401  (named by the function table)
+from translator.compile.filters import (
     all_modifier,
     allselected_modifier,
     calculate_scope,
     filter_modifier,
     keepfilters_modifier,
 )
-from translator.compile.tables import compile_table, filter_table  # noqa: F401
+from translator.compile.tables import compile_table, filter_table
 from translator.dax import ast
 
 if TYPE_CHECKING:
@@ -439,3 +440,62 @@ def toggle_extreme(cx: Compiler, call: Call, scope: Scope, smallest: bool) -> Co
         return blank.blank()
     key = (lambda v: v.casefold()) if all(isinstance(v, str) for v in values) else None
     return blank.literal(min(values, key=key) if smallest else max(values, key=key))
+
+
+# --- the rule table: DAX name -> rule (translator/functions.py lists the signatures) -------------
+
+SCALAR: dict[str, Callable[..., Compiled]] = {
+    "SUM": sum_,
+    "AVERAGE": average_,
+    "MIN": min_,
+    "MAX": max_,
+    "COUNT": count_,
+    "COUNTA": count_,
+    "COUNTROWS": countrows_,
+    "DISTINCTCOUNT": distinctcount_,
+    "DISTINCTCOUNTNOBLANK": distinctcountnoblank_,
+    "SUMX": sumx_,
+    "AVERAGEX": averagex_,
+    "COUNTX": countx_,
+    "COUNTAX": countx_,
+    "MINX": minx_,
+    "MAXX": maxx_,
+    "CALCULATE": calculate_,
+    "DIVIDE": divide_,
+    "IF": if_,
+    "SWITCH": switch_,
+    "AND": and_,
+    "OR": or_,
+    "NOT": not_,
+    "ISBLANK": isblank_,
+    "COALESCE": coalesce_,
+    "ABS": abs_,
+    "ROUND": round_,
+    "ROUNDUP": roundup_,
+    "ROUNDDOWN": rounddown_,
+    "INT": int_,
+    "TRUNC": trunc_,
+    "MOD": mod_,
+    "POWER": power_,
+    "BLANK": blank_,
+    "TRUE": true_,
+    "FALSE": false_,
+    "SELECTEDVALUE": selectedvalue_,
+    "HASONEVALUE": hasonevalue_,
+    "ISFILTERED": isfiltered_,
+    "VALUES": values_,
+}
+
+TABLE: dict[str, Callable[..., object]] = {
+    "FILTER": filter_table,
+}
+
+MODIFIER: dict[str, Callable[..., None]] = {
+    "FILTER": filter_modifier,
+    "KEEPFILTERS": keepfilters_modifier,
+    "ALL": all_modifier,
+    "REMOVEFILTERS": all_modifier,
+    "ALLSELECTED": allselected_modifier,
+}
+
+RULES = Rules(scalar=SCALAR, table=TABLE, modifier=MODIFIER)

@@ -31,7 +31,7 @@ def compile_table(cx: Compiler, node: ast.Expr | None, scope: Scope) -> TableSou
             return bound.source
         case ast.FunctionCall(name=name):
             fn = cx.function(node)
-            rule = fn.table_rule()
+            rule = cx.rules.table.get(fn.name)
             if rule is not None:
                 return rule(cx, node, scope)
             if fn.untranslated:

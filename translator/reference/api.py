@@ -12,6 +12,7 @@ from translator.dax.model import ParsedModel
 from translator.reference.context import ColumnKey, Filter, FilterContext, Origin
 from translator.reference.data import BaseTable, Data, key
 from translator.reference.evaluator import Env, Evaluator
+from translator.reference.rules import RULES
 from translator.reference.values import EvaluationError, Scalar, fold
 
 _COLUMN = re.compile(r"^\s*(?:'((?:[^']|'')+)'|([^\[\]']+?))\s*\[((?:[^\]]|\]\])+)\]\s*$")
@@ -80,7 +81,7 @@ def _evaluator(parsed: ParsedModel | None, frames: Mapping[str, pd.DataFrame]) -
     model = parsed.model if parsed is not None else None
     data = Data.build(dict(frames), model)
     measures = {key(m.measure.name): m.tree for m in parsed.measures} if parsed is not None else {}
-    evaluator = Evaluator(data, measures)
+    evaluator = Evaluator(data, measures, RULES)
     if parsed is not None:
         _add_calculated_tables(evaluator, parsed)
     return evaluator

@@ -1,12 +1,13 @@
 """Evaluate a DAX AST against `Data` under a filter context, one node type at a time.
 
-Functions are evaluated by the rules in `translator.reference.rules`, found through the one
-function table (`translator.functions`, field `ref`). Rules receive the unevaluated arguments:
+Functions are evaluated by the rules of `translator.reference.rules.RULES`, which the evaluator is
+given (arity comes from `translator.functions`). Rules receive the unevaluated arguments:
 CALCULATE, FILTER, IF and the iterators decide themselves what to evaluate and in which context.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Union, assert_never
 
@@ -107,6 +108,7 @@ class Env:
 class Evaluator:
     data: Data
     measures: dict[str, Expr | None]  # folded measure name -> parsed tree (None: did not parse)
+    rules: Mapping[str, Callable[..., Value]]  # translator.reference.rules.RULES
     report: FilterContext = field(default_factory=FilterContext)
     _measure_cache: dict[tuple, Scalar] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
@@ -222,13 +224,12 @@ class Evaluator:
 
     def call(self, name: str, args: tuple[Expr | None, ...], env: Env) -> Value:
         function = functions.lookup(name)
-        if function is None or function.ref is None:
+        rule = self.rules.get(name.upper())
+        if function is None or rule is None:
             raise EvaluationError(f"the reference evaluator has no rule for {name}")
         count = len(args)
         if count < function.min_args or (function.max_args is not None and count > function.max_args):
             raise EvaluationError(f"{name} takes {function.min_args}..{function.max_args} arguments, got {count}")
-        rule = function.ref_rule()
-        assert rule is not None
         return rule(self, args, env)
 
     # ---- names --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reference rules: one function per DAX function, named in the function table (`ref=`).
+"""Reference rules: one function per DAX function, and their table RULES (by upper-case name).
 
 A rule takes the evaluator, the call's unevaluated arguments and the environment, and returns a
 scalar (None is BLANK) or a TableValue. Expected behaviour and its sources: docs/semantics.md,
@@ -8,7 +8,7 @@ section "Reference evaluator" (or translator/reference/README.md).
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Callable, Iterable
 
 from translator.dax.ast import BinaryOp, BinOp, ColumnRef, Expr, FunctionCall, MeasureRef, TableConstructor, TableRef, UnaryOp, VariableRef
 from translator.reference import values as v
@@ -482,3 +482,56 @@ def _predicate_filter(ev: Evaluator, node: Expr, env: Env) -> Filter:
         if v.to_bool(ev.scalar(node, env.with_row(Row(tuple(columns), row))))
     )
     return Filter(tuple(columns), kept, Origin.CALCULATE)
+
+
+# --- the rule table: DAX name -> rule (translator/functions.py lists the signatures) -------------
+
+RULES: dict[str, Callable[..., Value]] = {
+    "SUM": sum_,
+    "AVERAGE": average_,
+    "MIN": min_,
+    "MAX": max_,
+    "COUNT": count_,
+    "COUNTA": counta_,
+    "COUNTROWS": countrows_,
+    "DISTINCTCOUNT": distinctcount_,
+    "DISTINCTCOUNTNOBLANK": distinctcountnoblank_,
+    "COUNTBLANK": countblank_,
+    "SUMX": sumx_,
+    "AVERAGEX": averagex_,
+    "COUNTX": countx_,
+    "COUNTAX": countax_,
+    "MINX": minx_,
+    "MAXX": maxx_,
+    "FILTER": filter_,
+    "CALCULATE": calculate_,
+    "CALCULATETABLE": calculatetable_,
+    "KEEPFILTERS": keepfilters_,
+    "ALL": all_,
+    "REMOVEFILTERS": removefilters_,
+    "ALLSELECTED": allselected_,
+    "ALLNOBLANKROW": allnoblankrow_,
+    "DIVIDE": divide_,
+    "IF": if_,
+    "SWITCH": switch_,
+    "AND": and_,
+    "OR": or_,
+    "NOT": not_,
+    "ISBLANK": isblank_,
+    "COALESCE": coalesce_,
+    "ABS": abs_,
+    "ROUND": round_,
+    "ROUNDUP": roundup_,
+    "ROUNDDOWN": rounddown_,
+    "INT": int_,
+    "TRUNC": trunc_,
+    "MOD": mod_,
+    "BLANK": blank_,
+    "TRUE": true_,
+    "FALSE": false_,
+    "SELECTEDVALUE": selectedvalue_,
+    "HASONEVALUE": hasonevalue_,
+    "VALUES": values_,
+    "DISTINCT": distinct_,
+    "DATATABLE": datatable_,
+}
