@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from tests.cli.sample import copy_sample
 from translator.cli import main
-from translator.pipeline import build, check, mapping_path, plan
+from translator.pipeline import build, mapping_path, plan
+from translator.review import check
 
 
 @pytest.fixture

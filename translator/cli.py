@@ -157,7 +157,7 @@ def build(exports: Path, out: Path, fmt: str) -> int:
 @input_boundary
 def check(exports: Path, out: Path, fmt: str) -> int:
     """Exit 1 when --out differs from what `build` would write now."""
-    from translator.pipeline import check as run_check
+    from translator.review import check as run_check
 
     result = run_check(exports, out)
     if not result.plan.ok:
@@ -183,7 +183,7 @@ def check(exports: Path, out: Path, fmt: str) -> int:
 @input_boundary
 def diff(exports: Path, out: Path, fmt: str) -> int:
     """What a build would change in the catalog, against the translation report in --out."""
-    from translator.pipeline import diff as run_diff
+    from translator.review import diff as run_diff
 
     changes = run_diff(exports, out)
     if fmt == "json":
