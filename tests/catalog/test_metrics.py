@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from dataclasses import replace
+
 from tests.catalog.builders import (
-    compiled, measure, ratio, sum_of, summed, translation, variant,
+    ORDERS, REFUNDS, col, compiled, measure, ratio, sum_of, summed, translation, variant,
 )
 from translator.catalog import build_catalog, check_completeness
 from translator.catalog.sql import to_sql
@@ -12,6 +14,8 @@ from translator.diagnostics import Diagnostic, Severity, SourceLocation
 from translator.readers.mapping import parse_mapping
 
 EMPTY = parse_mapping("", "translator.toml")
+# Orders computes margin in the model; here another view imports a margin column.
+REFUNDS_WITH_MARGIN = replace(REFUNDS, columns=(*REFUNDS.columns, col("margin", "double")))
 
 
 def build(*models, mapping=EMPTY):
@@ -282,3 +286,31 @@ def test_same_input_gives_equal_catalogs():
     for rows, key in ((first.metrics, "metric_key"), (first.report, "measure")):
         keys = [getattr(r, key) for r in rows]
         assert keys == sorted(keys, key=str.casefold)
+
+
+def test_a_calculated_column_aggregate_costs_only_that_measure():
+    here = SourceLocation("Sample.SemanticModel/definition/tables/Orders.tmdl", 40, 24)
+    margin = measure("Gross Margin", location=here)
+    rate = measure("Margin per Approval")
+    per = translation(rate, ratio(sum_of("margin"), sum_of("approvals")), derived_formula=ratio(
+        exp.column("Gross Margin"), exp.column("Approvals")), components=("Gross Margin", "Approvals"),
+        aggregation="ratio")
+    catalog, diagnostics = build(compiled(summed(margin, "margin"), summed(APPROVALS, "approvals"), per))
+    assert [m.metric_key for m in catalog.metrics] == ["approvals"]
+    gross = entry(catalog, "Gross Margin")
+    assert (gross.status, gross.placement) == ("untranslated", "untranslated")
+    (found,) = [d for d in diagnostics if d.code == "CAT319" and "'Gross Margin'" in d.message]
+    assert found.location == here
+    assert "'Orders'[margin]" in found.message
+    assert any(r.startswith("CAT319") for r in gross.reasons)
+    # the derived measure on it is not a metric either, for the same reason
+    derived = entry(catalog, "Margin per Approval")
+    assert derived.placement == "untranslated"
+    assert any(r.startswith("CAT319") for r in derived.reasons)
+
+
+def test_a_calculated_column_a_view_has_is_read_from_the_view():
+    catalog, diagnostics = build(compiled(summed(measure("Gross Margin"), "margin"),
+                                          tables=(ORDERS, REFUNDS_WITH_MARGIN)))
+    assert [m.metric_key for m in catalog.metrics] == ["gross_margin"]
+    assert "CAT319" not in codes(diagnostics)

@@ -11,7 +11,8 @@ from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource
 from translator.catalog.sources import ModelSource, build_source, source_tables
 from translator.catalog.toggles import build_toggles
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, at, warn
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, at, warn
+from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic
 from translator.model.mapping import Mapping
@@ -40,8 +41,34 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[
         variants=tuple(metrics.variants),
         report=tuple(metrics.report),
     )
+    catalog, shortened = _fit_display_names(catalog)
+    diagnostics += shortened
     diagnostics += check_completeness(compiled, catalog)
     return catalog, diagnostics
+
+
+_NAMED_ROWS = (("data_sources", "data source", "source_key"), ("dimensions", "dimension", "dimension_key"),
+               ("toggles", "toggle", "toggle_key"), ("toggle_options", "toggle option", "option_key"))
+
+
+def _fit_display_names(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
+    """A display name taken from the model (a table, column or slicer value) that is longer than
+    display_name VARCHAR(200) ends in an ellipsis, with a warning (metrics: in build_metrics)."""
+    diagnostics: list[Diagnostic] = []
+    changes = {}
+    for field, what, key in _NAMED_ROWS:
+        rows = []
+        for row in getattr(catalog, field):
+            short = fit_name(row.display_name)
+            if short != row.display_name:
+                diagnostics.append(warn(
+                    CAT_NAME_SHORTENED, f"the display name of {what} '{getattr(row, key)}' is {len(row.display_name)} "
+                    f"characters, longer than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", None,
+                    "set a shorter display_name in the mapping file (docs/mapping.md)"))
+                row = replace(row, display_name=short)
+            rows.append(row)
+        changes[field] = tuple(rows)
+    return replace(catalog, **changes), diagnostics
 
 
 def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[ModelSource], list[DataSource]]:

@@ -22,6 +22,9 @@ CAT_INCOMPLETE = codes.CAT313  # the report does not list every measure exactly 
 CAT_MANUAL = codes.CAT314  # SQL supplied by hand in the mapping file
 CAT_NO_TRANSLATION = codes.CAT315  # the compiler returned no translation for a measure
 CAT_NOT_TRANSLATED = codes.CAT316  # untranslated / parse error: not in the catalog
+CAT_KEY_SHORTENED = codes.CAT317  # a generated key longer than its column, shortened
+CAT_NAME_SHORTENED = codes.CAT318  # a display name longer than its column, shortened with an ellipsis
+CAT_CALCULATED_COLUMN = codes.CAT319  # a metric reads a calculated column no data source has
 
 
 def at(mapping: Mapping, line: int | None) -> SourceLocation | None:

@@ -13,11 +13,11 @@ from sqlglot.optimizer.qualify_columns import quote_identifiers
 
 from translator.catalog import rules
 from translator.catalog.diagnostics import (
-    CAT_APPROXIMATE, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
+    CAT_APPROXIMATE, CAT_CALCULATED_COLUMN, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
     CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
-    CAT_VARIANT_TARGET, at, err, info, reason, warn,
+    CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_VARIANT_TARGET, at, err, info, reason, warn,
 )
-from translator.catalog.naming import snake_case
+from translator.catalog.naming import KEY_LENGTH, NAME_LENGTH, fit_key, fit_name, snake_case, unique_key
 from translator.catalog.rows import DataSource, DataSourceMetric, Metric, MetricVariant, ReportEntry
 from translator.catalog.sources import ModelSource
 from translator.catalog.sql import column_names, formula_sql, to_sql
@@ -75,7 +75,7 @@ def build_metrics(
     diagnostics: list[Diagnostic] = []
     items = _items(compiled, mapping)
     by_ident = {item.ident: item for item in items}
-    _choose_metrics(items, by_ident)
+    _choose_metrics(items, by_ident, _calculated_columns(compiled, sources))
     _place_branch_measures(items, by_ident)
     _assign_keys([i for i in items if i.placement == "metric"])
 
@@ -157,7 +157,17 @@ def _manual_sql(text: str) -> exp.Expression:
     return quote_identifiers(tree, dialect="postgres", identify=True)
 
 
-def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item]) -> None:
+def _calculated_columns(compiled: Sequence[CompiledModel], sources: Sequence[DataSource]) -> dict[str, dict[str, str]]:
+    """Per export, the calculated columns (case-folded name -> 'Table'[Column]) that no data
+    source's view has: they exist only in the model, so no SQL can read them."""
+    in_views = {c.casefold() for s in sources for c in s.columns}
+    return {c.export: {col.name.casefold(): f"'{t.name}'[{col.name}]" for t in c.model.tables for col in t.columns
+                       if col.expression is not None and col.name.casefold() not in in_views}
+            for c in compiled}
+
+
+def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
+                    calculated: dict[str, dict[str, str]]) -> None:
     for item in items:
         accepted = item.override is not None and item.override.accept_approximate
         if item.status in (Status.EXACT.value, MANUAL) or (item.status == Status.APPROXIMATE.value and accepted):
@@ -172,6 +182,19 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item]) 
             item.reasons.append(info(CAT_NOT_TRANSLATED, f"'{item.name}' is not in the catalog ({item.status})",
                                      item.measure.location,
                                      f"supply SQL by hand with [metrics.\"{item.name}\"] sql = \"...\""))
+    # A metric that aggregates a calculated column no view has cannot run: it is untranslated.
+    for item in items:
+        if item.placement != "metric" or item.manual is not None:
+            continue
+        only_in_model = calculated.get(item.export, {})
+        read = [only_in_model[c.casefold()] for c in _columns(item, by_ident, set()) if c.casefold() in only_in_model]
+        if read:
+            item.placement, item.status = "untranslated", Status.UNTRANSLATED.value
+            item.reasons.append(warn(
+                CAT_CALCULATED_COLUMN, f"'{item.name}' aggregates the calculated column(s) {', '.join(read)}, which "
+                "exist only in the Power BI model: no data source's view has them", item.measure.location,
+                "add the column to the view and declare it in the mapping file, or supply SQL by hand with "
+                f"[metrics.\"{item.name}\"] sql = \"...\""))
     # A derived metric needs every component in the catalog: drop the ones that lack one, until stable.
     changed = True
     while changed:
@@ -223,19 +246,22 @@ def _assign_keys(metric_items: list[_Item]) -> None:
     pinned = [i for i in metric_items if i.override is not None and i.override.key]
     for item in pinned + [i for i in metric_items if i not in pinned]:
         wanted = item.override.key if item in pinned else snake_case(item.name)
-        owner = owners.get(wanted)
+        fitted = fit_key(wanted)  # a pinned key always fits: the mapping reader checks its length
+        owner = owners.get(fitted)
         if owner is not None and owner.export != item.export and _signature(owner) == _signature(item):
-            item.metric_key, item.shared = wanted, True
+            item.metric_key, item.shared = fitted, True
             continue
-        given, n = wanted, 1
-        while given in owners:
-            n += 1
-            given = f"{wanted}_{n}"
-        if given != wanted:
-            d = warn(CAT_METRIC_KEY, f"metric key '{wanted}' of '{item.name}' is taken by '{owners[wanted].name}'; "
+        given = unique_key(wanted, owners)
+        if given != fitted:
+            d = warn(CAT_METRIC_KEY, f"metric key '{fitted}' of '{item.name}' is taken by '{owners[fitted].name}'; "
                      f"using '{given}'", item.measure.location,
                      f"pin a key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file")
             item.reasons.append(d)
+        if fitted != wanted:
+            item.reasons.append(info(
+                CAT_KEY_SHORTENED, f"the metric key of '{item.name}' would be {len(wanted)} characters, longer than "
+                f"metric_key VARCHAR({KEY_LENGTH}); shortened to '{given}'", item.measure.location,
+                f"pin a shorter key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file"))
         owners[given] = item
         item.metric_key = given
 
@@ -298,9 +324,15 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
     formula = formula_sql(_rename_components(derived, item.export, by_ident)) if derived is not None else None
     aggregation = t.aggregation if t is not None and item.manual is None else "custom"
     assert item.metric_key is not None and item.sql is not None
+    display_name = o.display_name or fit_name(measure.name)  # the mapping reader checks a pinned name's length
+    if display_name != (o.display_name or measure.name):
+        item.reasons.append(warn(
+            CAT_NAME_SHORTENED, f"the display name of '{measure.name[:40]}…' is {len(measure.name)} characters, longer "
+            f"than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", measure.location,
+            f"set [metrics.\"<measure name>\"] display_name = \"...\" in the mapping file"))
     return Metric(
         metric_key=item.metric_key,
-        display_name=o.display_name or measure.name,
+        display_name=display_name,
         sql_expression=item.sql,
         category=category,
         description=o.description or measure.description,

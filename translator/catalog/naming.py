@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TypeVar
+
+from translator.model.mapping import KEY_LENGTH, NAME_LENGTH
+
+__all__ = ["KEY_LENGTH", "NAME_LENGTH", "assign_unique", "fit_key", "fit_name", "humanize", "snake_case",
+           "unique_key"]
 
 # Symbols that carry meaning in measure names ("CB %", "CB $", "# of Orders") become words, so
 # that "CB %" and "CB $" get different keys.
@@ -15,6 +21,27 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 _ACRONYMS = {"id": "ID", "cb": "CB", "mid": "MID", "ltv": "LTV", "cpa": "CPA", "bin": "BIN", "rdr": "RDR"}
 
 T = TypeVar("T")
+
+_DIGEST_LENGTH = 8
+ELLIPSIS = "\u2026"
+
+
+def fit_key(key: str, limit: int = KEY_LENGTH) -> str:
+    """`key` when it fits in `limit` characters; else a readable prefix and a short stable hash of
+    the whole key: the same key always gives the same short key, and keys that share a long
+    prefix still differ."""
+    if len(key) <= limit:
+        return key
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()[:_DIGEST_LENGTH]
+    prefix = key[: limit - _DIGEST_LENGTH - 1].rstrip("_")
+    return f"{prefix}_{digest}"
+
+
+def fit_name(name: str, limit: int = NAME_LENGTH) -> str:
+    """`name` when it fits in `limit` characters; else its start and a visible ellipsis."""
+    if len(name) <= limit:
+        return name
+    return name[: limit - len(ELLIPSIS)].rstrip() + ELLIPSIS
 
 
 def snake_case(name: str) -> str:
@@ -35,21 +62,29 @@ def humanize(name: str) -> str:
     return " ".join(_ACRONYMS.get(w.lower(), w[:1].upper() + w[1:]) for w in words) or name
 
 
+def unique_key(key: str, taken: set[str] | dict[str, object], limit: int = KEY_LENGTH) -> str:
+    """`key` fitted to `limit` (fit_key), or with the first free suffix _2, _3, ... (fitted too)
+    when the fitted key is taken."""
+    given, n = fit_key(key, limit), 1
+    while given in taken:
+        n += 1
+        given = fit_key(f"{key}_{n}", limit)
+    return given
+
+
 def assign_unique(items: Iterable[T], wanted: Callable[[T], str]) -> tuple[dict[int, str], list[tuple[T, str, str]]]:
-    """Give each item its wanted key, or the key with the first free suffix _2, _3, ... when an
-    earlier item already holds it. Items are taken in the given order (callers pass them sorted).
-    Returns keys by position and the (item, wanted, given) triples that were renamed."""
+    """Give each item its wanted key (shortened by fit_key when it is too long), or the key with
+    the first free suffix _2, _3, ... when an earlier item already holds it. Items are taken in the
+    given order (callers pass them sorted). Returns keys by position and the (item, wanted, given)
+    triples whose key was taken."""
     taken: set[str] = set()
     keys: dict[int, str] = {}
     renamed: list[tuple[T, str, str]] = []
     for position, item in enumerate(items):
         key = wanted(item)
-        given, n = key, 1
-        while given in taken:
-            n += 1
-            given = f"{key}_{n}"
+        given = unique_key(key, taken)
         taken.add(given)
         keys[position] = given
-        if given != key:
+        if given != fit_key(key):
             renamed.append((item, key, given))
     return keys, renamed

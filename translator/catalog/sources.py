@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from translator.catalog.naming import snake_case
+from translator.catalog.naming import fit_key, snake_case
 from translator.compile.translation import CompiledModel
 from translator.model.mapping import Mapping
 from translator.model.semantic import Column, SemanticModel, Table, TableKind
@@ -73,7 +73,7 @@ def source_tables(compiled: CompiledModel, mapping: Mapping) -> list[Table]:
 
 def build_source(model: SemanticModel, table: Table, mapping: Mapping) -> DataSource:
     override = mapping.source(table.name)
-    key = (override.source_key if override else None) or view_key(table.source) or snake_case(table.name)
+    key = (override.source_key if override else None) or fit_key(view_key(table.source) or snake_case(table.name))
     return DataSource(
         source_key=key,
         display_name=(override.display_name if override else None) or table.name,

@@ -94,6 +94,10 @@ CAT313 = _register("CAT313", E, "report incomplete", "a contract breach: report 
 CAT314 = _register("CAT314", I, "SQL supplied by the mapping file", "none needed")
 CAT315 = _register("CAT315", E, "no translation for a measure", "a contract breach: report it")
 CAT316 = _register("CAT316", I, "measure not in the catalog", "see the measure's other reasons")
+CAT317 = _register("CAT317", I, "generated key shortened", "pin a shorter key in the mapping file if you like")
+CAT318 = _register("CAT318", W, "display name shortened", "set a display_name of at most 200 characters in the mapping")
+CAT319 = _register("CAT319", W, "measure aggregates a calculated column",
+                   "add the column to the view and declare it in the mapping, or give the SQL by hand")
 CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml as UTF-8")
 CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given")
 CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md")

@@ -13,6 +13,13 @@ from typing import TypeVar
 from translator.diagnostics import SourceLocation
 
 
+# The report_builder columns keys and names go to (DESIGN.md, Milestone 1 DDL): every *_key is
+# VARCHAR(100), every display_name VARCHAR(200). A value pinned in the mapping must fit (the reader
+# checks it); generated ones are shortened by the catalog (translator/catalog/naming.py).
+KEY_LENGTH = 100
+NAME_LENGTH = 200
+
+
 @dataclass(frozen=True, slots=True)
 class SourceOverride:
     """[sources."<table>"]: a model table as a data source."""

@@ -24,6 +24,8 @@ from sqlglot.errors import ParseError
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
 from translator.model.mapping import (
+    KEY_LENGTH,
+    NAME_LENGTH,
     DimensionOverride,
     Mapping,
     MetricOverride,
@@ -152,6 +154,9 @@ class _Loader:
                 args[f.name] = self.integer(value, where)
             else:
                 args[f.name] = self.string(values, where)
+                if f.name == "display_name" and len(value) > NAME_LENGTH:
+                    raise self.fail(where, f"a display name of at most {NAME_LENGTH} characters (its column is "
+                                    f"VARCHAR({NAME_LENGTH})); this one has {len(value)}")
                 if (choices := _CHOICES.get((kind, f.name))) and value not in choices:
                     raise self.fail(where, "one of " + ", ".join(choices))
         return kind(**args)
@@ -196,6 +201,9 @@ class _Loader:
     def key_value(self, value: Any, path: tuple[str, ...]) -> str:
         if not isinstance(value, str) or not _KEY_RE.match(value):
             raise self.fail(path, "a snake_case key (lower-case letters, digits and _, starting with a letter)")
+        if len(value) > KEY_LENGTH:
+            raise self.fail(path, f"a key of at most {KEY_LENGTH} characters (its column is VARCHAR({KEY_LENGTH})); "
+                            f"this one has {len(value)}")
         return value
 
     def boolean(self, value: Any, path: tuple[str, ...]) -> bool:
