@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +154,12 @@ def write_dmv(model: SemanticModel, folder: Path, stem: str) -> Path:
 
 
 def _file_name(name: str) -> str:
-    """pbi-tools percent-encodes the characters a file name cannot hold."""
-    return "".join(f"%{ord(c):02X}" if c in '<>:"/\\|?*%' else c for c in name)
+    """pbi-tools percent-encodes the characters a file name cannot hold; a name too long for a
+    file name is cut (the object's .json then keeps the whole name)."""
+    encoded = "".join(f"%{ord(c):02X}" if c in '<>:"/\\|?*%' else c for c in name)
+    if len(encoded) <= 150:
+        return encoded
+    return f"{encoded[:140]}~{zlib.crc32(name.encode('utf-8')):08x}"
 
 
 def _write_json(path: Path, value: Any) -> None:

@@ -259,7 +259,7 @@ def _assign_keys(metric_items: list[_Item]) -> None:
             item.reasons.append(d)
         if fitted != wanted:
             item.reasons.append(info(
-                CAT_KEY_SHORTENED, f"the metric key of '{item.name}' would be {len(wanted)} characters, longer than "
+                CAT_KEY_SHORTENED, f"the metric key of '{fit_name(item.name, 60)}' would be {len(wanted)} characters, longer than "
                 f"metric_key VARCHAR({KEY_LENGTH}); shortened to '{given}'", item.measure.location,
                 f"pin a shorter key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file"))
         owners[given] = item
@@ -327,7 +327,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
     display_name = o.display_name or fit_name(measure.name)  # the mapping reader checks a pinned name's length
     if display_name != (o.display_name or measure.name):
         item.reasons.append(warn(
-            CAT_NAME_SHORTENED, f"the display name of '{measure.name[:40]}…' is {len(measure.name)} characters, longer "
+            CAT_NAME_SHORTENED, f"the display name of '{fit_name(measure.name, 60)}' is {len(measure.name)} characters, longer "
             f"than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", measure.location,
             f"set [metrics.\"<measure name>\"] display_name = \"...\" in the mapping file"))
     return Metric(
