@@ -24,8 +24,17 @@ def test_mapping_file_sits_in_the_folder_or_beside_a_single_export(tmp_path: Pat
     folder.mkdir()
     single = folder / "sales.bim"
     single.write_text("{}")
+    assert mapping_path(folder) is None and mapping_path(single) is None  # none: no mapping file
+    (folder / "translator.toml").write_text("")
     assert mapping_path(folder) == folder / "translator.toml"
     assert mapping_path(single) == folder / "translator.toml"
+    # A TMDL folder given on its own: its own translator.toml first, else the one beside it.
+    tmdl = folder / "Sales.SemanticModel"
+    (tmdl / "definition").mkdir(parents=True)
+    (tmdl / "definition" / "model.tmdl").write_text("model Model\n")
+    assert mapping_path(tmdl) == folder / "translator.toml"
+    (tmdl / "translator.toml").write_text("")
+    assert mapping_path(tmdl) == tmdl / "translator.toml"
 
 
 def test_plan_writes_nothing_and_build_writes_exactly_the_plan(exports: Path, tmp_path: Path) -> None:

@@ -22,10 +22,12 @@ from translator.diagnostics import Diagnostic, InputError, SourceLocation, codes
 from translator.emit import render, write_output
 from translator.model.semantic import SemanticModel
 from translator.readers import read_exports
+from translator.readers.discover import exports_root
 from translator.readers.mapping import load_mapping
 
 MAPPING_FILE = "translator.toml"
 PIPELINE_NO_MODEL = codes.CLI601  # explain: the exports hold no model, several, or none by that name
+NO_MAPPING = codes.CLI605  # --mapping names a file that does not exist
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Plan:
     diagnostics: tuple[Diagnostic, ...] = ()
     compiled: tuple[CompiledModel, ...] = field(default=(), repr=False)
     parsed: tuple[ParsedModel, ...] = field(default=(), repr=False)
+    mapping: Path | None = None  # the mapping file the build used; None when there is none
 
     @property
     def ok(self) -> bool:
@@ -61,10 +64,15 @@ class BuildResult:
         return tuple(sorted(self.plan.files))
 
 
-def mapping_path(exports: Path) -> Path:
-    """translator.toml in the exports folder, or beside a single-file export."""
-    folder = exports if exports.is_dir() else exports.parent
-    return folder / MAPPING_FILE
+def mapping_path(exports: Path) -> Path | None:
+    """The mapping file a build uses when none is named: translator.toml inside the exports
+    folder, else beside a single export (a file, a TMDL or PBIP model folder); None when neither
+    exists."""
+    candidates = [exports / MAPPING_FILE] if exports.is_dir() else []
+    root = exports_root(exports)
+    if root != exports:
+        candidates.append(root / MAPPING_FILE)
+    return next((path for path in candidates if path.is_file()), None)
 
 
 def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[CompiledModel, ...], list[Diagnostic]]:
@@ -82,10 +90,14 @@ def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[Com
     return tuple(parsed_models), tuple(compiled), diagnostics
 
 
-def plan(exports: Path) -> Plan:
-    """Everything `build` does except writing. Raises InputError for unreadable input."""
+def plan(exports: Path, mapping_file: Path | None = None) -> Plan:
+    """Everything `build` does except writing. Raises InputError for unreadable input (a
+    `mapping_file` that is named but missing included)."""
+    if mapping_file is not None and not mapping_file.is_file():
+        raise InputError(error(NO_MAPPING, "no such mapping file", SourceLocation(str(mapping_file))))
     parsed, compiled, diagnostics = parse_and_compile(exports)
-    mapping = load_mapping(mapping_path(exports))
+    used = mapping_file if mapping_file is not None else mapping_path(exports)
+    mapping = load_mapping(used)
     catalog, catalog_diagnostics = build_catalog(compiled, mapping)
     diagnostics.extend(catalog_diagnostics)
     files, render_diagnostics = render(catalog)
@@ -97,13 +109,14 @@ def plan(exports: Path) -> Plan:
         diagnostics=_unique(diagnostics),
         compiled=compiled,
         parsed=parsed,
+        mapping=used,
     )
 
 
-def build(exports: Path, out: Path) -> BuildResult:
+def build(exports: Path, out: Path, mapping_file: Path | None = None) -> BuildResult:
     """Read, translate and write `out`. On InputError, or when emit refused the catalog (an
     ERROR diagnostic, `written` is False), nothing under `out` has changed."""
-    planned = plan(exports)
+    planned = plan(exports, mapping_file)
     if planned.ok:
         write_output(dict(planned.files), out)
     return BuildResult(planned, out)

@@ -88,7 +88,8 @@ def test_json_format_puts_only_the_payload_on_stdout(exports: Path, tmp_path: Pa
 
     checked = _run("check", "--exports", str(exports), "--out", str(out), "--format", "json")
     assert checked.exit_code == 0
-    assert json.loads(checked.stdout) == {"out": str(out), "up_to_date": True, "stale": []}
+    assert json.loads(checked.stdout) == {"schema_version": 1, "kind": "check", "out": str(out),
+                                          "up_to_date": True, "stale": []}
 
 
 def test_parse_errors_are_shown_with_file_line_and_caret_and_the_build_goes_on(

@@ -50,16 +50,24 @@ class Export:
     dmv: DmvExport | None = None
 
 
+def exports_root(path: Path) -> Path:
+    """The folder export paths (and diagnostics' files) are relative to: `path` itself for a
+    folder of exports, its parent for a single export (a file, a TMDL or PBIP model folder)."""
+    if path.is_file() or path.is_dir() and (path.name.endswith(PBIP_MODEL_SUFFIXES)
+                                            or definition_folder(path) is not None
+                                            or model_folder(path) is not None):
+        return path.parent
+    return path
+
+
 def find_exports(path: Path) -> tuple[Path, list[Export], list[Diagnostic]]:
     """(the exports folder, its exports sorted by export path, notes about skipped entries)."""
     if not path.exists():
         fail(PATH_NOT_FOUND, "no such file or folder; expected a folder of exports or one export", str(path))
+    root = exports_root(path)
     if path.is_file():
-        root = path.parent
         return root, [_file_export(path, root, standalone=True)], []
-    if (path.name.endswith(PBIP_MODEL_SUFFIXES) or definition_folder(path) is not None
-            or model_folder(path) is not None):
-        root = path.parent
+    if root != path:
         return root, [_folder_export(path, root)], []
     return path, *_folder_of_exports(path)
 

@@ -24,9 +24,9 @@ class CheckResult:
         return not self.stale
 
 
-def check(exports: Path, out: Path) -> CheckResult:
+def check(exports: Path, out: Path, mapping_file: Path | None = None) -> CheckResult:
     """Compare `out` with what a build would write now, byte for byte."""
-    planned = plan(exports)
+    planned = plan(exports, mapping_file)
     return CheckResult(planned, out, stale_files(planned.files, read_committed(out, planned.files)))
 
 

@@ -99,9 +99,9 @@ class CatalogChanges:
         return out
 
 
-def diff(exports: Path, out: Path) -> CatalogChanges:
+def diff(exports: Path, out: Path, mapping_file: Path | None = None) -> CatalogChanges:
     """Compare the catalog in `out` (its translation report) with a build now."""
-    planned = plan(exports)
+    planned = plan(exports, mapping_file)
     if not planned.ok:
         raise InputError(error(
             CANNOT_BUILD, "the build stops with errors, so there is nothing to compare: "
