@@ -164,7 +164,7 @@ def needs_attention(entries: Iterable[ReportEntry]) -> Attention:
         (roots if root is entry else blocked).append(entry)
     causes = [
         RootCause(code, message, tuple(label(e) for e in roots), tuple(label(e) for e in blocked),
-                  fix_for(code, roots[0].measure if roots else blocked[0].measure))
+                  fix_for(code, roots[0].measure if len(roots) == 1 else "<measure>"))
         for (code, message), (roots, blocked) in groups.items()
     ]
     causes.sort(key=lambda g: (-g.count, g.code, g.message))
