@@ -16,7 +16,8 @@ FIXTURES = HERE / "fixtures"
 REPO = HERE.parents[1]
 SALES = FIXTURES / "Sales.SemanticModel"
 BEAST = REPO / "pbix_exports" / "BeastInsights.SemanticModel"
-SHARED_PBIX = REPO.parent / "shared" / "fixtures" / "pbix"
+# Public sample .pbix files, committed with their origin and license (fixtures/pbix/README.md).
+SHARED_PBIX = FIXTURES / "pbix"
 
 
 def read_one(path: Path) -> SemanticModel:

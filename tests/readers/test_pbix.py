@@ -1,4 +1,4 @@
-"""Real .pbix files from /work/shared/fixtures/pbix (counts from its README.md)."""
+"""Real .pbix files from tests/readers/fixtures/pbix (counts from its README.md)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ import pytest
 from translator.model.semantic import TableKind
 
 from tests.readers.helpers import SHARED_PBIX, input_error, read_one
-
-pytestmark = pytest.mark.skipif(
-    not SHARED_PBIX.is_dir(),
-    reason=f"the shared sample .pbix folder {SHARED_PBIX} is absent (a fresh clone does not have it)")
-
 
 def pbix(name: str):
     return read_one(SHARED_PBIX / name)
