@@ -14,17 +14,10 @@ from translator.catalog.rows import Catalog
 from translator.diagnostics.render import human
 from translator.emit import render
 
-# The minimal beast_insights_v2 tables the schema refers to (the real ones have more columns).
-PREREQUISITES = """
-CREATE SCHEMA beast_insights_v2;
-CREATE TABLE beast_insights_v2.users (id VARCHAR PRIMARY KEY, email VARCHAR);
-CREATE TABLE beast_insights_v2.clients (id BIGINT PRIMARY KEY, name VARCHAR);
-CREATE TABLE beast_insights_v2.client_features (
-    id BIGSERIAL PRIMARY KEY,
-    client_id BIGINT REFERENCES beast_insights_v2.clients(id),
-    is_dashboard_enabled BOOLEAN NOT NULL DEFAULT false
-);
-"""
+# The minimal beast_insights_v2 tables the schema refers to (the real ones have more columns):
+# the development prerequisites file the README applies first.
+PREREQUISITES_FILE = Path(__file__).resolve().parents[2] / "db" / "dev_prerequisites.sql"
+PREREQUISITES = PREREQUISITES_FILE.read_text(encoding="utf-8")
 
 SEEDED_TABLES = (
     "data_sources", "metrics", "dimensions", "metric_toggles", "metric_toggle_options",
