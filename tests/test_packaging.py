@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from translator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-PBIX = ROOT / "tests" / "readers" / "fixtures" / "pbix"
+PBIX = ROOT / "tests" / "readers" / "pbix"
 
 
 def _project() -> dict:

@@ -16,8 +16,8 @@ FIXTURES = HERE / "fixtures"
 REPO = HERE.parents[1]
 SALES = FIXTURES / "Sales.SemanticModel"
 BEAST = REPO / "pbix_exports" / "BeastInsights.SemanticModel"
-# Public sample .pbix files, committed with their origin and license (fixtures/pbix/README.md).
-SHARED_PBIX = FIXTURES / "pbix"
+# Public sample .pbix files, committed with their origin and license (pbix/README.md).
+SHARED_PBIX = HERE / "pbix"
 
 
 def read_one(path: Path) -> SemanticModel:

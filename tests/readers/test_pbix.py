@@ -1,4 +1,4 @@
-"""Real .pbix files from tests/readers/fixtures/pbix (counts from its README.md)."""
+"""Real .pbix files from tests/readers/pbix (counts from its README.md)."""
 
 from __future__ import annotations
 
