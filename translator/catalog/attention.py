@@ -17,51 +17,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from translator.catalog.rows import ReportEntry
+from translator.diagnostics import codes
 
 NOT_TRANSLATED = ("untranslated", "parse_error")
-DEPENDS_ON = "CMP209"
 # Reasons the catalog adds to say where an entry went; they are consequences, never a cause.
-_CONSEQUENCES = ("CAT316", "CAT304")
+_CONSEQUENCES = (codes.CAT316, codes.CAT304)
+# Reasons whose remedy is the mapping file's hand-written SQL for the measure.
+_MANUAL_SQL = (codes.CMP201, codes.CMP202, codes.CMP205, codes.CMP206, codes.CMP207, codes.CMP210,
+               codes.CMP211, codes.CMP214, codes.CMP217)
 _REASON = re.compile(r"^(?P<code>[A-Z]{3}\d{3}): (?P<message>.*)$", re.DOTALL)
 _DEPENDENCY = re.compile(r"\[(?P<name>(?:[^\]]|\]\])+)\]")
 
-# One line per code: what to do about it. docs/diagnostics.md has the longer "Fix" of each code.
-_FIX = {
-    "CMP201": "the function is not in the function table: write the metric's SQL in the mapping file",
-    "CMP202": "the catalog's one-aggregate contract cannot express it: write the SQL in the mapping file, "
-              "or leave the measure out",
-    "CMP203": "fix the function's arguments in the model",
-    "CMP204": "fix the name in the model, or add the column to the table (and its reporting view)",
-    "CMP205": "read one table per measure: add the other table's columns to the reporting view, "
-              "or write the SQL in the mapping file",
-    "CMP206": "add the filtered column to the fact table's reporting view (a lookup column), "
-              "or write the SQL in the mapping file",
-    "CMP207": "replace the measure reference inside the row iterator by its expression, "
-              "or write the SQL in the mapping file",
-    "CMP208": "break the cycle between the measures in the model",
-    "CMP210": "write the SQL in the mapping file, or simplify the measure",
-    "CMP211": "split the measure so each reads one toggle, or write the SQL in the mapping file",
-    "CMP212": "fix the measure in Power BI so its state is Ready, and export again",
-    "CMP214": "write the SQL in the mapping file",
-    "CMP215": "wrap the column in an aggregate (SUM, MAX, ...) in the model",
-    "CMP216": "fix the types in the model (compare numbers with numbers, text with text)",
-    "CMP217": "write the SQL in the mapping file",
-    "CMP299": "a bug in the translator: report it with the measure's DAX",
-    "CAT315": "a bug in the translator: report it with the measure's DAX",
-}
 
-
-def fix_for(code: str, measure: str) -> str:
-    """The one-line fix for a reason of `measure` with this code."""
-    manual = f'[metrics."{measure}"] sql = "<PostgreSQL aggregate>"'
-    if code == "CMP213" or code == "CAT304":
+def fix_for(code: str, measure: str) -> str | None:
+    """The one-line fix for a reason of `measure` with this code (the registry's, made concrete
+    with the mapping line to write where the mapping file is the remedy); None when there is
+    nothing to do (the mapping's own SQL, the catalog's note of where a measure went)."""
+    if code in (codes.CAT314, codes.CAT316) or code not in codes.REGISTRY:
+        return None
+    if code in (codes.CMP213, codes.CAT304):
         return f'check the proposed SQL, then accept it: [metrics."{measure}"] accept_approximate = true'
-    if code.startswith("DAX"):
-        return "fix the DAX at the location shown (it does not parse)"
-    base = _FIX.get(code, "write the SQL in the mapping file")
-    if "mapping file" in base:
-        return f"{base}: {manual}"
-    return base
+    fix = codes.lookup(code).fix
+    if code in _MANUAL_SQL:
+        return f'{fix}; the mapping line: [metrics."{measure}"] sql = "<PostgreSQL aggregate>"'
+    return fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +128,7 @@ def needs_attention(entries: Iterable[ReportEntry]) -> Attention:
         while id(entry) not in seen:
             seen.add(id(entry))
             code, message = _own_reason(entry)
-            found = _DEPENDENCY.search(message) if code == DEPENDS_ON else None
+            found = _DEPENDENCY.search(message) if code == codes.CMP209 else None
             target = by_name.get((entry.export, found["name"].replace("]]", "]").casefold())) if found else None
             if target is None or target.status not in NOT_TRANSLATED:
                 return entry
@@ -164,12 +143,13 @@ def needs_attention(entries: Iterable[ReportEntry]) -> Attention:
         (roots if root is entry else blocked).append(entry)
     causes = [
         RootCause(code, message, tuple(label(e) for e in roots), tuple(label(e) for e in blocked),
-                  fix_for(code, roots[0].measure if len(roots) == 1 else "<measure>"))
+                  fix_for(code, roots[0].measure if len(roots) == 1 else "<measure>")
+                  or "see the measure's reasons in the report")
         for (code, message), (roots, blocked) in groups.items()
     ]
     causes.sort(key=lambda g: (-g.count, g.code, g.message))
     awaiting = tuple(
-        Awaiting(label(e), *_own_reason(e), fix_for("CAT304", e.measure))
+        Awaiting(label(e), *_own_reason(e), fix_for(codes.CAT304, e.measure) or "")
         for e in _ordered(entries)
         if e.status == "approximate" and not e.accepted
     )
