@@ -9,11 +9,14 @@ import re
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from psycopg import sql as pgsql
 
+from tests.compile.conftest import DATA
 from tests.compile.model import build
 from translator.compile import Status, compile_expression, to_sql
+from translator.reference import evaluate
 
 HERE = Path(__file__).parent
 CASES_FILE = HERE / "cases.toml"
@@ -100,6 +103,41 @@ def _run_on_postgres(conn, t, case) -> None:
             (value,) = conn.execute(query).fetchone()
             if expression is t.sql and "expect" in case:
                 _check_value(value, case["expect"], "value")
+
+
+def _reference_cases() -> list:
+    """Cases with an expected value on all rows (or none): the reference evaluator must agree.
+    (A `where` in SQL text has no reference counterpart.)"""
+    return [
+        p for p in CASES
+        if ("expect" in p.values[0] or "groups" in p.values[0]) and p.values[0].get("where", "TRUE") in ("TRUE", "FALSE")
+    ]
+
+
+def _cell(value, column: str):
+    if value == "NULL":
+        return None
+    return datetime.datetime.fromisoformat(value) if column == "order_date" else value
+
+
+@pytest.mark.parametrize("case", _reference_cases())
+def test_case_on_reference(case):
+    """The same expected value from the pandas reference evaluator on the same rows."""
+    rows = [[_cell(v, c) for v, c in zip(row, DATA["columns"])] for row in DATA["rows"]]
+    if case.get("where") == "FALSE":
+        rows = []
+    frame = pd.DataFrame(rows, columns=DATA["columns"], dtype=object)
+    group_by = (f"'Sales'[{case['group_by']}]",) if "group_by" in case else ()
+    parsed = build(case.get("measures"), hidden=tuple(case.get("hidden", ())))
+    result = evaluate(case["dax"], {"Sales": frame}, parsed, group_by=group_by)
+    if group_by:
+        folded = {(k[0].casefold() if isinstance(k[0], str) else k[0]): value for k, value in result.items()}
+        assert set(folded) == set(case["groups"])
+        for group, expected in case["groups"].items():
+            _check_value(folded[group], expected, f"group {group}")
+    else:
+        (value,) = result.values()
+        _check_value(value, case["expect"], "value")
 
 
 def test_case_ids_are_unique():

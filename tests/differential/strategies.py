@@ -52,6 +52,8 @@ aggregates = st.one_of(
               st.sampled_from(["COUNT", "COUNTA", "DISTINCTCOUNT", "DISTINCTCOUNTNOBLANK", "COUNTBLANK"]),
               any_columns),
     st.just(call("COUNTROWS", ast.TableRef(FACT, quoted=False))),
+    st.builds(lambda f, c: call("COUNTROWS", call(f, col(c))), st.sampled_from(["VALUES", "DISTINCT"]),
+              st.sampled_from(["dim", "cat", "n"])),
 )
 
 COMPARISONS = [ast.BinOp.EQ, ast.BinOp.NEQ, ast.BinOp.LT, ast.BinOp.LTE, ast.BinOp.GT, ast.BinOp.GTE]
@@ -103,8 +105,20 @@ iterators = st.builds(
     st.one_of(
         st.just(ast.TableRef(FACT, quoted=False)),
         row_predicates.map(lambda p: call("FILTER", ast.TableRef(FACT, quoted=False), p)),
+        row_predicates.map(lambda p: call("FILTER", call("KEEPFILTERS", ast.TableRef(FACT, quoted=False)), p)),
     ),
     row_expressions,
+)
+
+
+def _first_column(node: ast.Expr) -> ast.ColumnRef:
+    return next(n for n in ast.walk(node) if isinstance(n, ast.ColumnRef))
+
+
+# ALL / REMOVEFILTERS of the column a boolean filter of the same CALCULATE replaces (redundant)
+replaced_filters = st.builds(
+    lambda f, which, first: [call(which, _first_column(f)), f] if first else [f, call(which, _first_column(f))],
+    column_filters, st.sampled_from(["ALL", "REMOVEFILTERS"]), st.booleans(),
 )
 
 base_measures = st.one_of(
@@ -113,6 +127,8 @@ base_measures = st.one_of(
     iterators,
     st.builds(lambda a, fs: call("CALCULATE", a, *fs), st.one_of(aggregates, iterators), st.lists(filters, min_size=1, max_size=3)),
     aggregates.map(lambda a: call("DIVIDE", a, call("CALCULATE", a, call("ALLSELECTED")))),
+    st.builds(lambda a, fs: call("CALCULATE", a, *fs), st.one_of(aggregates, iterators), replaced_filters),
+    row_predicates.map(lambda p: call("CALCULATE", call("SUM", col("d")), call("KEEPFILTERS", call("FILTER", ast.TableRef(FACT, quoted=False), p)))),
 )
 
 

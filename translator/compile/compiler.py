@@ -92,6 +92,7 @@ class Compiler:
         selection: dict[str, str],
         inline_measures: bool,
         stack: tuple[str, ...],
+        home: str | None = None,
     ):
         self.rules = rules
         self.index = index
@@ -99,6 +100,9 @@ class Compiler:
         self.selection = selection  # fold(toggle table) -> selected option
         self.inline_measures = inline_measures
         self.stack = stack  # folded names of the measures being compiled (cycle detection)
+        # The home table of the measure whose expression is being compiled (innermost last): an
+        # unqualified [c] that names no measure is that table's column.
+        self.homes: list[str | None] = [home]
         self.collector = Collector()
         self._captures: list[set[ColumnKey]] = []
 
@@ -237,9 +241,12 @@ class Compiler:
             if scope.row is not None and (found := self.index.column(scope.row, node.name)):
                 return found
             measure = self.index.measure(node.name)
-            if measure is None:
-                raise Untranslatable(UNKNOWN_NAME, f"unknown measure or column [{node.name}]")
-            return measure
+            if measure is not None:
+                return measure
+            home = self.homes[-1]
+            if home and (found := self.index.column(home, node.name)):
+                return found
+            raise Untranslatable(UNKNOWN_NAME, f"unknown measure or column [{node.name}]")
         if node.table is None:
             return self.resolve(ast.MeasureRef(node.column, node.span), scope)
         if self.index.table(node.table) is None:
@@ -329,6 +336,7 @@ class Compiler:
         self.collector.inlined.add(name)
         outer = self.stack
         self.stack = (*outer, fold(name))
+        self.homes.append(pm.measure.table)
         try:
             inner = Scope(filters=scope.filters, window=scope.window, top=False)
             return self.expr(pm.tree, inner)
@@ -336,6 +344,7 @@ class Compiler:
             raise Untranslatable(e.code, f"in [{name}]: {e.message}", node.span) from None
         finally:
             self.stack = outer
+            self.homes.pop()
 
     # ------------------------------------------------------------ toggles
 

@@ -27,6 +27,9 @@ class FilterState:
     outer: list[Filter]  # filters from enclosing CALCULATEs (a boolean filter may replace them)
     added: list[Filter] = field(default_factory=list)  # this CALCULATE's own filters
     window: str | None = None
+    # Columns this CALCULATE's boolean filters replace: ALL/REMOVEFILTERS of one of them beside
+    # such a filter is redundant (the filter already removes every other filter on it).
+    replaced: frozenset[ColumnKey] = frozenset()
 
 
 def calculate_scope(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> Scope:
@@ -36,8 +39,9 @@ def calculate_scope(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> Scope
             "CALCULATE inside a row expression is a context transition per row: a nested aggregate",
             call.span,
         )
-    state = FilterState(outer=list(scope.filters), window=scope.window)
     arguments = [a for a in call.args[1:]]
+    replaced = frozenset(c for a in arguments if _is_boolean_filter(cx, a) for c in _columns_read(cx, a))
+    state = FilterState(outer=list(scope.filters), window=scope.window, replaced=replaced)
     modifiers = [a for a in arguments if _removes_filters(cx, a)]
     for argument in modifiers + [a for a in arguments if not _removes_filters(cx, a)]:
         apply_filter_argument(cx, argument, scope, state)
@@ -49,6 +53,26 @@ def _removes_filters(cx: Compiler, node: ast.Expr | None) -> bool:
         rule = cx.rules.modifier.get(node.name.upper())
         return rule is all_modifier or rule is allselected_modifier
     return False
+
+
+def _is_boolean_filter(cx: Compiler, node: ast.Expr | None) -> bool:
+    """A CALCULATE argument that is a predicate (`T[c] = "x"`), not a table or a modifier."""
+    if node is None or isinstance(node, ast.VariableRef):
+        return False
+    if isinstance(node, ast.FunctionCall):
+        name = node.name.upper()
+        return name not in cx.rules.modifier and name in cx.rules.scalar
+    return True
+
+
+def _columns_read(cx: Compiler, node: ast.Expr) -> set[ColumnKey]:
+    found: set[ColumnKey] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.ColumnRef) and sub.table is not None:
+            resolved = cx.index.column(sub.table, sub.column)
+            if resolved is not None:
+                found.add(ColumnKey(resolved[0].name, resolved[1].name))
+    return found
 
 
 def apply_filter_argument(cx: Compiler, node: ast.Expr | None, scope: Scope, state: FilterState) -> None:
@@ -104,7 +128,13 @@ def boolean_filter(cx: Compiler, node: ast.Expr, scope: Scope, state: FilterStat
 
 
 def keepfilters_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: FilterState) -> None:
-    compiled, columns = predicate(cx, call.args[0], scope)
+    inner = call.args[0]
+    if isinstance(inner, ast.FunctionCall) and cx.rules.modifier.get(inner.name.upper()) is filter_modifier:
+        # KEEPFILTERS(FILTER(T, pred)): FILTER's rows are already read in the outer context, so
+        # intersecting them with it changes nothing (docs/semantics.md)
+        filter_modifier(cx, inner, scope, state)
+        return
+    compiled, columns = predicate(cx, inner, scope)
     state.added.append(Filter(compiled.sql, columns))
 
 
@@ -119,6 +149,8 @@ def filter_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: F
 
 
 def all_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: FilterState) -> None:
+    if call.args and all(_replaced_column(cx, a, state) for a in call.args):
+        return  # ALL('T'[c]) beside a boolean filter on 'T'[c]: the filter already replaces it
     _remove_all(cx, call, state)
     # ALL also removes the report's slicer filters, so it wins over an ALLSELECTED beside or
     # around it: the result is approximate either way.
@@ -134,6 +166,13 @@ def allselected_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, sta
         )
     _remove_all(cx, call, state)
     state.window = "all" if state.window == "all" else "allselected"
+
+
+def _replaced_column(cx: Compiler, node: ast.Expr | None, state: FilterState) -> bool:
+    if not isinstance(node, ast.ColumnRef) or node.table is None:
+        return False
+    resolved = cx.index.column(node.table, node.column)
+    return resolved is not None and ColumnKey(resolved[0].name, resolved[1].name) in state.replaced
 
 
 def _remove_all(cx: Compiler, call: ast.FunctionCall, state: FilterState) -> None:

@@ -138,7 +138,10 @@ class MeasureService:
         tree: ast.Expr | None = None,
         stack: tuple[str, ...] | None = None,
     ) -> tuple[Compiled, Collector]:
-        cx = Compiler(RULES, self.index, self, selection, inline, (fold(pm.measure.name),) if stack is None else stack)
+        cx = Compiler(
+            RULES, self.index, self, selection, inline, (fold(pm.measure.name),) if stack is None else stack,
+            home=pm.measure.table or None,
+        )
         compiled = blank.as_value(cx.expr(pm.tree if tree is None else tree, Scope()))
         if compiled.const is not None and compiled.kind is Kind.BLANK:
             compiled = blank.blank()

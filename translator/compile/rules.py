@@ -24,8 +24,9 @@ from translator.compile.filters import (
     filter_modifier,
     keepfilters_modifier,
 )
-from translator.compile.tables import compile_table, filter_table
+from translator.compile.tables import compile_table, filter_table, keepfilters_table
 from translator.dax import ast
+from translator.dax.ast import fold
 
 if TYPE_CHECKING:
     from translator.compile.compiler import Compiler
@@ -90,6 +91,9 @@ def count_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 
 
 def countrows_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
+    distinct = _distinct_values(call.args[0])
+    if distinct is not None:
+        return _count_distinct_values(cx, distinct, scope)
     source = compile_table(cx, call.args[0], scope)
     agg = cx.aggregate(exp.Count(this=exp.Star()), scope, exp.Sum, source.predicates, call.span)
     return counted(agg)
@@ -98,6 +102,31 @@ def countrows_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 def _distinct_key(col: Compiled) -> exp.Expression:
     # Text compares case-insensitively: "A" and "a" are one value.
     return exp.Lower(this=col.sql) if col.kind is Kind.TEXT else col.sql
+
+
+def _distinct_values(node: ast.Expr | None) -> Call | None:
+    """VALUES(T[c]) or DISTINCT(T[c]): the distinct values of one column."""
+    if isinstance(node, ast.FunctionCall) and node.name.upper() in ("VALUES", "DISTINCT") and len(node.args) == 1:
+        if isinstance(node.args[0], (ast.ColumnRef, ast.MeasureRef)):
+            return node
+    return None
+
+
+def _count_distinct_values(cx: Compiler, values: Call, scope: Scope) -> Compiled:
+    """COUNTROWS(VALUES(T[c])) is DISTINCTCOUNT(T[c]) (both count BLANK as a value) unless T is
+    on the one side of a relationship: there VALUES adds a blank row for facts with no match,
+    which the view's rows cannot show (docs/semantics.md)."""
+    table, _ = cx.resolve_column(values.args[0], scope, values.name)
+    one_side = [r for r in cx.index.model.relationships if fold(r.to_table) == fold(table.name)]
+    if one_side and not cx.index.toggle(table.name):
+        raise Untranslatable(
+            UNSUPPORTED,
+            f"COUNTROWS({values.name}('{table.name}'[...])): '{table.name}' is on the one side of a "
+            f"relationship with '{one_side[0].from_table}', where {values.name} counts a blank row for "
+            "facts without a match",
+            values.span,
+        )
+    return distinctcount_(cx, values, scope)
 
 
 def distinctcount_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
@@ -488,6 +517,7 @@ SCALAR: dict[str, Callable[..., Compiled]] = {
 
 TABLE: dict[str, Callable[..., object]] = {
     "FILTER": filter_table,
+    "KEEPFILTERS": keepfilters_table,
 }
 
 MODIFIER: dict[str, Callable[..., None]] = {

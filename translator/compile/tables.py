@@ -56,6 +56,13 @@ def _fact_table(cx: Compiler, name: str, span: ast.Span) -> TableSource:
     return TableSource(table.name)
 
 
+def keepfilters_table(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> TableSource:
+    """KEEPFILTERS(<table>) as an iterator's or FILTER's table: it only changes how a context
+    transition merges with the outer filters; without one (a measure reference in the row
+    expression is refused) it is the table itself (docs/semantics.md)."""
+    return compile_table(cx, call.args[0], scope)
+
+
 def filter_table(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> TableSource:
     """FILTER(<table>, <row predicate>): the table's rows where the predicate holds."""
     inner = compile_table(cx, call.args[0], scope)

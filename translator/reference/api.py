@@ -81,7 +81,8 @@ def _evaluator(parsed: ParsedModel | None, frames: Mapping[str, pd.DataFrame]) -
     model = parsed.model if parsed is not None else None
     data = Data.build(dict(frames), model)
     measures = {key(m.measure.name): m.tree for m in parsed.measures} if parsed is not None else {}
-    evaluator = Evaluator(data, measures, RULES)
+    homes = {key(m.measure.name): key(m.measure.table) for m in parsed.measures} if parsed is not None else {}
+    evaluator = Evaluator(data, measures, RULES, homes=homes)
     if parsed is not None:
         _add_calculated_tables(evaluator, parsed)
     return evaluator

@@ -110,6 +110,10 @@ class Evaluator:
     measures: dict[str, Expr | None]  # folded measure name -> parsed tree (None: did not parse)
     rules: Mapping[str, Callable[..., Value]]  # translator.reference.rules.RULES
     report: FilterContext = field(default_factory=FilterContext)
+    # folded measure name -> folded home table: a bare [c] in a measure that names no measure is
+    # a column of the measure's own table (legacy SSAS style; docs/semantics.md)
+    homes: dict[str, str] = field(default_factory=dict)
+    _home: list[str] = field(default_factory=list)
     _measure_cache: dict[tuple, Scalar] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
 
@@ -250,10 +254,12 @@ class Evaluator:
         if folded in self._active:
             raise EvaluationError(f"measure [{name}] references itself")
         self._active.add(folded)
+        self._home.append(self.homes.get(folded, ""))
         try:
             result = self.scalar(tree, Env(ctx))
         finally:
             self._active.discard(folded)
+            self._home.pop()
         self._measure_cache[cache_key] = result
         return result
 
@@ -265,6 +271,9 @@ class Evaluator:
                 self.data.column_position(column_key)
                 return column_key
             case ColumnRef(table=None, column=column) | MeasureRef(name=column):
+                home = self._home[-1] if self._home else ""
+                if home and self.data.has_column((home, key(column))):
+                    return (home, key(column))
                 owners = [t for t, b in self.data.tables.items() if (t, key(column)) in b.keys]
                 if len(owners) == 1:
                     return (owners[0], key(column))

@@ -6,13 +6,17 @@ here: they come out of `/` (see DAX_SEMANTICS.md). Text compares case-insensitiv
 
 from __future__ import annotations
 
+import datetime
 import math
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Union
 
 from translator.dax.ast import BinOp
 
-Scalar = Union[None, bool, int, float, str]
+Scalar = Union[None, bool, int, float, str, datetime.datetime]
+
+# DAX dates are numbers: days since 1899-12-30 (dax.guide "Date and time"; docs/semantics.md)
+DATE_ZERO = datetime.datetime(1899, 12, 30)
 
 
 class EvaluationError(Exception):
@@ -38,6 +42,9 @@ def to_number(value: Scalar) -> int | float:
             return int(value)
         case int() | float():
             return value
+        case datetime.datetime():
+            serial = (value - DATE_ZERO) / datetime.timedelta(days=1)
+            return int(serial) if serial == int(serial) else serial
         case str():
             try:
                 return float(value) if any(c in value for c in ".eE") else int(value)
