@@ -16,12 +16,12 @@
 --
 -- Rows:
 --   data_sources: 10
---   metrics: 100
+--   metrics: 103
 --   dimensions: 33
---   metric_toggles: 6
---   metric_toggle_options: 18
---   metric_variants: 49
---   data_source_metrics: 259
+--   metric_toggles: 8
+--   metric_toggle_options: 24
+--   metric_variants: 53
+--   data_source_metrics: 269
 --   data_source_dimensions: 113
 
 BEGIN;
@@ -54,7 +54,7 @@ INSERT INTO pg_temp.rb_seed_data_sources VALUES ('order_summary', 'Order Summary
 INSERT INTO pg_temp.rb_seed_data_sources VALUES ('products', 'Products', 'reporting.products_{client_id}', NULL, 'client_id', 60, 'The client''s product catalog from the CRM, with prices and costs.');
 
 -- ------------------------------------------------------------
--- metrics: 100 rows
+-- metrics: 103 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_metrics (
     metric_key text NOT NULL,
@@ -86,7 +86,7 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('average_order_value', 'Average Orde
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_7d_revenue', '7-Day Avg Revenue', 'Average revenue of the same hours over the last seven days.', 'SUM("avg_7d_revenue")', 'currency', '$#,##0.00', 'real_time', 'sum', FALSE, NULL, 2, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_days_to_chargeback', 'Avg Days to Chargeback', 'Average days from sale to chargeback.', 'CAST(SUM("cb_no_of_days" * "cb") AS DOUBLE PRECISION) / NULLIF(SUM("cb"), 0)', 'decimal', '#,##0.00', 'chargebacks', 'ratio', FALSE, NULL, 7, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_days_to_refund', 'Avg Days to Refund', 'Average days from sale to refund.', 'CAST(SUM("refund_no_of_days" * "refund") AS DOUBLE PRECISION) / NULLIF(SUM("refund"), 0)', 'decimal', '#,##0.00', 'refunds', 'ratio', FALSE, NULL, 7, TRUE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_product_price', 'Avg Product Price', 'Average list price of the products.', 'AVG("product_price")', 'currency', '$#,##0.00', 'revenue', 'avg', FALSE, NULL, 9, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_product_price', 'Avg Product Price', 'Average list price of the products.', 'AVG("product_price")', 'currency', '$#,##0.00', 'revenue', 'avg', FALSE, NULL, 11, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('base_cb_rate', 'Base CB Rate', 'Chargebacks per order of the retention base.', 'CAST((SUM("cb") FILTER(WHERE LOWER("sales_type") = ''initial'')) AS DOUBLE PRECISION) / NULLIF((SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''initial'')), 0)', 'percentage', '0.00%', 'ltv', 'ratio', TRUE, 'CAST((retention_base_chargebacks) AS DOUBLE PRECISION) / NULLIF((retention_base_orders), 0)', 13, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('cancel_rate', 'Cancel Rate', 'Cancellations per approval.', 'CAST((SUM("cancel")) AS DOUBLE PRECISION) / NULLIF((SUM("approvals")), 0)', 'percentage', '0.00%', 'sales', 'ratio', TRUE, 'CAST((cancels) AS DOUBLE PRECISION) / NULLIF((approvals), 0)', 12, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('cancels', 'Cancels', 'Subscription cancellations; organic mode counts only organic orders.', 'SUM("cancel")', 'integer', '#,##0', 'sales', 'custom', FALSE, NULL, 11, TRUE);
@@ -126,7 +126,7 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_transactions', 'MID Transaction
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_volume', 'MID Volume', 'Dollar volume processed by the MID.', 'SUM("volume")', 'currency', '$#,##0.00', 'mid_health', 'sum', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mids_near_capacity', 'MIDs Near Capacity', 'MIDs flagged as close to their monthly cap.', 'NULLIF(COUNT(DISTINCT "gateway_id") FILTER(WHERE "near_capacity") + CASE WHEN COUNT(*) FILTER(WHERE "near_capacity") > COUNT("gateway_id") FILTER(WHERE "near_capacity") THEN 1 ELSE 0 END, 0)', 'integer', '#,##0', 'mid_health', 'count', FALSE, NULL, 7, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('net_approvals', 'Net Approvals', 'Approvals net of voids and same-day cancellations.', 'SUM("net_approvals")', 'integer', '#,##0', 'sales', 'sum', FALSE, NULL, 2, FALSE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('net_order_value', 'Net Order Value', 'Order totals less refunded amounts.', 'SUM(COALESCE("order_total", 0) - COALESCE("refund_amount", 0))', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 8, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('net_order_value', 'Net Order Value', 'Order totals less refunded amounts.', 'SUM(COALESCE("order_total", 0) - COALESCE("refund_amount", 0))', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 10, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('order_count', 'Order Count', 'Order rows.', 'NULLIF(COUNT(*), 0)', 'integer', '#,##0', 'sales', 'count', FALSE, NULL, 16, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('organic_cb_rate', 'Organic CB Rate', 'Organic chargebacks per organic approval.', 'CAST(SUM("cb_organic") AS DOUBLE PRECISION) / NULLIF(SUM("approvals_organic"), 0)', 'percentage', '0.00%', 'chargebacks', 'ratio', FALSE, NULL, 5, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('post_recovery_chargebacks', 'Post-Recovery Chargebacks', 'Chargebacks on recovered orders (Date Basis slicer).', 'SUM("cb")', 'integer', '#,##0', 'recovery', 'custom', FALSE, NULL, 8, FALSE);
@@ -158,10 +158,13 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('retention_base_revenue', 'Retention
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('retention_rate', 'Retention Rate', 'Share of the retention base that did not cancel.', '1 - COALESCE(CAST((SUM("cancel") FILTER(WHERE LOWER("sales_type") = ''initial'')) AS DOUBLE PRECISION) / NULLIF((SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''initial'')), 0), 0)', 'percentage', '0.00%', 'ltv', 'custom', TRUE, '1 - COALESCE(CAST((retention_base_cancels) AS DOUBLE PRECISION) / NULLIF((retention_base_orders), 0), 0)', 12, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue', 'Total Revenue', 'Gross revenue of approved transactions.', 'SUM("revenue")', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_run_rate', 'Revenue Run Rate', 'Average daily revenue scaled to the period chosen in the Time Period slicer.', 'CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(NULLIF(COUNT(DISTINCT "date") + CASE WHEN COUNT(*) > COUNT("date") THEN 1 ELSE 0 END, 0), 0)', 'currency', '$#,##0.00', 'revenue', 'custom', FALSE, NULL, 7, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_selected_basis', 'Revenue (Selected Basis)', 'Revenue gross or net of refunds, as the ''Revenue Basis'' slicer (an "Enter data" table) says.', 'SUM("revenue")', 'currency', '$#,##0.00', 'revenue', 'custom', FALSE, NULL, 8, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_share', 'Revenue Share', 'Share of the revenue visible in the report.', 'CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(SUM(SUM("revenue")) OVER (), 0)', 'percentage', '0.00%', 'revenue', 'ratio', FALSE, NULL, 6, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_target', 'Revenue Target', 'Revenue grown by the ''Target Growth'' what-if parameter.', '(SUM("revenue")) * (1 + COALESCE((0.1), 0))', 'currency', '$#,##0.00', 'revenue', 'custom', TRUE, '(revenue) * (1 + COALESCE((target_growth_value), 0))', 9, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('roi', 'ROI', 'Profit per dollar of cost.', 'CAST((COALESCE(SUM("revenue") - SUM("cpa"), SUM("revenue"), -SUM("cpa"))) AS DOUBLE PRECISION) / NULLIF((SUM("cpa")), 0)', 'percentage', '0.00%', 'profitability', 'ratio', TRUE, 'CAST((profit) AS DOUBLE PRECISION) / NULLIF((total_costs), 0)', 7, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('straight_sale_approvals', 'Straight Sale Approvals', 'Approved one-time (non-subscription) sales.', 'SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''straight sale'')', 'integer', '#,##0', 'sales', 'custom', FALSE, NULL, 6, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('straight_sale_revenue', 'Straight Sale Revenue', 'Revenue of one-time sales.', 'SUM("revenue") FILTER(WHERE LOWER("sales_type") = ''straight sale'')', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 3, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('target_growth_value', 'Target Growth Value', NULL, '0.1', 'percentage', '0%', 'uncategorized', 'custom', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_revenue', 'Today Revenue', 'Revenue so far today.', 'SUM("today_revenue")', 'currency', '$#,##0.00', 'real_time', 'sum', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_vs_7_day_avg', 'Today vs 7-Day Avg', 'Today''s revenue against the seven-day hourly average.', 'CAST(COALESCE((SUM("today_revenue")) - (SUM("avg_7d_revenue")), (SUM("today_revenue")), -(SUM("avg_7d_revenue"))) AS DOUBLE PRECISION) / NULLIF((SUM("avg_7d_revenue")), 0)', 'percentage', '0.00%', 'real_time', 'ratio', TRUE, 'CAST(COALESCE((today_revenue) - (avg_7d_revenue), (today_revenue), -(avg_7d_revenue)) AS DOUBLE PRECISION) / NULLIF((avg_7d_revenue), 0)', 3, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('total_alerts', 'Total Alerts', 'Pre-chargeback alerts received.', 'SUM("alert_count")', 'integer', '#,##0', 'alerts', 'sum', FALSE, NULL, 1, TRUE);
@@ -224,7 +227,7 @@ INSERT INTO pg_temp.rb_seed_dimensions VALUES ('trial_gateway_alias', 'Trial Gat
 INSERT INTO pg_temp.rb_seed_dimensions VALUES ('trial_product_name', 'Trial Product', NULL, '"trial_product_id"', 'product_name', '"reporting"."products_{client_id}"', '{source}."trial_product_id" = "products_{client_id}"."product_id" AND "products_{client_id}"."client_id" = {client_id}', 'text', 'multi_select', TRUE, TRUE, 'product', 17);
 
 -- ------------------------------------------------------------
--- metric_toggles: 6 rows
+-- metric_toggles: 8 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_metric_toggles (
     toggle_key text NOT NULL,
@@ -239,10 +242,12 @@ INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('date_basis', 'Date Basis', '
 INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('display_mode', 'Display Mode', 'Slicer: show dispute measures as counts, dollars or percentages.', 'metric_variant', 'pill_group', 6);
 INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('profitability_view', 'Profitability View', 'Slicer: which costs the profitability measures subtract.', 'metric_variant', 'dropdown', 4);
 INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('retention_base', 'Retention Base', 'Slicer: the orders retention is measured against.', 'metric_variant', 'pill_group', 5);
+INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('revenue_basis', 'Revenue Basis', 'Slicer built with "Enter data": count revenue gross, or net of refunds.', 'metric_variant', 'pill_group', 6);
+INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('target_growth', 'Target Growth', 'What-if parameter: the growth the revenue target assumes.', 'metric_variant', 'pill_group', 7);
 INSERT INTO pg_temp.rb_seed_metric_toggles VALUES ('time_granularity', 'Time Period', 'Slicer: the period the run-rate measures scale to.', 'dimension_switch', 'dropdown', 3);
 
 -- ------------------------------------------------------------
--- metric_toggle_options: 18 rows
+-- metric_toggle_options: 24 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_metric_toggle_options (
     toggle_key text NOT NULL,
@@ -267,12 +272,18 @@ INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('profitability_view', 
 INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('profitability_view', 'net', 'Net', NULL, FALSE, 2);
 INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('retention_base', 'initials', 'Initials', NULL, TRUE, 1);
 INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('retention_base', 'rebills', 'Rebills', NULL, FALSE, 2);
+INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('revenue_basis', 'gross', 'Gross', NULL, TRUE, 1);
+INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('revenue_basis', 'net_of_refunds', 'Net of Refunds', NULL, FALSE, 2);
+INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('target_growth', '0', '0', NULL, FALSE, 1);
+INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('target_growth', '0_1', '0.1', NULL, TRUE, 2);
+INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('target_growth', '0_2', '0.2', NULL, FALSE, 3);
+INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('target_growth', '0_3', '0.3', NULL, FALSE, 4);
 INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('time_granularity', 'day', 'Day', NULL, TRUE, 1);
 INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('time_granularity', 'month', 'Month', NULL, FALSE, 3);
 INSERT INTO pg_temp.rb_seed_metric_toggle_options VALUES ('time_granularity', 'week', 'Week', NULL, FALSE, 2);
 
 -- ------------------------------------------------------------
--- metric_variants: 49 rows
+-- metric_variants: 53 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_metric_variants (
     metric_key text NOT NULL,
@@ -325,13 +336,17 @@ INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('retention_base_refunds', 'r
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('retention_base_revenue', 'retention_base', 'rebills', 'SUM("revenue") FILTER(WHERE LOWER("sales_type") = ''rebill'')');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_run_rate', 'time_granularity', 'month', '(CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(NULLIF(COUNT(DISTINCT "date") + CASE WHEN COUNT(*) > COUNT("date") THEN 1 ELSE 0 END, 0), 0)) * 30');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_run_rate', 'time_granularity', 'week', '(CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(NULLIF(COUNT(DISTINCT "date") + CASE WHEN COUNT(*) > COUNT("date") THEN 1 ELSE 0 END, 0), 0)) * 7');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_selected_basis', 'revenue_basis', 'net_of_refunds', 'COALESCE(SUM("revenue") - SUM("refund_dollar"), SUM("revenue"), -SUM("refund_dollar"))');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('straight_sale_approvals', 'approval_mode', 'net', 'SUM("net_approvals") FILTER(WHERE LOWER("sales_type") = ''straight sale'')');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('straight_sale_approvals', 'approval_mode', 'organic', 'SUM("approvals_organic") FILTER(WHERE LOWER("sales_type") = ''straight sale'')');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('target_growth_value', 'target_growth', '0', '0.0');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('target_growth_value', 'target_growth', '0_2', '0.2');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('target_growth_value', 'target_growth', '0_3', '0.3');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitability_view', 'detailed', 'COALESCE(COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar")) + (SUM("cb") * 25), COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar")), SUM("cb") * 25)');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitability_view', 'net', 'COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar"))');
 
 -- ------------------------------------------------------------
--- data_source_metrics: 259 rows
+-- data_source_metrics: 269 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_data_source_metrics (
     source_key text NOT NULL,
@@ -408,7 +423,9 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'rete
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'retention_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'revenue_run_rate');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'revenue_selected_basis');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'revenue_share');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'revenue_target');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'straight_sale_approvals');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'straight_sale_revenue');
@@ -444,7 +461,9 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'reten
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'retention_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'revenue_run_rate');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'revenue_selected_basis');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'revenue_share');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'revenue_target');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'straight_sale_revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'total_costs');
@@ -486,7 +505,9 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mids_nea
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'rdr_alerts');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'reported_revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue_selected_basis');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue_share');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue_target');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'visa_cb_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'active_campaigns');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'alert_linked_refunds');
@@ -526,7 +547,9 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'retent
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'retention_base_revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'retention_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'revenue');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'revenue_selected_basis');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'revenue_share');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'revenue_target');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'straight_sale_approvals');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'straight_sale_revenue');
@@ -585,7 +608,9 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'retent
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'retention_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'revenue_run_rate');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'revenue_selected_basis');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'revenue_share');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'revenue_target');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'straight_sale_approvals');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'straight_sale_revenue');

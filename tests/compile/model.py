@@ -3,7 +3,10 @@ second fact table, two disconnected slicer tables, and a few measures."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
+import zlib
 
 from translator.dax import parse, parse_model
 from translator.dax.model import ParsedModel
@@ -42,6 +45,21 @@ BASE_MEASURES = {
 }
 
 
+def enter_data(names: tuple[str, ...], rows: list[list[str]]) -> str:
+    """The Power Query M that Power BI's "Enter data" writes: the rows as JSON text cells,
+    raw-deflate compressed and base64 encoded."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    blob = base64.b64encode(packer.compress(json.dumps(rows).encode()) + packer.flush()).decode()
+    columns = ", ".join(f'#"{n}" = _t' for n in names)
+    return (
+        "let\n    Source = Table.FromRows(Json.Document(Binary.Decompress(Binary.FromText("
+        f'"{blob}", BinaryEncoding.Base64), Compression.Deflate)), let _t = ((type nullable text) meta '
+        f"[Serialized.Text = true]) in type table [{columns}]),\n"
+        '    #"Changed Type" = Table.TransformColumnTypes(Source,{{"Basis Order", Int64.Type}})\n'
+        'in\n    #"Changed Type"'
+    )
+
+
 def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) -> ParsedModel:
     """The test model with BASE_MEASURES plus `measures` (name -> DAX) on the Sales table."""
     all_measures = {**BASE_MEASURES, **(measures or {})}
@@ -69,6 +87,24 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
             kind=TableKind.CALCULATED,
             columns=(Column("Basis", "string"),),
             expression='{"Order Date", "Ship Date"}',
+        ),
+        # an "Enter data" slicer table, a what-if parameter and one too large to expand
+        Table(
+            "Revenue Basis",
+            columns=(Column("Revenue Basis", "string"), Column("Basis Order", "int64")),
+            source=enter_data(("Revenue Basis", "Basis Order"), [["Gross", "1"], ["Net", "2"]]),
+        ),
+        Table(
+            "Discount",
+            kind=TableKind.FIELD_PARAMETER,
+            columns=(Column("Discount", "double"),),
+            expression="GENERATESERIES(0, 0.2, 0.1)",
+        ),
+        Table(
+            "Markup",
+            kind=TableKind.CALCULATED,
+            columns=(Column("Markup", "int64"),),
+            expression="GENERATESERIES(0, 100, 1)",
         ),
     )
     relationships = (Relationship("Sales", "customer", "Customer", "name"),)

@@ -28,11 +28,15 @@ def test_every_measure_gets_exactly_one_translation_in_order():
 def test_slicer_toggles_are_discovered_with_options_and_default():
     compiled = compile_model(build({"Mode": MODE}))
     toggles = {t.table: t for t in compiled.toggles}
-    assert set(toggles) == {"Approval Mode", "Date Basis"}
+    assert set(toggles) == {"Approval Mode", "Date Basis", "Revenue Basis", "Discount"}  # not Markup: 101 values
     mode = toggles["Approval Mode"]
     assert (mode.column, mode.kind, mode.options, mode.default) == ("Mode", ToggleKind.SLICER, ("Standard", "Organic"), "Standard")
     basis = toggles["Date Basis"]
     assert (basis.column, basis.options, basis.default) == ("Basis", ("Order Date", "Ship Date"), None)
+    entered = toggles["Revenue Basis"]  # "Enter data": rows decoded from the M source
+    assert (entered.column, entered.kind, entered.options) == ("Revenue Basis", ToggleKind.SLICER, ("Gross", "Net"))
+    what_if = toggles["Discount"]  # GENERATESERIES(0, 0.2, 0.1)
+    assert (what_if.column, what_if.kind, what_if.options) == ("Discount", ToggleKind.SLICER, ("0", "0.1", "0.2"))
 
 
 def test_a_calculated_table_with_a_relationship_is_not_a_toggle():
@@ -42,7 +46,7 @@ def test_a_calculated_table_with_a_relationship_is_not_a_toggle():
         model, relationships=(*model.relationships, Relationship("Sales", "region", "Date Basis", "Basis"))
     )
     compiled = compile_model(parse_model(related))
-    assert [t.table for t in compiled.toggles] == ["Approval Mode"]
+    assert {t.table for t in compiled.toggles} == {"Approval Mode", "Revenue Basis", "Discount"}
 
 
 def test_dmv_state_other_than_ready_is_untranslated():

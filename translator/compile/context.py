@@ -106,10 +106,13 @@ def option_text(value: object) -> str:
 class ModelIndex:
     """Case-insensitive lookups into the parsed model."""
 
-    def __init__(self, parsed: ParsedModel, toggles: dict[str, SlicerToggle]):
+    def __init__(
+        self, parsed: ParsedModel, toggles: dict[str, SlicerToggle], parameters: dict[str, str] | None = None
+    ):
         self.parsed = parsed
         self.model = parsed.model
         self.toggles = toggles
+        self.parameters = parameters or {}  # fold(table) -> why a what-if parameter is not a toggle
         self._tables = {fold(t.name): t for t in parsed.model.tables}
         self._measures: dict[str, ParsedMeasure] = {}
         for pm in parsed.measures:

@@ -40,7 +40,7 @@ from translator.compile.errors import (
 )
 from translator.compile.rules import RULES
 from translator.compile.sql import to_sql
-from translator.compile.toggles import direct_toggles, discover_slicers, with_defaults
+from translator.compile.toggles import direct_toggles, discover_parameters, discover_slicers, with_defaults
 from translator.compile.translation import CompiledModel, Status, Toggle, Translation, Variant
 from translator.dax import ast
 from translator.dax.ast import fold
@@ -70,7 +70,7 @@ class MeasureService:
 
     def __init__(self, parsed: ParsedModel):
         self.parsed = parsed
-        self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed))
+        self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed), discover_parameters(parsed))
         self.groups = discover_calculation_groups(parsed)
         # fold(measure) -> (fold(group table), item, reason) for each item it cannot take
         self.item_failures: dict[str, list[tuple[str, str, str]]] = {}

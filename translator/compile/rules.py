@@ -410,6 +410,9 @@ def _toggle_column(cx: Compiler, call: Call, scope: Scope):
 
 def _require_toggle(cx: Compiler, call: Call, scope: Scope):
     found = _toggle_column(cx, call, scope)
+    node = call.args[0]
+    if found is None and isinstance(node, ast.ColumnRef) and node.table and fold(node.table) in cx.index.parameters:
+        raise Untranslatable(UNSUPPORTED, f"{call.name}: {cx.index.parameters[fold(node.table)]}", call.span)
     if found is None:
         raise Untranslatable(
             UNSUPPORTED,

@@ -1,7 +1,10 @@
 """Toggles found in the model itself.
 
-Slicer toggles: a CALCULATED table with no relationships whose expression is DATATABLE(...) or a
-table constructor {...}. Its options are the first column's values. A field parameter (a table
+Slicer toggles: a table with no relationships whose rows are literal: a CALCULATED table whose
+expression is DATATABLE(...), a table constructor {...} or GENERATESERIES(...) (a what-if
+parameter), or an imported table whose Power Query source is literal ("Enter data", #table, a
+list: translator/readers/mliteral.py). Its options are the first column's values. A what-if
+parameter with more than WHAT_IF_OPTIONS values is not expanded: `discover_parameters` reports it. A field parameter (a table
 constructor of (display name, NAMEOF(field), order) rows) is read the same way: a measure that
 tests SELECTEDVALUE of its fields column gets one variant per option. Calculation groups are
 toggles too: see calculation_groups.py.
@@ -10,6 +13,7 @@ toggles too: see calculation_groups.py.
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from dataclasses import replace
 
 from translator.compile.compiled import NOT_CONSTANT
@@ -18,7 +22,12 @@ from translator.compile.translation import Toggle, ToggleKind
 from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedModel, ParsedTable
-from translator.model.semantic import TableKind
+from translator.model.semantic import Table, TableKind
+from translator.readers.mliteral import literal_table, typed_rows
+
+# A what-if parameter (GENERATESERIES) with more values than this is a numeric input, not a list
+# of options: it is reported as such instead of becoming one variant per value.
+WHAT_IF_OPTIONS = 25
 
 
 def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:
@@ -26,26 +35,94 @@ def discover_slicers(parsed: ParsedModel) -> dict[str, SlicerToggle]:
     found: dict[str, SlicerToggle] = {}
     kinds = {TableKind.CALCULATED: ToggleKind.SLICER, TableKind.FIELD_PARAMETER: ToggleKind.FIELD_PARAMETER}
     fields = _Fields(parsed)
+    candidates = [(t, _entered_table(t), ToggleKind.SLICER) for t in parsed.model.tables if t.kind is TableKind.DATA]
     for pt in parsed.tables:
-        if pt.table.kind not in kinds or pt.tree is None:
+        kind = kinds.get(pt.table.kind)
+        if kind is None or pt.tree is None:
             continue
-        if fold(pt.table.name) in related:
-            continue
-        shape = _literal_table(pt, fields)
-        if shape is None or not shape[1]:
+        if _series(pt.tree) is not None:
+            # a what-if parameter (Power BI marks its column like a field parameter's)
+            candidates.append((pt.table, _series_table(pt), ToggleKind.SLICER))
+        else:
+            candidates.append((pt.table, _literal_table(pt, fields), kind))
+    for table, shape, kind in candidates:
+        if fold(table.name) in related or shape is None or not shape[1]:
             continue
         columns, rows = shape
         first = {option_text(r[0]): r for r in reversed(rows)}  # each option's first row
         options = tuple(dict.fromkeys(option_text(r[0]) for r in rows))
-        toggle = Toggle(pt.table.name, columns[0], kinds[pt.table.kind], options, default=None)
+        toggle = Toggle(table.name, columns[0], kind, options, default=None)
         if toggle.kind is ToggleKind.FIELD_PARAMETER:
             picked = [next((v for v in first[o] if isinstance(v, str) and v in fields.kinds), None) for o in options]
             if all(picked):
                 kinds_picked = {fields.kinds[f] for f in picked}
                 picks = kinds_picked.pop() if len(kinds_picked) == 1 else "mixed"
                 toggle = replace(toggle, targets=tuple(picked), picks=picks)
-        found[fold(pt.table.name)] = SlicerToggle(toggle, columns, rows)
+        found[fold(table.name)] = SlicerToggle(toggle, columns, rows)
     return found
+
+
+def discover_parameters(parsed: ParsedModel) -> dict[str, str]:
+    """What-if parameters too large to expand: fold(table) -> what the report says about them."""
+    found: dict[str, str] = {}
+    for pt in parsed.tables:
+        series = _series(pt.tree) if pt.tree is not None else None
+        if series is not None and len(series) > WHAT_IF_OPTIONS:
+            found[fold(pt.table.name)] = (
+                f"'{pt.table.name}' is a numeric what-if parameter with {len(series)} values "
+                f"(from {option_text(series[0])} to {option_text(series[-1])}): an input the report "
+                "builder must offer as a number, not a toggle of options"
+            )
+    return found
+
+
+def _series(tree: ast.Expr) -> list[int | float] | None:
+    """The values of GENERATESERIES(start, end[, step]) with constant arguments (dax.guide
+    GENERATESERIES: from start while <= end, step 1 by default, an empty table for step <= 0 or
+    start > end). None for anything else, or more than 10,000 values."""
+    if not (isinstance(tree, ast.FunctionCall) and tree.name == "GENERATESERIES" and 2 <= len(tree.args) <= 3):
+        return None
+    numbers = [_constant(a) if a is not None else NOT_CONSTANT for a in tree.args]
+    if any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers):
+        return None
+    start, end, step = (Decimal(repr(n)) for n in (*numbers, 1)[:3])
+    if step <= 0:
+        return None  # an error in DAX
+    if start > end:
+        return []
+    if (end - start) / step > 10_000:
+        return None
+    count = int((end - start) // step) + 1
+    values = [start + i * step for i in range(count)]
+    integral = all(isinstance(n, int) for n in numbers)
+    return [int(v) if integral else float(v) for v in values]
+
+
+def _series_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]] | None:
+    series = _series(pt.tree) if pt.tree is not None else None
+    if series is None or len(series) > WHAT_IF_OPTIONS:
+        return None
+    names = tuple(c.name for c in pt.table.columns) or ("Value",)
+    if len(names) != 1:
+        return None
+    return names, tuple((v,) for v in series)
+
+
+def _entered_table(table: Table) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]] | None:
+    """An imported table whose Power Query source is literal rows, in the model's columns."""
+    shape = literal_table(table.source)
+    if shape is None or not table.columns or any(c.expression for c in table.columns):
+        return None
+    names, rows = shape
+    folded = [n.casefold() for n in names]
+    if any(c.name.casefold() not in folded for c in table.columns):
+        return None
+    positions = [folded.index(c.name.casefold()) for c in table.columns]
+    ordered = tuple(tuple(row[p] for p in positions) for row in rows)
+    typed = typed_rows(ordered, tuple(c.data_type for c in table.columns))
+    if typed is None:
+        return None
+    return tuple(c.name for c in table.columns), typed
 
 
 class _Fields:

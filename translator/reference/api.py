@@ -9,6 +9,7 @@ import pandas as pd
 
 from translator.dax.ast import Expr
 from translator.dax.model import ParsedModel
+from translator.readers.mliteral import literal_table, typed_rows
 from translator.reference.context import ColumnKey, Filter, FilterContext, Origin
 from translator.reference.data import BaseTable, Data, key
 from translator.reference.evaluator import Env, Evaluator
@@ -90,6 +91,10 @@ def _evaluator(parsed: ParsedModel | None, frames: Mapping[str, pd.DataFrame]) -
 
 def _add_calculated_tables(evaluator: Evaluator, parsed: ParsedModel) -> None:
     """Slicer tables defined in DAX (DATATABLE, {...}) when the frames do not supply them."""
+    for model_table in parsed.model.tables:
+        entered = None if key(model_table.name) in evaluator.data.tables else _entered_rows(model_table)
+        if entered is not None:
+            evaluator.data.tables[key(model_table.name)] = entered
     for parsed_table in parsed.tables:
         table = parsed_table.table
         if key(table.name) in evaluator.data.tables or parsed_table.tree is None:
@@ -102,6 +107,22 @@ def _add_calculated_tables(evaluator: Evaluator, parsed: ParsedModel) -> None:
         width = min(len(names), len(value.columns))
         rows = tuple(row[:width] for row in value.rows)
         evaluator.data.tables[key(table.name)] = BaseTable(table.name, tuple(names[:width]), rows)
+
+
+def _entered_rows(table) -> BaseTable | None:
+    """An imported table whose Power Query source holds its rows ("Enter data", #table)."""
+    shape = literal_table(table.source)
+    if shape is None or not table.columns:
+        return None
+    names, rows = shape
+    positions = {n.casefold(): i for i, n in enumerate(names)}
+    if any(c.name.casefold() not in positions for c in table.columns):
+        return None
+    ordered = tuple(tuple(row[positions[c.name.casefold()]] for c in table.columns) for row in rows)
+    typed = typed_rows(ordered, tuple(c.data_type for c in table.columns))
+    if typed is None:
+        return None
+    return BaseTable(table.name, tuple(c.name for c in table.columns), typed)
 
 
 def _column_key(evaluator: Evaluator, name: str) -> ColumnKey:

@@ -8,6 +8,7 @@ section "Reference evaluator" (or translator/reference/README.md).
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Callable, Iterable
 
 from translator.dax.ast import BinaryOp, BinOp, ColumnRef, Expr, FunctionCall, MeasureRef, TableConstructor, TableRef, UnaryOp, VariableRef
@@ -363,6 +364,27 @@ def _datatable_row(row: tuple[Expr, ...]) -> tuple[Expr, ...]:
     return row
 
 
+def generateseries_(ev: Evaluator, args: Args, env: Env) -> TableValue:
+    """GENERATESERIES(start, end[, step]): start, start + step, ... while <= end, in one column
+    named Value; empty when start > end; an error for a step that is not positive (dax.guide)."""
+    numbers = [ev.scalar(_arg(args, i), env) for i in range(len(args))]
+    start, end = v.to_number(numbers[0]), v.to_number(numbers[1])
+    step = v.to_number(numbers[2]) if len(numbers) > 2 else 1
+    if step <= 0:
+        raise EvaluationError("GENERATESERIES needs a positive increment")
+    values: list[Scalar] = []
+    index = 0
+    while True:
+        # start + index * step, computed in decimal so 0.05 steps do not drift
+        current = Decimal(repr(start)) + index * Decimal(repr(step))
+        if current > Decimal(repr(end)):
+            break
+        exact = all(isinstance(n, int) for n in (start, end, step))
+        values.append(int(current) if exact else float(current))
+        index += 1
+    return TableValue((("", key("Value")),), tuple((x,) for x in values))
+
+
 def selectedvalue_(ev: Evaluator, args: Args, env: Env) -> Scalar:
     table = ev.columns_table([ev.column_key(_arg(args, 0))], env.ctx)
     if len(table.rows) == 1:
@@ -534,4 +556,5 @@ RULES: dict[str, Callable[..., Value]] = {
     "VALUES": values_,
     "DISTINCT": distinct_,
     "DATATABLE": datatable_,
+    "GENERATESERIES": generateseries_,
 }
