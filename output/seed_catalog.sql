@@ -16,7 +16,7 @@
 --
 -- Rows:
 --   data_sources: 10
---   metrics: 103
+--   metrics: 102
 --   dimensions: 33
 --   metric_toggles: 8
 --   metric_toggle_options: 24
@@ -54,7 +54,7 @@ INSERT INTO pg_temp.rb_seed_data_sources VALUES ('order_summary', 'Order Summary
 INSERT INTO pg_temp.rb_seed_data_sources VALUES ('products', 'Products', 'reporting.products_{client_id}', NULL, 'client_id', 60, 'The client''s product catalog from the CRM, with prices and costs.');
 
 -- ------------------------------------------------------------
--- metrics: 103 rows
+-- metrics: 102 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_metrics (
     metric_key text NOT NULL,
@@ -160,11 +160,10 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue', 'Total Revenue', 'Gross r
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_run_rate', 'Revenue Run Rate', 'Average daily revenue scaled to the period chosen in the Time Period slicer.', 'CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(NULLIF(COUNT(DISTINCT "date") + CASE WHEN COUNT(*) > COUNT("date") THEN 1 ELSE 0 END, 0), 0)', 'currency', '$#,##0.00', 'revenue', 'custom', FALSE, NULL, 7, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_selected_basis', 'Revenue (Selected Basis)', 'Revenue gross or net of refunds, as the ''Revenue Basis'' slicer (an "Enter data" table) says.', 'SUM("revenue")', 'currency', '$#,##0.00', 'revenue', 'custom', FALSE, NULL, 8, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_share', 'Revenue Share', 'Share of the revenue visible in the report.', 'CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(SUM(SUM("revenue")) OVER (), 0)', 'percentage', '0.00%', 'revenue', 'ratio', FALSE, NULL, 6, FALSE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_target', 'Revenue Target', 'Revenue grown by the ''Target Growth'' what-if parameter.', '(SUM("revenue")) * (1 + COALESCE((0.1), 0))', 'currency', '$#,##0.00', 'revenue', 'custom', TRUE, '(revenue) * (1 + COALESCE((target_growth_value), 0))', 9, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_target', 'Revenue Target', 'Revenue grown by the ''Target Growth'' what-if parameter.', 'SUM("revenue") * 1.1', 'currency', '$#,##0.00', 'revenue', 'custom', FALSE, NULL, 9, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('roi', 'ROI', 'Profit per dollar of cost.', 'CAST((COALESCE(SUM("revenue") - SUM("cpa"), SUM("revenue"), -SUM("cpa"))) AS DOUBLE PRECISION) / NULLIF((SUM("cpa")), 0)', 'percentage', '0.00%', 'profitability', 'ratio', TRUE, 'CAST((profit) AS DOUBLE PRECISION) / NULLIF((total_costs), 0)', 7, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('straight_sale_approvals', 'Straight Sale Approvals', 'Approved one-time (non-subscription) sales.', 'SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''straight sale'')', 'integer', '#,##0', 'sales', 'custom', FALSE, NULL, 6, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('straight_sale_revenue', 'Straight Sale Revenue', 'Revenue of one-time sales.', 'SUM("revenue") FILTER(WHERE LOWER("sales_type") = ''straight sale'')', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 3, FALSE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('target_growth_value', 'Target Growth Value', NULL, '0.1', 'percentage', '0%', 'uncategorized', 'custom', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_revenue', 'Today Revenue', 'Revenue so far today.', 'SUM("today_revenue")', 'currency', '$#,##0.00', 'real_time', 'sum', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_vs_7_day_avg', 'Today vs 7-Day Avg', 'Today''s revenue against the seven-day hourly average.', 'CAST(COALESCE((SUM("today_revenue")) - (SUM("avg_7d_revenue")), (SUM("today_revenue")), -(SUM("avg_7d_revenue"))) AS DOUBLE PRECISION) / NULLIF((SUM("avg_7d_revenue")), 0)', 'percentage', '0.00%', 'real_time', 'ratio', TRUE, 'CAST(COALESCE((today_revenue) - (avg_7d_revenue), (today_revenue), -(avg_7d_revenue)) AS DOUBLE PRECISION) / NULLIF((avg_7d_revenue), 0)', 3, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('total_alerts', 'Total Alerts', 'Pre-chargeback alerts received.', 'SUM("alert_count")', 'integer', '#,##0', 'alerts', 'sum', FALSE, NULL, 1, TRUE);
@@ -337,11 +336,11 @@ INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('retention_base_revenue', 'r
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_run_rate', 'time_granularity', 'month', '(CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(NULLIF(COUNT(DISTINCT "date") + CASE WHEN COUNT(*) > COUNT("date") THEN 1 ELSE 0 END, 0), 0)) * 30');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_run_rate', 'time_granularity', 'week', '(CAST(SUM("revenue") AS DOUBLE PRECISION) / NULLIF(NULLIF(COUNT(DISTINCT "date") + CASE WHEN COUNT(*) > COUNT("date") THEN 1 ELSE 0 END, 0), 0)) * 7');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_selected_basis', 'revenue_basis', 'net_of_refunds', 'COALESCE(SUM("revenue") - SUM("refund_dollar"), SUM("revenue"), -SUM("refund_dollar"))');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_target', 'target_growth', '0', 'SUM("revenue") * 1');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_target', 'target_growth', '0_2', 'SUM("revenue") * 1.2');
+INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('revenue_target', 'target_growth', '0_3', 'SUM("revenue") * 1.3');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('straight_sale_approvals', 'approval_mode', 'net', 'SUM("net_approvals") FILTER(WHERE LOWER("sales_type") = ''straight sale'')');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('straight_sale_approvals', 'approval_mode', 'organic', 'SUM("approvals_organic") FILTER(WHERE LOWER("sales_type") = ''straight sale'')');
-INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('target_growth_value', 'target_growth', '0', '0.0');
-INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('target_growth_value', 'target_growth', '0_2', '0.2');
-INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('target_growth_value', 'target_growth', '0_3', '0.3');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitability_view', 'detailed', 'COALESCE(COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar")) + (SUM("cb") * 25), COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar")), SUM("cb") * 25)');
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitability_view', 'net', 'COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar"))');
 

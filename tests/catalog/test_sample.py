@@ -64,11 +64,25 @@ def test_every_measure_is_in_the_report_exactly_once(built):
     assert "CAT313" not in {d.code for d in diagnostics}
 
 
+# Slicer tables as Power BI users build them (issue 13): an "Enter data" table and a what-if
+# parameter (GENERATESERIES), read with SELECTEDVALUE and a default.
+USER_BUILT_TOGGLES = {
+    "revenue_basis": ("metric_variant", "pill_group"),
+    "target_growth": ("metric_variant", "pill_group"),
+}
+
+
 def test_the_six_toggles_of_section_4_6(built):
     _, catalog, _ = built
-    assert {t.toggle_key: (t.toggle_type, t.ui_component) for t in catalog.toggles} == SECTION_4_6_TOGGLES
+    expected = {**SECTION_4_6_TOGGLES, **USER_BUILT_TOGGLES}
+    assert {t.toggle_key: (t.toggle_type, t.ui_component) for t in catalog.toggles} == expected
     defaults = Counter(o.toggle_key for o in catalog.toggle_options if o.is_default)
-    assert defaults == Counter(SECTION_4_6_TOGGLES.keys())
+    assert defaults == Counter(expected.keys())
+    options = {o.toggle_key: set() for o in catalog.toggle_options}
+    for o in catalog.toggle_options:
+        options[o.toggle_key].add(o.display_name)
+    assert options["revenue_basis"] == {"Gross", "Net of Refunds"}  # decoded from the Enter-data M
+    assert len(options["target_growth"]) == 4  # GENERATESERIES(0, 0.3, 0.1)
 
 
 def test_the_options_of_section_4_7(built):

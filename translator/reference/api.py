@@ -14,7 +14,7 @@ from translator.reference.context import ColumnKey, Filter, FilterContext, Origi
 from translator.reference.data import BaseTable, Data, key
 from translator.reference.evaluator import Env, Evaluator
 from translator.reference.rules import RULES
-from translator.reference.values import EvaluationError, Scalar, fold
+from translator.reference.values import EvaluationError, Scalar, fold, to_text
 
 _COLUMN = re.compile(r"^\s*(?:'((?:[^']|'')+)'|([^\[\]']+?))\s*\[((?:[^\]]|\]\])+)\]\s*$")
 
@@ -145,7 +145,15 @@ def _slicers(evaluator: Evaluator, slicers: Mapping[str, str]):
         else:
             table = evaluator.data.table(name)
             column = table.keys[0]
-        yield Filter((column,), frozenset([(fold(option),)]), Origin.REPORT)
+        yield Filter((column,), frozenset([(fold(_option_value(evaluator, column, option)),)]), Origin.REPORT)
+
+
+def _option_value(evaluator: Evaluator, column: ColumnKey, option: str) -> object:
+    """The column's value an option names (a what-if parameter's 0.2 is the option "0.2")."""
+    for (value,) in evaluator.columns_table([column], None).rows:
+        if not isinstance(value, str) and value is not None and to_text(value) == option:
+            return value
+    return option
 
 
 def _groups(evaluator: Evaluator, columns: list[ColumnKey], report: FilterContext):
