@@ -10,6 +10,7 @@ import zlib
 
 from translator.dax import parse, parse_model
 from translator.dax.model import ParsedModel
+from translator.readers.mliteral import with_literal_rows
 from translator.diagnostics import SourceLocation
 from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 
@@ -109,7 +110,7 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
     )
     relationships = (Relationship("Sales", "customer", "Customer", "name"),)
     model = SemanticModel("Test", "test.bim", tables, relationships)
-    return parse_model(model)
+    return parse_model(with_literal_rows(model))  # as the readers do
 
 
 def with_tables(parsed: ParsedModel, *tables: Table) -> ParsedModel:

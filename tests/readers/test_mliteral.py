@@ -68,3 +68,15 @@ def test_cells_that_do_not_fit_the_model_type_are_refused():
     assert typed_rows((("x", "one"),), ("string", "int64")) is None
     assert typed_rows((("1.5",),), ("int64",)) is None
     assert typed_rows((("TRUE",), ("",)), ("boolean",)) == ((True,), (None,))
+
+
+def test_readers_attach_the_rows_to_the_table_in_column_order():
+    from translator.model.semantic import Column, SemanticModel, Table
+    from translator.readers.mliteral import with_literal_rows
+
+    source = enter_data(("Revenue Basis", "Basis Order"), [["Gross", "1"], ["Net", "2"]])
+    table = Table("Basis", columns=(Column("Basis Order", "int64"), Column("Revenue Basis", "string")), source=source)
+    database = Table("Sales", columns=(Column("amount", "double"),), source='let S = PostgreSQL.Database("h", "d") in S')
+    model = with_literal_rows(SemanticModel("M", "m.bim", (table, database)))
+    assert model.tables[0].literal_rows() == ((1, "Gross"), (2, "Net"))
+    assert model.tables[1].literal_rows() is None

@@ -23,7 +23,6 @@ from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedModel, ParsedTable
 from translator.model.semantic import Table, TableKind
-from translator.readers.mliteral import literal_table, typed_rows
 
 # A what-if parameter (GENERATESERIES) with more values than this is a numeric input, not a list
 # of options: it is reported as such instead of becoming one variant per value.
@@ -109,20 +108,9 @@ def _series_table(pt: ParsedTable) -> tuple[tuple[str, ...], tuple[tuple[object,
 
 
 def _entered_table(table: Table) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]] | None:
-    """An imported table whose Power Query source is literal rows, in the model's columns."""
-    shape = literal_table(table.source)
-    if shape is None or not table.columns or any(c.expression for c in table.columns):
-        return None
-    names, rows = shape
-    folded = [n.casefold() for n in names]
-    if any(c.name.casefold() not in folded for c in table.columns):
-        return None
-    positions = [folded.index(c.name.casefold()) for c in table.columns]
-    ordered = tuple(tuple(row[p] for p in positions) for row in rows)
-    typed = typed_rows(ordered, tuple(c.data_type for c in table.columns))
-    if typed is None:
-        return None
-    return tuple(c.name for c in table.columns), typed
+    """An imported table whose rows are written in the export (readers set `literal_rows`)."""
+    rows = table.literal_rows()
+    return None if rows is None else (tuple(c.name for c in table.columns), rows)
 
 
 class _Fields:

@@ -76,6 +76,18 @@ class Table:
     # it names the database object the table reads, e.g. reporting.order_summary_{client}.
     source: str | None = None
     data_category: str | None = None  # "Time" marks a date table
+    # Rows written in the export itself ("Enter data", #table, a list: translator/readers/mliteral.py):
+    # (column name, its values typed by the column's data type) sorted by name; None otherwise.
+    literal_values: tuple[tuple[str, tuple[object, ...]], ...] | None = None
+
+    def literal_rows(self) -> tuple[tuple[object, ...], ...] | None:
+        """The literal rows, one value per column in `columns` order."""
+        if self.literal_values is None:
+            return None
+        by_name = {name.casefold(): values for name, values in self.literal_values}
+        if any(c.name.casefold() not in by_name for c in self.columns):
+            return None
+        return tuple(zip(*(by_name[c.name.casefold()] for c in self.columns)))
 
     def column(self, name: str) -> Column | None:
         folded = name.casefold()

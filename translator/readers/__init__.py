@@ -19,6 +19,7 @@ from translator.readers.checks import unique_names
 from translator.readers.discover import Export, ExportKind, find_exports
 from translator.readers.dmv import read_dmv
 from translator.readers.errors import PATH_NOT_FOUND, fail
+from translator.readers.mliteral import with_literal_rows
 from translator.model.semantic import SemanticModel
 from translator.readers.pbit import read_pbit
 from translator.readers.pbitools import read_pbitools
@@ -39,7 +40,7 @@ def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
             fail(PATH_NOT_FOUND, f"cannot read the export ({exc.strerror or exc}); expected a readable file",
                  export.export)
         unique_names(model)
-        models.append(model)
+        models.append(with_literal_rows(model))
         diagnostics.extend(found)
     return models, diagnostics
 

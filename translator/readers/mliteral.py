@@ -21,6 +21,9 @@ import binascii
 import json
 import re
 import zlib
+from dataclasses import replace
+
+from translator.model.semantic import SemanticModel, Table, TableKind
 
 # M library names a literal table's query may use; any other means the rows come from elsewhere.
 _ALLOWED_NAMES = frozenset(
@@ -36,6 +39,29 @@ _ALLOWED_NAMES = frozenset(
 _NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*\b")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _MAX_DECOMPRESSED = 1 << 20  # an Enter-data table is small; a larger blob is not a slicer table
+
+
+def with_literal_rows(model: SemanticModel) -> SemanticModel:
+    """The model with `Table.literal_rows` set on every imported table whose query is literal."""
+    tables = tuple(_with_rows(t) if t.kind is TableKind.DATA and t.source else t for t in model.tables)
+    return model if tables == model.tables else replace(model, tables=tables)
+
+
+def _with_rows(table: Table) -> Table:
+    shape = literal_table(table.source)
+    if shape is None or not table.columns or any(c.expression for c in table.columns):
+        return table
+    names, rows = shape
+    folded = [n.casefold() for n in names]
+    if any(c.name.casefold() not in folded for c in table.columns):
+        return table
+    positions = [folded.index(c.name.casefold()) for c in table.columns]
+    typed = typed_rows(tuple(tuple(row[p] for p in positions) for row in rows), tuple(c.data_type for c in table.columns))
+    if typed is None or not typed:
+        return table
+    columns = zip(*typed)
+    values = sorted(((c.name, tuple(v)) for c, v in zip(table.columns, columns)), key=lambda p: p[0].casefold())
+    return replace(table, literal_values=tuple(values))
 
 
 class _NotLiteral(Exception):

@@ -9,7 +9,6 @@ import pandas as pd
 
 from translator.dax.ast import Expr
 from translator.dax.model import ParsedModel
-from translator.readers.mliteral import literal_table, typed_rows
 from translator.reference.context import ColumnKey, Filter, FilterContext, Origin
 from translator.reference.data import BaseTable, Data, key
 from translator.reference.evaluator import Env, Evaluator
@@ -110,19 +109,9 @@ def _add_calculated_tables(evaluator: Evaluator, parsed: ParsedModel) -> None:
 
 
 def _entered_rows(table) -> BaseTable | None:
-    """An imported table whose Power Query source holds its rows ("Enter data", #table)."""
-    shape = literal_table(table.source)
-    if shape is None or not table.columns:
-        return None
-    names, rows = shape
-    positions = {n.casefold(): i for i, n in enumerate(names)}
-    if any(c.name.casefold() not in positions for c in table.columns):
-        return None
-    ordered = tuple(tuple(row[positions[c.name.casefold()]] for c in table.columns) for row in rows)
-    typed = typed_rows(ordered, tuple(c.data_type for c in table.columns))
-    if typed is None:
-        return None
-    return BaseTable(table.name, tuple(c.name for c in table.columns), typed)
+    """An imported table whose rows are written in the export ("Enter data", #table)."""
+    rows = table.literal_rows()
+    return None if rows is None else BaseTable(table.name, tuple(c.name for c in table.columns), rows)
 
 
 def _column_key(evaluator: Evaluator, name: str) -> ColumnKey:
