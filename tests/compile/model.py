@@ -95,17 +95,13 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
             columns=(Column("Revenue Basis", "string"), Column("Basis Order", "int64")),
             source=enter_data(("Revenue Basis", "Basis Order"), [["Gross", "1"], ["Net", "2"]]),
         ),
-        Table(
-            "Discount",
-            kind=TableKind.FIELD_PARAMETER,
-            columns=(Column("Discount", "double"),),
-            expression="GENERATESERIES(0, 0.2, 0.1)",
-        ),
-        Table(
-            "Markup",
-            kind=TableKind.CALCULATED,
-            columns=(Column("Markup", "int64"),),
-            expression="GENERATESERIES(0, 100, 1)",
+        # Power BI marks a what-if parameter's column like a field parameter's
+        *(
+            Table(name, kind=kind, columns=(Column(name, data_type),), expression=series)
+            for name, kind, data_type, series in (
+                ("Discount", TableKind.FIELD_PARAMETER, "double", "GENERATESERIES(0, 0.2, 0.1)"),
+                ("Markup", TableKind.CALCULATED, "int64", "GENERATESERIES(0, 100, 1)"),
+            )
         ),
     )
     relationships = (Relationship("Sales", "customer", "Customer", "name"),)
