@@ -243,3 +243,18 @@ def test_duplicate_table_in_a_bim_names_both_lines(tmp_path):
     assert '"sales"' in lines[diagnostic.location.line - 1]
     first_line = next(i for i, line in enumerate(lines, 1) if '"Sales"' in line)
     assert f"Dup.bim:{first_line}:" in diagnostic.message
+
+
+def test_pbitools_before_0_6_keeps_columns_and_measures_in_the_table_file(tmp_path):
+    """pbixproj 0.5 and older: tables/<name>/<name>.json holds the whole table."""
+    model = tmp_path / "Old" / "Model"
+    (model / "tables" / "Sales").mkdir(parents=True)
+    (tmp_path / "Old" / ".pbixproj.json").write_text('{"version": "0.5"}', encoding="utf-8")
+    (model / "database.json").write_text('{"name": "Old", "model": {"culture": "en-US"}}', encoding="utf-8")
+    (model / "tables" / "Sales" / "Sales.json").write_text(json.dumps({
+        "name": "Sales", "columns": [{"name": "Amount", "dataType": "decimal", "sourceColumn": "Amount"}],
+        "measures": [{"name": "Total", "expression": "SUM(Sales[Amount])"}]}), encoding="utf-8")
+    (found,) = read_one(tmp_path / "Old").tables
+    assert [c.name for c in found.columns] == ["Amount"]
+    assert [(m.name, m.expression) for m in found.measures] == [("Total", "SUM(Sales[Amount])")]
+    assert found.measures[0].location.file == "Old/Model/tables/Sales/Sales.json"

@@ -6,6 +6,7 @@ Source-controlled Power BI projects made before PBIP, and many public samples, u
     <project>/Model/database.json                 the TMSL database, without its tables
     <project>/Model/queries/<table>.m             Power Query of an imported table
     <project>/Model/tables/<table>/table.json     the table, without columns and measures
+                                                  (before pbixproj 0.5: <table>/<table>.json, with them)
     <project>/Model/tables/<table>/table.dax      expression of a calculated table
     <project>/Model/tables/<table>/columns/<column>.json (+ <column>.dax: calculated column)
     <project>/Model/tables/<table>/measures/<measure>.json + <measure>.dax
@@ -106,7 +107,10 @@ class _Table:
     """One tables/<table>/ folder as a TMSL table object, and where its expressions live."""
 
     def __init__(self, files: _Files, folder: Path, model_dir: Path):
-        table_file = folder / "table.json"
+        # pbixproj 0.5 renamed tables/<name>/<name>.json to table.json (columns and measures then
+        # still sat inside it); both read the same.
+        table_file = next((p for p in (folder / "table.json", folder / f"{folder.name}.json") if p.is_file()),
+                          folder / "table.json")
         properties = files.object(table_file, "table") if table_file.is_file() else {}
         self.name = _object_name(properties, folder.name)
         self.file = files.name(table_file if table_file.is_file() else folder)
@@ -178,7 +182,8 @@ def _relocate(table: Table, files: _Table | None) -> Table:
         return table
 
     def where(kind: str, name: str, current: SourceLocation | None) -> SourceLocation | None:
-        return files.locations.get((kind, name.casefold()), current)
+        # an object kept inside the table's own file (pbixproj 0.5 and older) points at that file
+        return files.locations.get((kind, name.casefold()), SourceLocation(files.file))
 
     return replace(
         table,
