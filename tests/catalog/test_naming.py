@@ -112,3 +112,10 @@ def test_sentence_long_slicer_values_and_columns_fit():
     assert len(dimension.dimension_key) <= 100 and KEY.match(dimension.dimension_key)
     assert {link.dimension_key for link in catalog.data_source_dimensions} <= {d.dimension_key for d in catalog.dimensions}
     assert not [d for d in diagnostics if d.severity.value == "error"]
+
+
+def test_a_sentence_long_display_folder_is_a_category_that_fits():
+    folder = SENTENCE + "\\Sub folder"
+    catalog, _ = build_catalog([compiled(summed(measure("Approvals", folder=folder), "approvals"))], EMPTY)
+    (metric,) = catalog.metrics
+    assert len(metric.category) <= 100 and KEY.match(metric.category)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from translator.catalog.naming import snake_case
+from translator.catalog.naming import fit_key, snake_case
 
 # ------------------------------------------------------------------ metric formats
 
@@ -63,7 +63,8 @@ UNCATEGORIZED = "uncategorized"
 def folder_category(folder: str | None) -> tuple[str, bool]:
     """(category, known) for a display folder: the first folder of a nested path ("Sales\\Approvals"
     -> sales) in snake_case, matched against the catalog's categories and their common spellings.
-    An unknown folder keeps its snake_case name and is reported (known = False)."""
+    An unknown folder keeps its snake_case name (shortened to fit category VARCHAR(100)) and is
+    reported (known = False)."""
     if not folder or not folder.strip():
         return UNCATEGORIZED, False
     first = re.split(r"[\\/;]", folder.strip(), maxsplit=1)[0]
@@ -72,7 +73,7 @@ def folder_category(folder: str | None) -> tuple[str, bool]:
         return key, True
     if key in _CATEGORY_ALIASES:
         return _CATEGORY_ALIASES[key], True
-    return key, False
+    return fit_key(key), False
 
 
 # ------------------------------------------------------------------ higher is worse
