@@ -11,7 +11,7 @@ from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource
 from translator.catalog.sources import ModelSource, build_source, source_tables
 from translator.catalog.toggles import build_toggles
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, at, warn
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, at, did_you_mean, warn
 from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic
@@ -91,9 +91,18 @@ def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[
 
 
 def _unused_sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[Diagnostic]:
-    tables = {t.name.casefold() for c in compiled for t in c.model.tables}
-    return [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names table '{name}', which no model has", at(mapping, o.line))
+    tables = {t.name.casefold(): t for c in compiled for t in c.model.tables}
+    found = [
+        warn(CAT_MAPPING_UNUSED, f"the mapping names table '{name}', which no model has", at(mapping, o.line),
+             *did_you_mean(name, (t.name for t in tables.values())))
         for name, o in mapping.sources
         if name.casefold() not in tables
     ]
+    for name, o in mapping.sources:
+        table = tables.get(name.casefold())
+        if table is not None and o.date_column and table.column(o.date_column) is None:
+            found.append(warn(
+                CAT_MAPPING_UNUSED, f"the mapping's date_column '{o.date_column}' is not a column of "
+                f"'{table.name}'; the date column is inferred from the model instead", at(mapping, o.line),
+                *did_you_mean(o.date_column, (c.name for c in table.columns))))
+    return found

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from sqlglot import exp
 
 from translator.catalog import rules
-from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, warn
+from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, did_you_mean, warn
 from translator.catalog.naming import assign_unique, humanize, snake_case
 from translator.catalog.rows import DataSourceDimension, Dimension
 from translator.catalog.sources import (
@@ -110,7 +110,7 @@ def build_dimensions(
     known_columns = {c.casefold() for s in sources for c in s.row.columns}
     diagnostics += [
         warn(CAT_MAPPING_UNUSED, f"the mapping names dimension column '{name}', which no data source has",
-             at(mapping, override.line))
+             at(mapping, override.line), *did_you_mean(name, {c for s in sources for c in s.row.columns}))
         for name, override in mapping.dimensions
         if name.casefold() not in known_columns
     ]

@@ -15,7 +15,7 @@ from translator.catalog import rules
 from translator.catalog.diagnostics import (
     CAT_APPROXIMATE, CAT_CALCULATED_COLUMN, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
     CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
-    CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_VARIANT_TARGET, at, err, info, reason, warn,
+    CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, err, info, reason, warn,
 )
 from translator.catalog.naming import KEY_LENGTH, NAME_LENGTH, fit_key, fit_name, snake_case, unique_key
 from translator.catalog.rows import DataSource, DataSourceMetric, Metric, MetricVariant, ReportEntry
@@ -270,7 +270,16 @@ def _owners(items: list[_Item]) -> list[_Item]:
     return [i for i in items if i.placement == "metric" and not i.shared]
 
 
+def _unknown_category(category: str, mapping: Mapping, line: int | None) -> list[Diagnostic]:
+    if category in rules.CATEGORIES:
+        return []
+    return [warn(CAT_UNKNOWN_CATEGORY, f"the mapping names category '{category}', which is not one of "
+                 f"the catalog's categories ({', '.join(rules.CATEGORIES)})", at(mapping, line),
+                 *did_you_mean(category, rules.CATEGORIES))]
+
+
 def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], list[Diagnostic]]:
+    diagnostics = [d for _, category in mapping.categories for d in _unknown_category(category, mapping, None)]
     category_of: dict[int, str] = {}
     unknown: dict[str, list[str]] = {}
     unfiled: list[str] = []
@@ -278,6 +287,7 @@ def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], 
         folder = item.measure.display_folder
         if item.override is not None and item.override.category:
             category_of[id(item)] = item.override.category
+            diagnostics += _unknown_category(item.override.category, mapping, item.override.line)
             continue
         mapped = None
         if folder:
@@ -292,7 +302,7 @@ def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], 
             unfiled.append(item.name)
         elif not known:
             unknown.setdefault(folder.strip(), []).append(item.name)
-    diagnostics = [
+    diagnostics += [
         warn(CAT_UNKNOWN_FOLDER, f"display folder '{folder}' is not a catalog category; using "
              f"'{rules.folder_category(folder)[0]}'", None,
              f"map it with [categories] \"{folder}\" = \"<category>\" in the mapping file",
@@ -412,7 +422,8 @@ def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys, diagnostics:
 def _unused_overrides(items: list[_Item], mapping: Mapping) -> list[Diagnostic]:
     names = {i.measure.name.casefold() for i in items}
     return [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names measure '{name}', which no model has", at(mapping, o.line))
+        warn(CAT_MAPPING_UNUSED, f"the mapping names measure '{name}', which no model has", at(mapping, o.line),
+             *did_you_mean(name, (i.measure.name for i in items)))
         for name, o in mapping.metrics
         if name.casefold() not in names
     ]

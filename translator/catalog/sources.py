@@ -78,7 +78,8 @@ def build_source(model: SemanticModel, table: Table, mapping: Mapping) -> DataSo
         source_key=key,
         display_name=(override.display_name if override else None) or table.name,
         view_pattern=f"{VIEW_SCHEMA}.{key}_{{client_id}}",
-        date_column=(override.date_column if override and override.date_column else date_column(model, table)),
+        date_column=(override.date_column if override and override.date_column and table.column(override.date_column)
+                     else date_column(model, table)),
         description=(override.description if override else None) or table.description,
         client_id_column=CLIENT_ID_COLUMN,
         refresh_frequency_minutes=(override.refresh_frequency_minutes if override and override.refresh_frequency_minutes else 60),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NO_DEFAULT, CAT_TOGGLE_KEY, at, warn
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NO_DEFAULT, CAT_TOGGLE_KEY, at, did_you_mean, warn
 from translator.catalog.naming import assign_unique, snake_case
 from translator.catalog.rows import MetricToggle, MetricToggleOption
 from translator.compile.translation import CompiledModel, Toggle, ToggleKind
@@ -104,13 +104,13 @@ def build_toggles(
         if override is not None:
             diagnostics += [
                 warn(CAT_MAPPING_UNUSED, f"the mapping names option '{value}' of toggle '{first.table}', which the model does not have",
-                     at(mapping, o.line))
+                     at(mapping, o.line), *did_you_mean(value, values))
                 for value, o in override.options
                 if value.casefold() not in {v.casefold() for v in values}
             ]
     diagnostics += [
         warn(CAT_MAPPING_UNUSED, f"the mapping names toggle table '{name}', which is not a toggle in the model",
-             at(mapping, o.line))
+             at(mapping, o.line), *did_you_mean(name, (members[0][1].table for members in groups.values())))
         for name, o in mapping.toggles
         if name.casefold() not in groups
     ]

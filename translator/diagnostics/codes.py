@@ -101,6 +101,7 @@ CAT319 = _register("CAT319", W, "measure aggregates a calculated column",
 CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml as UTF-8")
 CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given")
 CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md")
+CAT320 = _register("CAT320", W, "unknown category in the mapping", "use one of the catalog's categories")
 
 # --- RDR4xx: reading exports ------------------------------------------------------------------
 RDR401 = _register("RDR401", E, "path not found or unreadable", "pass an existing, readable path")
