@@ -45,14 +45,14 @@ def test_mapping_includes_and_excludes_and_renames():
         '[sources.Campaigns]\ninclude = true\n'
         '[sources."Refund Alerts"]\ninclude = false\n'
         '[sources.Orders]\nsource_key = "orders"\ndisplay_name = "Order Summary"\n'
-        'date_column = "order_date"\nrefresh_frequency_minutes = 15\ndescription = "x"\n',
+        'date_column = "Bill_Email"\nrefresh_frequency_minutes = 15\ndescription = "x"\n',
         "t.toml",
     )
     found = sources(compiled(summed(measure("Approvals"), "approvals")), mapping)
     assert sorted(found) == ["campaigns", "orders"]
     o = found["orders"]
     assert (o.display_name, o.date_column, o.refresh_frequency_minutes, o.description, o.view_pattern) == (
-        "Order Summary", "order_date", 15, "x", "reporting.orders_{client_id}")
+        "Order Summary", "bill_email", 15, "x", "reporting.orders_{client_id}")
 
 
 def test_date_column_falls_back_to_first_datetime_then_none():

@@ -78,13 +78,19 @@ def build_source(model: SemanticModel, table: Table, mapping: Mapping) -> DataSo
         source_key=key,
         display_name=(override.display_name if override else None) or table.name,
         view_pattern=f"{VIEW_SCHEMA}.{key}_{{client_id}}",
-        date_column=(override.date_column if override and override.date_column and table.column(override.date_column)
-                     else date_column(model, table)),
+        date_column=_date_column(model, table, override.date_column if override else None),
         description=(override.description if override else None) or table.description,
         client_id_column=CLIENT_ID_COLUMN,
         refresh_frequency_minutes=(override.refresh_frequency_minutes if override and override.refresh_frequency_minutes else 60),
         columns=tuple(c.name for c in view_columns(table)),
     )
+
+
+def _date_column(model: SemanticModel, table: Table, pinned: str | None) -> str | None:
+    """The mapping's date_column in the model's spelling; inferred when unset or not a column
+    of the table (build_catalog reports that, CAT309)."""
+    column = table.column(pinned) if pinned else None
+    return column.name if column is not None else date_column(model, table)
 
 
 def date_column(model: SemanticModel, table: Table) -> str | None:
