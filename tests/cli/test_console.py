@@ -70,10 +70,10 @@ def test_build_names_every_measure_left_out_grouped_by_root_cause(exports: Path,
     for line in group_lines:
         assert int(line.split("×")[0]) == sum(line.count(_label(e)) for e in left_out)
     # A measure blocked by an untranslated one is named on its root's line, not on a line of its own.
-    blocked = [e for e in left_out if any(r.startswith("CMP209") for r in e["reasons"])]
+    blocked = [e for e in left_out if any(r["code"] == "CMP209" for r in e["reasons"])]
     assert blocked
     for entry in blocked:
-        root = re.search(r"depends on \[(.+?)\]", next(r for r in entry["reasons"] if r.startswith("CMP209")))[1]
+        root = re.search(r"\[(.+?)\]", next(r["message"] for r in entry["reasons"] if r["code"] == "CMP209"))[1]
         line = next(line for line in group_lines if _label(entry) in line)
         assert f"[{root}]" in line and not line.split("×")[1].strip().startswith("CMP209")
     # Each group and each awaiting approximation carries a fix; approximations name the mapping line.

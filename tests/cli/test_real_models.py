@@ -35,7 +35,7 @@ def _report(out: Path) -> dict[str, dict]:
 
 
 def _codes(entry: dict) -> list[str]:
-    return [reason.split(":", 1)[0] for reason in entry["reasons"]]
+    return [reason["code"] for reason in entry["reasons"]]
 
 
 def _json_location(file: str, text: str, expression: str) -> str:

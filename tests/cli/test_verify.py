@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import jsonschema
 import psycopg
 from click.testing import CliRunner
 
@@ -12,6 +14,8 @@ import translator.verify.run as run
 from translator.cli import main
 
 SAMPLE = Path(__file__).resolve().parents[2] / "pbix_exports"
+SCHEMA = jsonschema.Draft202012Validator(json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "translator.schema.json").read_text(encoding="utf-8")))
 
 
 def test_verify_on_the_sample_agrees_and_loads_the_catalog(pg_url) -> None:
@@ -19,6 +23,8 @@ def test_verify_on_the_sample_agrees_and_loads_the_catalog(pg_url) -> None:
                                        "--rows", "40", "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
+    SCHEMA.validate(payload)  # docs/translator.schema.json
+    assert payload["kind"] == "verify"
     assert payload["counts"].get("disagree", 0) == 0 and payload["counts"].get("sql_error", 0) == 0
     assert payload["counts"]["agree"] > 100
     with psycopg.connect(pg_url) as conn:
@@ -43,3 +49,8 @@ def test_a_wrong_sql_is_a_disagreement_and_exit_1(pg_url, monkeypatch) -> None:
     table_rows = [line for line in result.stdout.splitlines() if line.startswith("│") and "disagree" in line]
     cells = [[cell.strip() for cell in line.split("│")] for line in table_rows]
     assert cells and {row[1] for row in cells} == {"attempts"}
+    # A summary, not every check: only the disagreements are listed, the counts go to stderr.
+    listed = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert len(listed) == len(table_rows)
+    counts = dict((status, int(n)) for n, status in re.findall(r"(\d+) (\w+)", result.stderr.split(":", 1)[1]))
+    assert counts["disagree"] == len(table_rows) and counts["agree"] > 100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 from markdown_it import MarkdownIt
 
@@ -42,7 +43,8 @@ def test_json_lists_every_measure_with_all_fields():
     assert share["status"] == "approximate" and share["sql_emitted"] is False
     assert share["sql"].startswith("SUM(revenue) / NULLIF(")
     assert share["overridden_columns"] == ["Sales[campaign_id]"]
-    assert share["reasons"] == ["CMP230: ALL('Sales') treated as a window over the filtered rows"]
+    assert [(r["code"], r["message"]) for r in share["reasons"]] == [
+        ("CMP230", "ALL('Sales') treated as a window over the filtered rows")]
     assert share["location"] == "sales.pbit:22"
     assert next(m for m in measures if m["measure"] == "Approvals")["sql_emitted"] is True
 
@@ -56,8 +58,9 @@ def test_markdown_has_one_section_per_measure_with_fenced_dax_and_sql():
     catalog = sample_catalog()
     markdown, _ = report(catalog)
     tokens = MarkdownIt("commonmark").parse(markdown)
+    measures = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == "Measures")
     headings = [tokens[i + 1].content for i, t in enumerate(tokens)
-                if t.type == "heading_open" and t.tag == "h3"]
+                if i > measures and t.type == "heading_open" and t.tag == "h3"]
     assert len(headings) == len(catalog.report)
     blocks = _blocks(markdown)
     assert sum(1 for info, _ in blocks if info == "dax") == len(catalog.report)
@@ -74,7 +77,9 @@ def test_markdown_blocks_survive_backticks_and_hostile_names():
     blocks = _blocks(markdown)
     assert blocks == [("dax", dax + "\n"), ("text", "CMP201: ``` inside\n")]
     tokens = MarkdownIt("commonmark").parse(markdown)
-    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h3"]
+    headings = [(t.tag, tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert [tag for tag, _ in headings] == ["h1", "h2", "h2", "h3", "h2", "h2", "h3"]
+    assert [name for tag, name in headings if tag == "h2"] == ["Summary", "Needs attention", "Contents", "Measures"]
 
 
 def test_reports_are_sorted_and_deterministic():
@@ -98,3 +103,54 @@ def test_a_metrics_variants_are_listed_under_its_entry():
                                   "sql": 'SUM("approvals_organic")'}]
     assert ("sql", 'SUM("approvals_organic")\n') in _blocks(markdown)
     assert "Variant `approval_mode = organic`:" in markdown
+
+
+def test_the_report_reads_summary_attention_contents_then_measures_with_working_links():
+    catalog = sample_catalog()
+    markdown, payload = report(catalog)
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    h2 = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+    assert h2 == ["Summary", "Needs attention", "Contents", "Measures"]
+    attention = markdown.split("## Needs attention", 1)[1].split("\n## ", 1)[0]
+    left_out = [e for e in catalog.report if e.status in ("untranslated", "parse_error")
+                or e.status == "approximate" and not e.accepted]
+    assert left_out
+    for entry in left_out:
+        assert f"'{entry.table}'[{entry.measure}]" in attention
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', markdown))
+    links = re.findall(r"\]\(#([^)]+)\)", markdown)
+    assert len(anchors) == len(catalog.report) and links and set(links) <= anchors
+    # The table of contents links every measure once.
+    contents = markdown.split("## Contents", 1)[1].split("\n## ", 1)[0]
+    assert sorted(re.findall(r"\]\(#([^)]+)\)", contents)) == sorted(anchors)
+    assert payload["needs_attention"]["untranslated_count"] == sum(
+        1 for e in catalog.report if e.status in ("untranslated", "parse_error"))
+
+
+def test_counts_have_one_definition_status_by_placement():
+    _, payload = report(sample_catalog())
+    summary = payload["summary"]
+    cross = summary["by_status_and_placement"]
+    assert {s: sum(row.values()) for s, row in cross.items()} == summary["by_status"]
+    assert {p: sum(row[p] for row in cross.values()) for p in summary["by_placement"]} == summary["by_placement"]
+
+
+def test_every_reason_left_to_act_on_carries_a_fix():
+    _, payload = report(sample_catalog())
+    for measure in payload["measures"]:
+        assert all(set(r) == {"code", "message", "fix"} for r in measure["reasons"])
+        if measure["status"] in ("untranslated", "parse_error"):
+            assert any(r["fix"] for r in measure["reasons"]), measure["measure"]
+
+
+def test_a_part_added_by_another_stage_appears_in_both_files(monkeypatch):
+    from translator.emit import report as module
+
+    monkeypatch.setattr(module, "PARTS", [
+        lambda catalog: module.Part("time_intelligence", "Time intelligence",
+                                    (f"{len(catalog.report)} measures looked at.",), {"count": 0}),
+        lambda catalog: None,
+    ])
+    markdown, payload = report(sample_catalog())
+    assert payload["time_intelligence"] == {"count": 0}
+    assert markdown.index("## Needs attention") < markdown.index("## Time intelligence") < markdown.index("## Contents")

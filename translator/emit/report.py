@@ -1,8 +1,14 @@
 """translation_report.md and .json: every input measure, where it went and why.
 
-Both files list the same entries in the same order (export, table, measure, location), so a
-regeneration's git diff shows exactly the measures that changed. The markdown is for reviewers;
-the JSON is the same content for tools.
+The report reads top-down for a reviewer: the summary (one consistent definition of the counts),
+then what needs attention (untranslated measures grouped by root cause, approximations awaiting
+acceptance, each with its fix), then the extra parts other stages contribute (`PARTS`), then a
+table of contents and one section per measure. Both files list the measures in the same order
+(export, table, measure, location), so a regeneration's git diff shows exactly the measures that
+changed. The JSON is the same content for tools (docs/json-schema.md).
+
+To add a part, append a function to `PARTS`: it takes the catalog and returns a `Part` (or None
+when it has nothing to say); the part appears in both files, in the order of `PARTS`.
 """
 
 from __future__ import annotations
@@ -10,18 +16,22 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
 from translator.catalog.rows import Catalog, ReportEntry
-from translator.emit.columns import SEED_TABLES
 from translator.emit.checks import rows
+from translator.emit.columns import SEED_TABLES
 from translator.emit.templates import render_template
 
+SCHEMA_VERSION = 1  # of translation_report.json and every --format json payload (docs/json-schema.md)
 STATUSES = ("exact", "approximate", "untranslated", "parse_error", "manual")
 PLACEMENTS = ("metric", "variant", "untranslated")
 
 _BACKTICKS = re.compile(r"`+")
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def ordered_entries(catalog: Catalog) -> list[ReportEntry]:
@@ -36,13 +46,45 @@ def _counts(values: list[str], known: tuple[str, ...]) -> dict[str, int]:
 
 
 def summary(catalog: Catalog) -> dict[str, object]:
+    """Counts by status (what the translation is) and by placement (where it went in the
+    catalog); the cross table reconciles the two: an approximate measure the mapping file has not
+    accepted is `approximate` by status and `untranslated` (not in the catalog) by placement."""
     entries = catalog.report
+    statuses = _counts([e.status for e in entries], STATUSES)
     return {
         "measures": len(entries),
-        "by_status": _counts([e.status for e in entries], STATUSES),
+        "by_status": statuses,
         "by_placement": _counts([e.placement for e in entries], PLACEMENTS),
+        "by_status_and_placement": {
+            status: _counts([e.placement for e in entries if e.status == status], PLACEMENTS)
+            for status in statuses
+        },
         "catalog_rows": {t.name: len(rows(catalog, t)) for t in SEED_TABLES},
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the report between "Needs attention" and the measures: a markdown section
+    (title and body lines) and the same content as a JSON value under `key`."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...]
+    data: object
+
+
+# Parts other stages contribute (presentation measures, time intelligence, report pages, ...).
+PARTS: list[Callable[[Catalog], Part | None]] = []
+
+
+def _parts(catalog: Catalog) -> list[Part]:
+    return [part for make in PARTS if (part := make(catalog)) is not None]
+
+
+def reason_json(reason: str, measure: str) -> dict[str, object]:
+    code, message = split_reason(reason)
+    return {"code": code, "message": message, "fix": fix_for(code, measure)}
 
 
 def _entry_json(entry: ReportEntry) -> dict[str, object]:
@@ -57,7 +99,7 @@ def _entry_json(entry: ReportEntry) -> dict[str, object]:
         "dax": entry.dax,
         "sql": entry.sql,
         "sql_emitted": sql_emitted(entry),
-        "reasons": list(entry.reasons),
+        "reasons": [reason_json(r, entry.measure) for r in entry.reasons],
         "overridden_columns": list(entry.overridden_columns),
         "accepted": entry.accepted,
         "variants": [{"toggle": t, "option": o, "sql": sql} for t, o, sql in entry.variants],
@@ -72,8 +114,15 @@ def sql_emitted(entry: ReportEntry) -> bool:
 
 
 def render_json(catalog: Catalog) -> str:
-    payload = {"summary": summary(catalog),
-               "measures": [_entry_json(e) for e in ordered_entries(catalog)]}
+    payload: dict[str, object] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "translation_report",
+        "summary": summary(catalog),
+        "needs_attention": needs_attention(catalog.report).to_json(),
+        "measures": [_entry_json(e) for e in ordered_entries(catalog)],
+    }
+    for part in _parts(catalog):
+        payload[part.key] = part.data
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -92,6 +141,11 @@ def fence_for(text: str) -> str:
     """A code fence longer than any backtick run in `text` (CommonMark closes on >= length)."""
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     return "`" * max(3, longest + 1)
+
+
+def plain(text: str) -> str:
+    """Text on one line, with the characters markdown would read as markup escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", " ".join(text.split()))
 
 
 def _sql_title(entry: ReportEntry) -> str:
@@ -115,12 +169,43 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    anchor: str
     heading: str
     facts: tuple[tuple[str, str], ...]
     blocks: tuple[Block, ...]
 
 
-def _section(entry: ReportEntry) -> Section:
+def anchors(entries: list[ReportEntry]) -> dict[int, str]:
+    """A stable HTML anchor per entry (no running numbers: adding a measure renames no other
+    anchor, except a later entry whose name folds to the same slug)."""
+    several = len({e.export for e in entries}) > 1
+    taken: set[str] = set()
+    found: dict[int, str] = {}
+    for entry in entries:
+        words = [entry.export] if several else []
+        base = "m-" + (_NOT_SLUG.sub("-", " ".join([*words, entry.table, entry.measure]).casefold()).strip("-") or "x")
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        found[id(entry)] = slug
+    return found
+
+
+def _fix(entry: ReportEntry) -> str | None:
+    """The fix of an entry that needs one: the first reason that has a fix."""
+    if entry.status not in ("untranslated", "parse_error") and not (
+            entry.status == "approximate" and not entry.accepted):
+        return None
+    for reason in entry.reasons:
+        fix = fix_for(split_reason(reason)[0], entry.measure)
+        if fix is not None:
+            return fix
+    return None
+
+
+def _section(entry: ReportEntry, anchor: str) -> Section:
     facts = [
         ("Status", entry.status + (" (accepted)" if entry.accepted else "")),
         ("Placement", entry.placement),
@@ -131,6 +216,9 @@ def _section(entry: ReportEntry) -> Section:
     if entry.overridden_columns:
         facts.append(("CALCULATE replaces outer filters on",
                       ", ".join(code_span(c) for c in entry.overridden_columns)))
+    fix = _fix(entry)
+    if fix is not None:
+        facts.append(("Fix", code_span(fix)))
     blocks = [Block("DAX", fence_for(entry.dax), "dax", entry.dax)]
     if entry.sql is not None:
         blocks.append(Block(_sql_title(entry), fence_for(entry.sql), "sql", entry.sql))
@@ -139,14 +227,69 @@ def _section(entry: ReportEntry) -> Section:
     if entry.reasons:
         text = "\n".join(entry.reasons)
         blocks.append(Block("Reasons", fence_for(text), "text", text))
-    name = f"'{entry.table}'[{entry.measure}]"
-    # No running numbers: adding one measure must not change every later heading in the diff.
-    heading = code_span(name)
-    return Section(heading, tuple(facts), tuple(blocks))
+    return Section(anchor, code_span(label(entry)), tuple(facts), tuple(blocks))
+
+
+def _link(name: str, anchor: str | None) -> str:
+    return f"[{code_span(name)}](#{anchor})" if anchor else code_span(name)
+
+
+def _attention_lines(attention: Attention, where: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    if not attention:
+        return ["Nothing: every measure is in the catalog."]
+    if attention.untranslated:
+        lines += ["### Untranslated, by root cause", "",
+                  f"{attention.untranslated_count} measures are not in the catalog. Each line is one root "
+                  "cause with the measures it keeps out; fixing a root brings in the measures blocked "
+                  "through it.", ""]
+        for group in attention.untranslated:
+            roots = ", ".join(_link(m, where.get(m)) for m in group.roots)
+            lines.append(f"- **{group.count}** × {code_span(group.code)} {plain(group.message)}")
+            lines.append(f"  - Measures: {roots}" if roots else "  - Measures: none of their own")
+            if group.blocked:
+                lines.append(f"  - Blocked through them: {', '.join(_link(m, where.get(m)) for m in group.blocked)}")
+            lines.append(f"  - Fix: {code_span(group.fix)}")
+    if attention.awaiting:
+        if lines:
+            lines.append("")
+        lines += ["### Approximate, awaiting acceptance", "",
+                  f"{len(attention.awaiting)} approximate translations are not in the catalog until the "
+                  "mapping file accepts them by name, after review.", ""]
+        for item in attention.awaiting:
+            lines.append(f"- {_link(item.measure, where.get(item.measure))} {code_span(item.code)} {plain(item.message)}")
+            lines.append(f"  - Fix: {code_span(item.fix)}")
+    return lines
+
+
+def _contents(entries: list[ReportEntry], found: dict[int, str]) -> list[str]:
+    """Each table, then its measures as links to their sections, one per line (so adding a
+    measure adds one line to the diff)."""
+    several = len({e.export for e in entries}) > 1
+    lines: list[str] = []
+    current: tuple[str, str] | None = None
+    for entry in entries:
+        if (entry.export, entry.table) != current:
+            current = (entry.export, entry.table)
+            lines.append(f"- {code_span(entry.table)}" + (f" ({code_span(entry.export)})" if several else ""))
+        lines.append(f"  - [{code_span(entry.measure)}](#{found[id(entry)]})")
+    return lines
 
 
 def render_markdown(catalog: Catalog) -> str:
     entries = ordered_entries(catalog)
+    found = anchors(entries)
+    where = {label(e): found[id(e)] for e in entries}
     facts = summary(catalog)
-    sections = [_section(e) for e in entries]
-    return render_template("translation_report.md.j2", summary=facts, sections=sections)
+    by_status_and_placement = facts["by_status_and_placement"]
+    return render_template(
+        "translation_report.md.j2",
+        summary=facts,
+        status_rows=[(status, count, *by_status_and_placement[status].values())
+                     for status, count in facts["by_status"].items()],
+        in_catalog=sum(n for p, n in facts["by_placement"].items() if p != "untranslated"),
+        attention=_attention_lines(needs_attention(entries), where),
+        parts=_parts(catalog),
+        contents=_contents(entries, found),
+        sections=[_section(e, found[id(e)]) for e in entries],
+    )
