@@ -95,3 +95,51 @@ def test_diff_on_the_sample_after_a_rename_and_an_edit(built: tuple[Path, Path])
     text = CliRunner().invoke(main, ["diff", "--exports", str(exports), "--out", str(out)])
     assert "active_campaigns -> campaigns_active" in text.stdout
     assert "SQL changed (1):" in text.stdout
+
+
+def _mapping_edit(exports: Path, old: str, new: str) -> None:
+    path = exports / "translator.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _diff(exports: Path, out: Path, *extra: str):
+    result = CliRunner().invoke(main, ["diff", "--exports", str(exports), "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_a_data_source_change_shows_in_the_diff(built: tuple[Path, Path]) -> None:
+    exports, out = built
+    _mapping_edit(exports, "refresh_frequency_minutes = 15", "refresh_frequency_minutes = 30")
+    changes = json.loads(_diff(exports, out, "--format", "json").stdout)
+    [changed] = changes["tables"]["data_sources"]["changed"]
+    assert changed["columns"] == {"refresh_frequency_minutes": {"old": 15, "new": 30}}
+    text = _diff(exports, out).stdout
+    assert "no catalog changes" not in text and "refresh_frequency_minutes: 15 -> 30" in text
+
+
+def test_a_toggle_rename_is_one_rename_that_options_and_variants_follow(built: tuple[Path, Path]) -> None:
+    exports, out = built
+    _mapping_edit(exports, 'key = "approval_mode"', 'key = "acquisition_mode"')
+    changes = json.loads(_diff(exports, out, "--format", "json").stdout)
+    toggles = changes["tables"]["metric_toggles"]
+    assert [(r["old"], r["new"]) for r in toggles["renamed"]] == [("approval_mode", "acquisition_mode")]
+    assert toggles["added"] == [] and toggles["removed"] == []
+    options = changes["tables"]["metric_toggle_options"]
+    assert options["added"] == [] and options["removed"] == [] and options["following_renames"] > 0
+    assert changes["variants_added"] == [] and changes["variants_removed"] == []
+    assert changes["variants_changed"] == []
+
+
+def test_a_metric_key_change_prints_the_mapping_line_that_pins_the_old_key(built: tuple[Path, Path]) -> None:
+    exports, out = built
+    _mapping_edit(exports, '[metrics."Total Revenue"]\nkey = "revenue"', '[metrics."Total Revenue"]\nkey = "gross_revenue"')
+    changes = json.loads(_diff(exports, out, "--format", "json").stdout)
+    [renamed] = changes["metrics_renamed"]
+    assert (renamed["old"]["metric_key"], renamed["new"]["metric_key"]) == ("revenue", "gross_revenue")
+    assert renamed["pin"] == '[metrics."Total Revenue"] key = "revenue"'
+    links = changes["tables"]["data_source_metrics"]
+    assert links["added"] == [] and links["removed"] == [] and links["following_renames"] > 0
+    assert '[metrics."Total Revenue"] key = "revenue"' in _diff(exports, out).stdout

@@ -113,6 +113,16 @@ def sql_emitted(entry: ReportEntry) -> bool:
     return entry.sql is not None and entry.placement == "metric"
 
 
+def catalog_rows(catalog: Catalog) -> dict[str, list[dict[str, object]]]:
+    """Every row the seed writes, per table, sorted by natural key: what `translator diff`
+    compares with a build now."""
+    found = {}
+    for table in SEED_TABLES:
+        listed = [{c: getattr(row, c) for c in table.column_names} for row in rows(catalog, table)]
+        found[table.name] = sorted(listed, key=lambda r: tuple(str(r[c]) for c in table.key))
+    return found
+
+
 def render_json(catalog: Catalog) -> str:
     payload: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
@@ -120,6 +130,7 @@ def render_json(catalog: Catalog) -> str:
         "summary": summary(catalog),
         "needs_attention": needs_attention(catalog.report).to_json(),
         "measures": [_entry_json(e) for e in ordered_entries(catalog)],
+        "catalog": catalog_rows(catalog),
     }
     for part in _parts(catalog):
         payload[part.key] = part.data

@@ -18,8 +18,8 @@ def read_committed(out: Path, names: Iterable[str]) -> dict[str, bytes | None]:
     return {name: (out / name).read_bytes() if (out / name).is_file() else None for name in names}
 
 
-def read_report(path: Path) -> list[dict[str, object]] | None:
-    """The measures of a committed translation_report.json, None when there is none."""
+def read_document(path: Path) -> dict[str, object] | None:
+    """A committed translation_report.json, None when there is none."""
     if not path.is_file():
         return None
     try:
@@ -27,17 +27,18 @@ def read_report(path: Path) -> list[dict[str, object]] | None:
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(error(BAD_REPORT, f"cannot read the committed output ({err})",
                                SourceLocation(str(path)))) from err
-    return parse_report(text, str(path))
+    return parse_document(text, str(path))
 
 
-def parse_report(text: str, file: str) -> list[dict[str, object]]:
+def parse_document(text: str, file: str) -> dict[str, object]:
+    """A translation report: its `measures` list and, since schema_version 1, its `catalog`."""
     try:
-        entries = json.loads(text)["measures"]
-        if not isinstance(entries, list):
+        document = json.loads(text)
+        if not isinstance(document["measures"], list):
             raise TypeError("measures is not a list")
     except (ValueError, KeyError, TypeError) as err:
         raise InputError(error(
             BAD_REPORT, f"not a translation report ({err}); expected the JSON `translator build` "
             "writes, with a `measures` list", SourceLocation(file),
         )) from err
-    return entries
+    return document

@@ -1,17 +1,28 @@
-"""`diff`: what a build now would change in the catalog, against the committed translation report."""
+"""`diff`: what a build now would change in the catalog, against the committed translation report.
+
+Metrics are compared by their facts (SQL, DAX, variants; a rename keeps the DAX); every other
+table the seed writes is compared row by row on its natural key (translator.review.tables), so a
+change to a data source, a dimension or a toggle shows, and a renamed toggle is one rename that
+its options and variants follow. When a metric's key would change, the mapping line that pins
+the old key is printed: saved reports refer to metrics by key.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translator.diagnostics import InputError, SourceLocation, codes, error
 from translator.emit import REPORT_JSON_FILE
+from translator.emit.columns import SEED_TABLES
 from translator.pipeline import plan
-from translator.review.committed import parse_report, read_report
+from translator.review.committed import parse_document, read_document
+from translator.review.tables import TableChanges, compare_catalogs
 
 CANNOT_BUILD = codes.CLI602  # diff: the build itself stops with errors
+# Every seeded table, a table after those it refers to (the seed's own order).
+TABLE_KEYS = {table.name: table.key for table in SEED_TABLES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +47,12 @@ class CatalogChanges:
     variants_changed: tuple[tuple[str, str, str, str, str], ...] = ()  # (..., old sql, new sql)
     status_changed: tuple[tuple[str, str, str], ...] = ()  # (measure label, old, new)
     old_missing: bool = False  # no committed report: everything counts as added
+    tables: tuple[TableChanges, ...] = ()  # every other seeded table, row by row
 
     def __bool__(self) -> bool:
         return any((self.added, self.removed, self.renamed, self.sql_changed, self.variants_added,
-                    self.variants_removed, self.variants_changed, self.status_changed))
+                    self.variants_removed, self.variants_changed, self.status_changed,
+                    any(self.tables)))
 
     def to_json(self) -> dict[str, object]:
         def metric(m: MetricFacts) -> dict[str, object]:
@@ -53,7 +66,8 @@ class CatalogChanges:
             "old_missing": self.old_missing,
             "metrics_added": [metric(m) for m in self.added],
             "metrics_removed": [metric(m) for m in self.removed],
-            "metrics_renamed": [{"old": metric(o), "new": metric(n)} for o, n in self.renamed],
+            "metrics_renamed": [{"old": metric(o), "new": metric(n), "pin": pin_line(o, n)}
+                                for o, n in self.renamed],
             "sql_changed": [{"metric_key": n.metric_key, "old_sql": o.sql, "new_sql": n.sql}
                             for o, n in self.sql_changed],
             "variants_added": [variant(v) for v in self.variants_added],
@@ -63,6 +77,7 @@ class CatalogChanges:
                 for m, t, o, a, b in self.variants_changed
             ],
             "status_changed": [{"measure": m, "old": a, "new": b} for m, a, b in self.status_changed],
+            "tables": {t.table: t.to_json() for t in self.tables},
         }
 
     def lines(self) -> list[str]:
@@ -82,6 +97,8 @@ class CatalogChanges:
         section("metrics renamed", [
             [f"  ~ {old.metric_key} -> {new.metric_key}"]
             + ([f"      old SQL: {old.sql}", f"      new SQL: {new.sql}"] if old.sql != new.sql else [])
+            + ([f"      saved reports use the old key; to keep it, pin it in the mapping file: {pin}"]
+               if (pin := pin_line(old, new)) else [])
             for old, new in self.renamed
         ])
         section("SQL changed", [
@@ -96,7 +113,18 @@ class CatalogChanges:
         ])
         section("measure status changed",
                 [[f"  {label}: {old} -> {new}"] for label, old, new in self.status_changed])
+        for table in self.tables:
+            if table:
+                out.extend(table.lines())
         return out
+
+
+def pin_line(old: MetricFacts, new: MetricFacts) -> str | None:
+    """The mapping line that keeps a renamed metric's old key."""
+    if new.measure is None:
+        return None
+    name = new.measure.replace("\\", "\\\\").replace('"', '\\"')
+    return f'[metrics."{name}"] key = "{old.metric_key}"'
 
 
 def diff(exports: Path, out: Path, mapping_file: Path | None = None) -> CatalogChanges:
@@ -107,12 +135,48 @@ def diff(exports: Path, out: Path, mapping_file: Path | None = None) -> CatalogC
             CANNOT_BUILD, "the build stops with errors, so there is nothing to compare: "
             "run `translator build` to see them", SourceLocation(str(exports)),
         ))
-    old_entries = read_report(out / REPORT_JSON_FILE)
-    new_entries = parse_report(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
-    old_missing = old_entries is None
-    old = catalog_facts(old_entries or [])
-    return compare_facts(old, catalog_facts(new_entries), _statuses(old_entries or []),
-                         _statuses(new_entries), old_missing)
+    old_document = read_document(out / REPORT_JSON_FILE)
+    new_document = parse_document(planned.files[REPORT_JSON_FILE], REPORT_JSON_FILE)
+    old_entries = old_document["measures"] if old_document is not None else []
+    new_entries = new_document["measures"]
+    metrics = compare_facts(catalog_facts(old_entries), catalog_facts(new_entries),
+                            _statuses(old_entries), _statuses(new_entries), old_document is None)
+    tables, substitutions = compare_catalogs(
+        _catalog(old_document), _catalog(new_document), TABLE_KEYS,
+        {o.metric_key: n.metric_key for o, n in metrics.renamed}, skip=("metric_variants",))
+    tables = tuple(_metrics_columns_only(t) for t in tables)
+    return _follow_toggle_renames(replace(metrics, tables=tables), substitutions.get("toggle_key", {}))
+
+
+def _catalog(document: Mapping[str, object] | None) -> dict[str, list[dict[str, object]]]:
+    catalog = document.get("catalog") if document is not None else None
+    return catalog if isinstance(catalog, dict) else {}
+
+
+def _metrics_columns_only(changes: TableChanges) -> TableChanges:
+    """The metrics table adds to the metric sections only the changes of its other columns."""
+    if changes.table != "metrics":
+        return changes
+    return replace(changes, added=(), removed=(), renamed=(), following=0, changed=tuple(
+        c for c in (replace(c, columns=tuple(x for x in c.columns if x[0] != "sql_expression"))
+                    for c in changes.changed) if c.columns))
+
+
+def _follow_toggle_renames(changes: CatalogChanges, toggles: Mapping[object, object]) -> CatalogChanges:
+    """A variant whose toggle was renamed follows the rename: compare it under the new key."""
+    if not toggles:
+        return changes
+    moved = lambda v: (v[0], toggles.get(v[1], v[1]), *v[2:])  # noqa: E731
+    removed = {moved(v)[:3]: moved(v) for v in changes.variants_removed}
+    added = {v[:3]: v for v in changes.variants_added}
+    same = {k for k in removed if k in added and removed[k][3] == added[k][3]}
+    changed = [(*k, removed[k][3], added[k][3]) for k in sorted(set(removed) & set(added) - same)]
+    return replace(
+        changes,
+        variants_removed=tuple(v for v in changes.variants_removed if moved(v)[:3] not in added),
+        variants_added=tuple(v for v in changes.variants_added if v[:3] not in removed),
+        variants_changed=tuple(sorted([*changes.variants_changed, *changed])),
+    )
 
 
 def compare_facts(
