@@ -59,3 +59,25 @@ def test_unknown_model_name_is_exit_2_with_one_line() -> None:
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "[CLI601]" in lines[0] and "nope" in lines[0]
+
+
+def test_a_bare_measure_shows_the_toggle_its_definition_reads() -> None:
+    # [Cancels] = IF(SELECTEDVALUE('Approval Mode'[Approval Mode], "Standard") = "Organic", ...)
+    payload = json.loads(_explain("[Cancels]", "--format", "json").stdout)
+    assert payload["toggles"] == ["Approval Mode"]
+    assert [(v["toggle"], v["option"]) for v in payload["variants"]] == [("Approval Mode", "Organic")]
+    text = _explain("[Cancels]").stdout
+    assert "Approval Mode" in text and "variant" in text
+
+
+@pytest.mark.parametrize(("dax", "suggested"), [
+    ("SUM('Order Summary'[cancelz])", "cancel"),
+    ("SUM('Order Sumary'[cancel])", "Order Summary"),
+    ("[Total Revenu]", "Total Revenue"),
+])
+def test_an_unknown_name_gets_the_nearest_name_as_a_note(dax: str, suggested: str) -> None:
+    result = _explain(dax, "--format", "json")
+    assert result.exit_code == 1
+    [reason] = json.loads(result.stdout)["reasons"]
+    assert reason["code"] == "CMP204"
+    assert any(f"'{suggested}'" in note for note in reason["notes"])

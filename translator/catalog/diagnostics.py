@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-
 from translator.diagnostics import Diagnostic, Severity, SourceLocation
 from translator.diagnostics import codes
+from translator.diagnostics.suggest import did_you_mean  # noqa: F401  (the catalog's modules import it from here)
 from translator.model.mapping import Mapping
 
 CAT_METRIC_KEY = codes.CAT301  # two measures want the same metric key
@@ -29,14 +27,6 @@ CAT_KEY_SHORTENED = codes.CAT317  # a generated key longer than its column, shor
 CAT_NAME_SHORTENED = codes.CAT318  # a display name longer than its column, shortened with an ellipsis
 CAT_CALCULATED_COLUMN = codes.CAT319  # a metric reads a calculated column no data source has
 CAT_UNKNOWN_CATEGORY = codes.CAT320  # the mapping names a category the catalog does not have
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, ...]:
-    """A note naming the closest of `candidates` (compared case-insensitively, as DAX names
-    are), or no note when none is close."""
-    spelled = {c.casefold(): c for c in sorted(candidates)}
-    close = difflib.get_close_matches(name.casefold(), list(spelled), n=3, cutoff=0.6)
-    return (f"did you mean {' or '.join(repr(spelled[c]) for c in close)}?",) if close else ()
 
 
 def at(mapping: Mapping, line: int | None) -> SourceLocation | None:

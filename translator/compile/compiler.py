@@ -25,6 +25,7 @@ from translator.compile.context import (
     TableSource,
     TableVar,
 )
+from translator.diagnostics.suggest import did_you_mean
 from translator.compile.errors import (
     ARITY,
     COLUMN_OUTSIDE_ROW,
@@ -115,7 +116,7 @@ class Compiler:
             return self._expr(node, scope)
         except Untranslatable as e:
             if e.span == ast.NO_SPAN and node.span != ast.NO_SPAN:
-                raise Untranslatable(e.code, e.message, node.span) from None
+                raise Untranslatable(e.code, e.message, node.span, e.notes) from None
             raise
 
     def _expr(self, node: ast.Expr, scope: Scope) -> Compiled:
@@ -246,17 +247,23 @@ class Compiler:
             home = self.homes[-1]
             if home and (found := self.index.column(home, node.name)):
                 return found
-            raise Untranslatable(UNKNOWN_NAME, f"unknown measure or column [{node.name}]")
+            names = [pm.measure.name for pm in self.index.parsed.measures]
+            if home and (table := self.index.table(home)) is not None:
+                names += [c.name for c in table.columns]
+            raise Untranslatable(UNKNOWN_NAME, f"unknown measure or column [{node.name}]",
+                                 notes=did_you_mean(node.name, names))
         if node.table is None:
             return self.resolve(ast.MeasureRef(node.column, node.span), scope)
-        if self.index.table(node.table) is None:
-            raise Untranslatable(UNKNOWN_NAME, f"unknown table '{node.table}'")
+        if (table := self.index.table(node.table)) is None:
+            raise Untranslatable(UNKNOWN_NAME, f"unknown table '{node.table}'",
+                                 notes=did_you_mean(node.table, (t.name for t in self.index.parsed.model.tables)))
         found = self.index.column(node.table, node.column)
         if found:
             return found
         measure = self.index.measure(node.column)
         if measure is None:
-            raise Untranslatable(UNKNOWN_NAME, f"unknown column '{node.table}'[{node.column}]")
+            raise Untranslatable(UNKNOWN_NAME, f"unknown column '{node.table}'[{node.column}]",
+                                 notes=did_you_mean(node.column, (c.name for c in table.columns)))
         return measure
 
     def resolve_column(self, node: ast.Expr | None, scope: Scope, what: str) -> tuple[Table, Column]:
@@ -341,7 +348,7 @@ class Compiler:
             inner = Scope(filters=scope.filters, window=scope.window, top=False)
             return self.expr(pm.tree, inner)
         except Untranslatable as e:
-            raise Untranslatable(e.code, f"in [{name}]: {e.message}", node.span) from None
+            raise Untranslatable(e.code, f"in [{name}]: {e.message}", node.span, e.notes) from None
         finally:
             self.stack = outer
             self.homes.pop()

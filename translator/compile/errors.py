@@ -32,8 +32,9 @@ INTERNAL_ERROR = codes.CMP299  # a bug: an unexpected exception while compiling 
 
 
 class Untranslatable(Exception):
-    def __init__(self, code: str, message: str, span: Span = NO_SPAN):
+    def __init__(self, code: str, message: str, span: Span = NO_SPAN, notes: tuple[str, ...] = ()):
         super().__init__(message)
         self.code = code
         self.message = message
         self.span = span
+        self.notes = notes

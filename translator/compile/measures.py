@@ -121,7 +121,7 @@ class MeasureService:
         try:
             return self._compile(pm)
         except Untranslatable as e:
-            reason = error(e.code, e.message, locate(m, e.span))
+            reason = error(e.code, e.message, locate(m, e.span), *e.notes)
             return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
         except Exception as e:  # noqa: BLE001  (a compiler bug must cost one measure, not the run)
             reason = error(
@@ -511,6 +511,9 @@ def compile_expression(text: str, parsed: ParsedModel) -> Translation:
     service = MeasureService(parsed)
     if service.index.measure(measure.name) is not None:
         raise ValueError("the model has a measure named (expression)")  # pragma: no cover
+    if isinstance(tree, ast.MeasureRef) and (named := service.index.measure(tree.name)) is not None:
+        # A bare [Measure]: explain the measure itself, with the toggles its definition reads.
+        return service.translate(named)
     return service.translate(ParsedMeasure(measure, tree))
 
 
