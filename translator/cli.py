@@ -324,7 +324,8 @@ def render_attention(attention: Any, out: Path) -> None:
     console = _stderr()
     console.print(Text(
         f"needs attention: {attention.untranslated_count} untranslated, "
-        f"{len(attention.awaiting)} approximate awaiting acceptance "
+        f"{len(attention.awaiting)} approximate awaiting acceptance, "
+        f"{len(attention.mapping)} mapping problem(s) (shown above) "
         f"(details: {display_path(str(out / 'translation_report.md'))})", style="bold"))
     if attention.untranslated:
         console.print("  untranslated, by root cause:")
@@ -391,7 +392,7 @@ def build(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, f
     with progress("translating the exports…"):
         result = run_build(exports, out, mapping)
     plan = result.plan
-    attention = needs_attention(plan.catalog.report)
+    attention = needs_attention(plan.catalog.report, plan.catalog.mapping_problems)
     failing = _fails(fail_on, plan, attention)
     code = ERROR if not plan.ok else FINDINGS if failing else OK
     if fmt == "json":

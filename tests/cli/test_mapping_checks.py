@@ -68,3 +68,16 @@ def test_a_misspelled_category_is_reported_with_the_nearest_category(exports: Pa
     line = _append(exports, '[metrics."Active Campaigns"]\ncategory = "revenu"\n')
     found = _at(_diagnostics(exports, tmp_path / "out"), "CAT320", line)
     assert found["severity"] == "warning" and any("'revenue'" in n for n in found["notes"])
+
+
+def test_mapping_problems_are_listed_under_needs_attention_in_the_report(exports: Path, tmp_path: Path) -> None:
+    line = _append(exports, '[metrics."Total Revenu"]\nkey = "rev"\n')
+    out = tmp_path / "out"
+    _diagnostics(exports, out)
+    report = json.loads((out / "translation_report.json").read_text(encoding="utf-8"))
+    problems = report["needs_attention"]["mapping_problems"]
+    assert [(p["file"], p["line"], p["code"]) for p in problems] == [("translator.toml", line, "CAT309")]
+    assert problems[0]["fix"] and any("'Total Revenue'" in n for n in problems[0]["notes"])
+    markdown = (out / "translation_report.md").read_text(encoding="utf-8")
+    attention = markdown.split("## Needs attention", 1)[1].split("\n## ", 1)[0]
+    assert "### Mapping problems" in attention and f"translator.toml:{line}" in attention

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from translator.catalog.rows import ReportEntry
+from translator.catalog.rows import MappingProblem, ReportEntry
 from translator.diagnostics import codes
 
 NOT_TRANSLATED = ("untranslated", "parse_error")
@@ -83,9 +83,10 @@ class Awaiting:
 class Attention:
     untranslated: tuple[RootCause, ...] = ()
     awaiting: tuple[Awaiting, ...] = ()
+    mapping: tuple[MappingProblem, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.untranslated or self.awaiting)
+        return bool(self.untranslated or self.awaiting or self.mapping)
 
     @property
     def untranslated_count(self) -> int:
@@ -97,6 +98,11 @@ class Attention:
             "awaiting_count": len(self.awaiting),
             "untranslated_by_root_cause": [g.to_json() for g in self.untranslated],
             "approximate_awaiting_acceptance": [a.to_json() for a in self.awaiting],
+            "mapping_problems": [
+                {"file": p.file, "line": p.line, "code": p.code, "message": p.message, "notes": list(p.notes),
+                 "fix": codes.lookup(p.code).fix if p.code in codes.REGISTRY else None}
+                for p in self.mapping
+            ],
         }
 
 
@@ -118,7 +124,7 @@ def _own_reason(entry: ReportEntry) -> tuple[str, str]:
     return ("", "no reason recorded")
 
 
-def needs_attention(entries: Iterable[ReportEntry]) -> Attention:
+def needs_attention(entries: Iterable[ReportEntry], mapping: Iterable[MappingProblem] = ()) -> Attention:
     entries = list(entries)
     by_name = {(e.export, e.measure.casefold()): e for e in entries}
     left_out = [e for e in entries if e.status in NOT_TRANSLATED]
@@ -153,7 +159,7 @@ def needs_attention(entries: Iterable[ReportEntry]) -> Attention:
         for e in _ordered(entries)
         if e.status == "approximate" and not e.accepted
     )
-    return Attention(tuple(causes), awaiting)
+    return Attention(tuple(causes), awaiting, tuple(mapping))
 
 
 def _ordered(entries: Sequence[ReportEntry]) -> list[ReportEntry]:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import PurePath
 
 from translator.catalog.dimensions import build_dimensions
 from translator.catalog.metrics import build_metrics
 from translator.catalog.report import check_completeness
-from translator.catalog.rows import Catalog, DataSource
+from translator.catalog.rows import Catalog, DataSource, MappingProblem
 from translator.catalog.sources import ModelSource, build_source, source_tables
 from translator.catalog.toggles import build_toggles
 from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, at, did_you_mean, warn
 from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
-from translator.diagnostics import Diagnostic
+from translator.diagnostics import Diagnostic, Severity
 from translator.model.mapping import Mapping
 
 
@@ -43,6 +44,7 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[
     )
     catalog, shortened = _fit_display_names(catalog)
     diagnostics += shortened
+    catalog = replace(catalog, mapping_problems=mapping_problems(diagnostics, mapping))
     diagnostics += check_completeness(compiled, catalog)
     return catalog, diagnostics
 
@@ -69,6 +71,17 @@ def _fit_display_names(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
             rows.append(row)
         changes[field] = tuple(rows)
     return replace(catalog, **changes), diagnostics
+
+
+def mapping_problems(diagnostics: Sequence[Diagnostic], mapping: Mapping) -> tuple[MappingProblem, ...]:
+    """The warnings and errors located in the mapping file, by line."""
+    found = {
+        MappingProblem(PurePath(d.location.file).name, d.location.line, d.code, d.message, d.notes)
+        for d in diagnostics
+        if mapping.path and d.location is not None and d.location.file == mapping.path
+        and d.severity is not Severity.INFO
+    }
+    return tuple(sorted(found, key=lambda p: (p.line or 0, p.code, p.message)))
 
 
 def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[ModelSource], list[DataSource]]:

@@ -116,6 +116,18 @@ class ReportEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class MappingProblem:
+    """A warning or error about the mapping file, as the report's "Needs attention" lists it
+    (the file by its name only, so the report does not depend on where the tool runs)."""
+
+    file: str
+    line: int | None
+    code: str
+    message: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     data_sources: tuple[DataSource, ...] = ()
     metrics: tuple[Metric, ...] = ()
@@ -126,3 +138,4 @@ class Catalog:
     toggle_options: tuple[MetricToggleOption, ...] = ()
     variants: tuple[MetricVariant, ...] = ()
     report: tuple[ReportEntry, ...] = field(default=())
+    mapping_problems: tuple[MappingProblem, ...] = ()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
 from translator.catalog.rows import Catalog, ReportEntry
+from translator.diagnostics import codes
 from translator.emit.checks import rows
 from translator.emit.columns import SEED_TABLES
 from translator.emit.templates import render_template
@@ -128,7 +129,7 @@ def render_json(catalog: Catalog) -> str:
         "schema_version": SCHEMA_VERSION,
         "kind": "translation_report",
         "summary": summary(catalog),
-        "needs_attention": needs_attention(catalog.report).to_json(),
+        "needs_attention": needs_attention(catalog.report, catalog.mapping_problems).to_json(),
         "measures": [_entry_json(e) for e in ordered_entries(catalog)],
         "catalog": catalog_rows(catalog),
     }
@@ -270,6 +271,17 @@ def _attention_lines(attention: Attention, where: dict[str, str]) -> list[str]:
         for item in attention.awaiting:
             lines.append(f"- {_link(item.measure, where.get(item.measure))} {code_span(item.code)} {plain(item.message)}")
             lines.append(f"  - Fix: {code_span(item.fix)}")
+    if attention.mapping:
+        if lines:
+            lines.append("")
+        lines += ["### Mapping problems", "",
+                  f"{len(attention.mapping)} problem(s) in the mapping file.", ""]
+        for problem in attention.mapping:
+            where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+            lines.append(f"- {code_span(where)} {code_span(problem.code)} {plain(problem.message)}")
+            lines += [f"  - {plain(note)}" for note in problem.notes]
+            if problem.code in codes.REGISTRY:
+                lines.append(f"  - Fix: {code_span(codes.lookup(problem.code).fix)}")
     return lines
 
 
@@ -299,7 +311,7 @@ def render_markdown(catalog: Catalog) -> str:
         status_rows=[(status, count, *by_status_and_placement[status].values())
                      for status, count in facts["by_status"].items()],
         in_catalog=sum(n for p, n in facts["by_placement"].items() if p != "untranslated"),
-        attention=_attention_lines(needs_attention(entries), where),
+        attention=_attention_lines(needs_attention(entries, catalog.mapping_problems), where),
         parts=_parts(catalog),
         contents=_contents(entries, found),
         sections=[_section(e, found[id(e)]) for e in entries],
