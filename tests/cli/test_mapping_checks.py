@@ -81,3 +81,15 @@ def test_mapping_problems_are_listed_under_needs_attention_in_the_report(exports
     markdown = (out / "translation_report.md").read_text(encoding="utf-8")
     attention = markdown.split("## Needs attention", 1)[1].split("\n## ", 1)[0]
     assert "### Mapping problems" in attention and f"translator.toml:{line}" in attention
+
+
+def test_a_typo_in_hand_written_sql_is_reported_at_the_mapping_line(exports: Path, tmp_path: Path) -> None:
+    path = exports / "translator.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('sql = "SUM(cb_cb_date)"') == 1
+    path.write_text(text.replace('sql = "SUM(cb_cb_date)"', 'sql = "SUM(cb_cb_dat)"'), encoding="utf-8")
+    line = text[: text.index('[metrics."Chargebacks by CB Date"]')].count("\n") + 1
+    result = CliRunner().invoke(main, ["build", "--exports", str(exports), "--out", str(tmp_path / "out"),
+                                       "--format", "json"])
+    found = _at(json.loads(result.stdout)["diagnostics"], "CAT306", line)
+    assert any("'cb_cb_date'" in note for note in found["notes"])

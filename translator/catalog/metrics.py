@@ -100,8 +100,15 @@ def build_metrics(
                              if ms.export == item.export and ms.table.name.casefold() in tables},
                             key=lambda s: s.source_key)
         if not linked:
-            item.reasons.append(warn(CAT_NO_SOURCE, f"metric '{metric.metric_key}' reads columns no data source "
-                                     "has all of: " + ", ".join(columns), item.measure.location))
+            # Hand-written SQL is the mapping file's: point at its line, with the nearest columns.
+            manual = item.manual is not None and item.override is not None
+            known = {c for ms in model_sources if ms.export == item.export for c in ms.row.columns}
+            missing = [c for c in columns if c.casefold() not in {k.casefold() for k in known}]
+            item.reasons.append(warn(
+                CAT_NO_SOURCE, f"metric '{metric.metric_key}' reads columns no data source has all of: "
+                + ", ".join(columns),
+                at(mapping, item.override.line) if manual else item.measure.location,
+                *(note for c in missing for note in did_you_mean(c, known)) if manual else ()))
         links.update(DataSourceMetric(s.source_key, metric.metric_key) for s in linked)
         for variant in _variant_rows(item, metric, toggles, diagnostics):
             variants.setdefault((variant.metric_key, variant.toggle_key, variant.option_key), variant)
