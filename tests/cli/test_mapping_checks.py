@@ -26,6 +26,15 @@ def _append(exports: Path, text: str) -> int:
     return before.count("\n") + 2
 
 
+def _replace(exports: Path, old: str, new: str, section: str) -> int:
+    """Replace one value in the sample's mapping file; returns the line of its [section]."""
+    path = exports / "translator.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(section)].count("\n") + 1
+
+
 def _diagnostics(exports: Path, out: Path) -> list[dict]:
     result = CliRunner().invoke(main, ["build", "--exports", str(exports), "--out", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -53,11 +62,7 @@ def test_an_unknown_name_is_reported_at_its_line_with_the_nearest_name(
 
 
 def test_a_date_column_the_table_does_not_have_is_reported_and_not_seeded(exports: Path, tmp_path: Path) -> None:
-    path = exports / "translator.toml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count('date_column = "hour"') == 1
-    path.write_text(text.replace('date_column = "hour"', 'date_column = "hours"'), encoding="utf-8")
-    line = text[: text.index('[sources."Hourly Revenue"]')].count("\n") + 1
+    line = _replace(exports, 'date_column = "hour"', 'date_column = "hours"', '[sources."Hourly Revenue"]')
     out = tmp_path / "out"
     found = _at(_diagnostics(exports, out), "CAT309", line)
     assert any("'hour'" in note for note in found["notes"])
@@ -84,11 +89,7 @@ def test_mapping_problems_are_listed_under_needs_attention_in_the_report(exports
 
 
 def test_a_typo_in_hand_written_sql_is_reported_at_the_mapping_line(exports: Path, tmp_path: Path) -> None:
-    path = exports / "translator.toml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count('sql = "SUM(cb_cb_date)"') == 1
-    path.write_text(text.replace('sql = "SUM(cb_cb_date)"', 'sql = "SUM(cb_cb_dat)"'), encoding="utf-8")
-    line = text[: text.index('[metrics."Chargebacks by CB Date"]')].count("\n") + 1
+    line = _replace(exports, 'sql = "SUM(cb_cb_date)"', 'sql = "SUM(cb_cb_dat)"', '[metrics."Chargebacks by CB Date"]')
     result = CliRunner().invoke(main, ["build", "--exports", str(exports), "--out", str(tmp_path / "out"),
                                        "--format", "json"])
     found = _at(json.loads(result.stdout)["diagnostics"], "CAT306", line)
