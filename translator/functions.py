@@ -41,6 +41,15 @@ CALCULATION_ITEM = (
     "measure references)"
 )
 
+CLOCK = (
+    "the date or time of the query: Power BI takes it in the service's time zone (UTC), PostgreSQL's "
+    "CURRENT_DATE in the session's; no date filter of the report pins it here"
+)
+PRODUCT = (
+    "PostgreSQL has no product aggregate; EXP(SUM(LN(x))) rounds, and zeros and negative values "
+    "need special cases, so the number could differ"
+)
+
 _TI = (
     "DATEADD", "SAMEPERIODLASTYEAR", "TOTALYTD", "TOTALMTD", "TOTALQTD", "PREVIOUSMONTH",
     "PREVIOUSQUARTER", "PREVIOUSYEAR", "PREVIOUSDAY", "NEXTMONTH", "NEXTQUARTER", "NEXTYEAR",
@@ -135,6 +144,45 @@ _TABLE: tuple[Function, ...] = (
     Function("UNION", 2, None, untranslated="UNION " + TABLE_VALUED),
     Function("ROW", 2, None, untranslated="ROW " + TABLE_VALUED),
     Function("ISINSCOPE", 1, 1, untranslated="ISINSCOPE depends on the visual's grouping levels: " + CONTEXT),
+    # text, dates and conversions (issue 13): translator/compile/scalars.py and
+    # translator/reference/scalars.py; BLANK arguments are refused (no source documents them)
+    Function("LEN", 1, 1),
+    Function("UPPER", 1, 1),
+    Function("LOWER", 1, 1),
+    Function("LEFT", 1, 2),
+    Function("RIGHT", 1, 2),
+    Function("MID", 3, 3),
+    Function("TRIM", 1, 1),
+    Function("SUBSTITUTE", 3, 4),
+    Function("REPT", 2, 2),
+    Function("CONTAINSSTRING", 2, 2),
+    Function("CONTAINSSTRINGEXACT", 2, 2),
+    Function("SEARCH", 2, 4),
+    Function("FIND", 2, 4),
+    Function("DATE", 3, 3),
+    Function("YEAR", 1, 1),
+    Function("MONTH", 1, 1),
+    Function("DAY", 1, 1),
+    Function("QUARTER", 1, 1),
+    Function("WEEKDAY", 1, 2),
+    Function("WEEKNUM", 1, 2),
+    Function("EOMONTH", 2, 2),
+    Function("EDATE", 2, 2),
+    Function("DATEDIFF", 3, 3),
+    Function("VALUE", 1, 1),
+    Function("IFERROR", 2, 2),
+    Function("ISERROR", 1, 1),
+    Function("MEDIAN", 1, 1),
+    Function("AVERAGEA", 1, 1, aggregation="avg"),
+    Function("TODAY", 0, 0, untranslated=CLOCK),
+    Function("NOW", 0, 0, untranslated=CLOCK),
+    Function("PRODUCT", 1, 1, untranslated=PRODUCT),
+    Function("PRODUCTX", 2, 2, untranslated=PRODUCT),
+    Function(
+        "CONCATENATEX", 2, 5,
+        untranslated="CONCATENATEX builds text from rows (a label, not a metric); without an order its "
+        "result's order is not defined",
+    ),  # fmt: skip
     # calculation items: the compiler substitutes these when it applies an item to a measure
     # (translator/compile/calculation_groups.py); anywhere else they have no meaning
     Function("SELECTEDMEASURE", 0, 0, untranslated=CALCULATION_ITEM),

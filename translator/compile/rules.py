@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from translator.compile import blank
+from translator.compile import blank, scalars
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import Rules, counted
 from translator.compile.context import Scope
@@ -143,6 +143,25 @@ def distinctcountnoblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     col, _ = _column_arg(cx, call, scope)
     distinct = exp.Count(this=exp.Distinct(expressions=[_distinct_key(col)]))
     return counted(cx.aggregate(distinct, scope, None, span=call.span))
+
+
+def median_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
+    """MEDIAN ignores blanks; BLANK when no number (dax.guide): PERCENTILE_CONT(0.5). A median
+    cannot be re-aggregated from per-group results (no window under ALLSELECTED)."""
+    col, _ = _column_arg(cx, call, scope)
+    _numeric(col, call)
+    ordered = exp.Order(expressions=[exp.Ordered(this=col.sql)])
+    agg = exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number("0.5")), expression=ordered)
+    return _aggregated(exp.cast(cx.aggregate(agg, scope, None, span=call.span), blank.DOUBLE), Kind.NUMBER)
+
+
+def averagea_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
+    """AVERAGEA of a numeric column is AVERAGE (dax.guide); text and TRUE/FALSE columns count
+    differently and are refused."""
+    col, _ = _column_arg(cx, call, scope)
+    if col.kind is not Kind.NUMBER:
+        raise Untranslatable(UNSUPPORTED, f"AVERAGEA of a {col.kind.value} column", call.span)
+    return _aggregated(cx.aggregate(exp.Avg(this=col.sql), scope, None, span=call.span), Kind.NUMBER)
 
 
 def _numeric(value: Compiled, call: Call) -> None:
@@ -474,6 +493,12 @@ def toggle_extreme(cx: Compiler, call: Call, scope: Scope, smallest: bool) -> Co
     return blank.literal(min(values, key=key) if smallest else max(values, key=key))
 
 
+SCALAR_FUNCTIONS = (
+    "LEN", "UPPER", "LOWER", "LEFT", "RIGHT", "MID", "TRIM", "SUBSTITUTE", "REPT", "CONTAINSSTRING",
+    "CONTAINSSTRINGEXACT", "SEARCH", "FIND", "DATE", "YEAR", "MONTH", "DAY", "QUARTER", "WEEKDAY",
+    "WEEKNUM", "EOMONTH", "EDATE", "DATEDIFF", "VALUE", "IFERROR", "ISERROR",
+)  # fmt: skip
+
 # --- the rule table: DAX name -> rule (translator/functions.py lists the signatures) -------------
 
 SCALAR: dict[str, Callable[..., Compiled]] = {
@@ -516,6 +541,9 @@ SCALAR: dict[str, Callable[..., Compiled]] = {
     "HASONEVALUE": hasonevalue_,
     "ISFILTERED": isfiltered_,
     "VALUES": values_,
+    "MEDIAN": median_,
+    "AVERAGEA": averagea_,
+    **{name: getattr(scalars, name.lower() + "_") for name in SCALAR_FUNCTIONS},
 }
 
 TABLE: dict[str, Callable[..., object]] = {

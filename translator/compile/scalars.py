@@ -381,7 +381,7 @@ def date_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
         sql = exp.cast(exp.Literal.string(value.strftime("%Y-%m-%d %H:%M:%S")), "TIMESTAMP")
         return Compiled(sql, False, Kind.DATETIME)
     y, m, d = (_bigint(p.sql) for p in parts)
-    first = _func("MAKE_DATE", y, exp.Literal.number(1), exp.Literal.number(1))
+    first = _func("MAKE_DATE", exp.cast(parts[0].sql, "INT"), exp.Literal.number(1), exp.Literal.number(1))
     months = exp.Mul(this=exp.paren(exp.Sub(this=m, expression=exp.Literal.number(1))), expression=_interval(1, "MONTH"))
     days = exp.Mul(this=exp.paren(exp.Sub(this=d, expression=exp.Literal.number(1))), expression=_interval(1, "DAY"))
     sql = _timestamp(exp.Add(this=exp.Add(this=first, expression=months), expression=days))
