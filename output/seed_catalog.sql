@@ -21,7 +21,7 @@
 --   metric_toggles: 8
 --   metric_toggle_options: 24
 --   metric_variants: 53
---   data_source_metrics: 269
+--   data_source_metrics: 273
 --   data_source_dimensions: 113
 
 BEGIN;
@@ -86,7 +86,7 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('average_order_value', 'Average Orde
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_7d_revenue', '7-Day Avg Revenue', 'Average revenue of the same hours over the last seven days.', 'SUM("avg_7d_revenue")', 'currency', '$#,##0.00', 'real_time', 'sum', FALSE, NULL, 2, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_days_to_chargeback', 'Avg Days to Chargeback', 'Average days from sale to chargeback.', 'CAST(SUM("cb_no_of_days" * "cb") AS DOUBLE PRECISION) / NULLIF(SUM("cb"), 0)', 'decimal', '#,##0.00', 'chargebacks', 'ratio', FALSE, NULL, 7, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_days_to_refund', 'Avg Days to Refund', 'Average days from sale to refund.', 'CAST(SUM("refund_no_of_days" * "refund") AS DOUBLE PRECISION) / NULLIF(SUM("refund"), 0)', 'decimal', '#,##0.00', 'refunds', 'ratio', FALSE, NULL, 7, TRUE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_product_price', 'Avg Product Price', 'Average list price of the products.', 'AVG("product_price")', 'currency', '$#,##0.00', 'revenue', 'avg', FALSE, NULL, 11, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('avg_product_price', 'Avg Product Price', 'Average list price of the products.', 'AVG("product_price")', 'currency', '$#,##0.00', 'revenue', 'avg', FALSE, NULL, 12, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('base_cb_rate', 'Base CB Rate', 'Chargebacks per order of the retention base.', 'CAST((SUM("cb") FILTER(WHERE LOWER("sales_type") = ''initial'')) AS DOUBLE PRECISION) / NULLIF((SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''initial'')), 0)', 'percentage', '0.00%', 'ltv', 'ratio', TRUE, 'CAST((retention_base_chargebacks) AS DOUBLE PRECISION) / NULLIF((retention_base_orders), 0)', 13, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('cancel_rate', 'Cancel Rate', 'Cancellations per approval.', 'CAST((SUM("cancel")) AS DOUBLE PRECISION) / NULLIF((SUM("approvals")), 0)', 'percentage', '0.00%', 'sales', 'ratio', TRUE, 'CAST((cancels) AS DOUBLE PRECISION) / NULLIF((approvals), 0)', 12, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('cancels', 'Cancels', 'Subscription cancellations; organic mode counts only organic orders.', 'SUM("cancel")', 'integer', '#,##0', 'sales', 'custom', FALSE, NULL, 11, TRUE);
@@ -121,12 +121,11 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('ltv', 'LTV', 'Lifetime value per in
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('ltv_to_cac', 'LTV to CAC', 'Lifetime value per dollar of acquisition cost.', 'CAST((CAST((SUM("revenue")) AS DOUBLE PRECISION) / NULLIF((SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''initial'')), 0)) AS DOUBLE PRECISION) / NULLIF((CAST(SUM("cpa") AS DOUBLE PRECISION) / NULLIF(SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''initial''), 0)), 0)', 'decimal', '#,##0.00', 'ltv', 'ratio', TRUE, 'CAST((ltv) AS DOUBLE PRECISION) / NULLIF((cohort_cac), 0)', 6, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_cb_rate', 'MID CB Rate', 'Chargebacks per transaction of the MID.', 'CAST((SUM("overall_cb")) AS DOUBLE PRECISION) / NULLIF((COALESCE(SUM("initials") + SUM("rebills"), SUM("initials"), SUM("rebills"))), 0)', 'percentage', '0.00%', 'mid_health', 'ratio', TRUE, 'CAST((mid_chargebacks) AS DOUBLE PRECISION) / NULLIF((mid_transactions), 0)', 4, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_chargebacks', 'MID Chargebacks', 'Chargebacks of all card brands.', 'SUM("overall_cb")', 'integer', '#,##0', 'mid_health', 'sum', FALSE, NULL, 3, TRUE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_health_status', 'MID Health Status', 'Critical, Warning or Healthy by the MID''s chargeback rate.', 'CASE WHEN (CAST((SUM("overall_cb")) AS DOUBLE PRECISION) / NULLIF((COALESCE(SUM("initials") + SUM("rebills"), SUM("initials"), SUM("rebills"))), 0)) IS NULL THEN NULL ELSE CASE WHEN (CAST((SUM("overall_cb")) AS DOUBLE PRECISION) / NULLIF((COALESCE(SUM("initials") + SUM("rebills"), SUM("initials"), SUM("rebills"))), 0)) >= 0.01 THEN ''Critical'' WHEN (CAST((SUM("overall_cb")) AS DOUBLE PRECISION) / NULLIF((COALESCE(SUM("initials") + SUM("rebills"), SUM("initials"), SUM("rebills"))), 0)) >= 0.0065 THEN ''Warning'' ELSE ''Healthy'' END END', 'decimal', NULL, 'mid_health', 'custom', TRUE, 'CASE WHEN (mid_cb_rate) IS NULL THEN NULL ELSE CASE WHEN (mid_cb_rate) >= 0.01 THEN ''Critical'' WHEN (mid_cb_rate) >= 0.0065 THEN ''Warning'' ELSE ''Healthy'' END END', 8, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_transactions', 'MID Transactions', 'Initial plus rebill transactions of the MID.', 'COALESCE(SUM("initials") + SUM("rebills"), SUM("initials"), SUM("rebills"))', 'integer', '#,##0', 'mid_health', 'custom', FALSE, NULL, 2, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mid_volume', 'MID Volume', 'Dollar volume processed by the MID.', 'SUM("volume")', 'currency', '$#,##0.00', 'mid_health', 'sum', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('mids_near_capacity', 'MIDs Near Capacity', 'MIDs flagged as close to their monthly cap.', 'NULLIF(COUNT(DISTINCT "gateway_id") FILTER(WHERE "near_capacity") + CASE WHEN COUNT(*) FILTER(WHERE "near_capacity") > COUNT("gateway_id") FILTER(WHERE "near_capacity") THEN 1 ELSE 0 END, 0)', 'integer', '#,##0', 'mid_health', 'count', FALSE, NULL, 7, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('net_approvals', 'Net Approvals', 'Approvals net of voids and same-day cancellations.', 'SUM("net_approvals")', 'integer', '#,##0', 'sales', 'sum', FALSE, NULL, 2, FALSE);
-INSERT INTO pg_temp.rb_seed_metrics VALUES ('net_order_value', 'Net Order Value', 'Order totals less refunded amounts.', 'SUM(COALESCE("order_total", 0) - COALESCE("refund_amount", 0))', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 10, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('net_order_value', 'Net Order Value', 'Order totals less refunded amounts.', 'SUM(COALESCE("order_total", 0) - COALESCE("refund_amount", 0))', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 11, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('order_count', 'Order Count', 'Order rows.', 'NULLIF(COUNT(*), 0)', 'integer', '#,##0', 'sales', 'count', FALSE, NULL, 16, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('organic_cb_rate', 'Organic CB Rate', 'Organic chargebacks per organic approval.', 'CAST(SUM("cb_organic") AS DOUBLE PRECISION) / NULLIF(SUM("approvals_organic"), 0)', 'percentage', '0.00%', 'chargebacks', 'ratio', FALSE, NULL, 5, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('post_recovery_chargebacks', 'Post-Recovery Chargebacks', 'Chargebacks on recovered orders (Date Basis slicer).', 'SUM("cb")', 'integer', '#,##0', 'recovery', 'custom', FALSE, NULL, 8, FALSE);
@@ -164,6 +163,7 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('revenue_target', 'Revenue Target', 
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('roi', 'ROI', 'Profit per dollar of cost.', 'CAST((COALESCE(SUM("revenue") - SUM("cpa"), SUM("revenue"), -SUM("cpa"))) AS DOUBLE PRECISION) / NULLIF((SUM("cpa")), 0)', 'percentage', '0.00%', 'profitability', 'ratio', TRUE, 'CAST((profit) AS DOUBLE PRECISION) / NULLIF((total_costs), 0)', 7, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('straight_sale_approvals', 'Straight Sale Approvals', 'Approved one-time (non-subscription) sales.', 'SUM("approvals") FILTER(WHERE LOWER("sales_type") = ''straight sale'')', 'integer', '#,##0', 'sales', 'custom', FALSE, NULL, 6, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('straight_sale_revenue', 'Straight Sale Revenue', 'Revenue of one-time sales.', 'SUM("revenue") FILTER(WHERE LOWER("sales_type") = ''straight sale'')', 'currency', '$#,##0.00', 'revenue', 'sum', FALSE, NULL, 3, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('target_margin', 'Target Margin', 'Revenue times the target margin rate (a constant measure, inlined).', '(SUM("revenue")) * 0.25', 'currency', '$#,##0.00', 'revenue', 'custom', TRUE, '(revenue) * 0.25', 10, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_revenue', 'Today Revenue', 'Revenue so far today.', 'SUM("today_revenue")', 'currency', '$#,##0.00', 'real_time', 'sum', FALSE, NULL, 1, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_vs_7_day_avg', 'Today vs 7-Day Avg', 'Today''s revenue against the seven-day hourly average.', 'CAST(COALESCE((SUM("today_revenue")) - (SUM("avg_7d_revenue")), (SUM("today_revenue")), -(SUM("avg_7d_revenue"))) AS DOUBLE PRECISION) / NULLIF((SUM("avg_7d_revenue")), 0)', 'percentage', '0.00%', 'real_time', 'ratio', TRUE, 'CAST(COALESCE((today_revenue) - (avg_7d_revenue), (today_revenue), -(avg_7d_revenue)) AS DOUBLE PRECISION) / NULLIF((avg_7d_revenue), 0)', 3, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('total_alerts', 'Total Alerts', 'Pre-chargeback alerts received.', 'SUM("alert_count")', 'integer', '#,##0', 'alerts', 'sum', FALSE, NULL, 1, TRUE);
@@ -345,7 +345,7 @@ INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitabilit
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitability_view', 'net', 'COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar"))');
 
 -- ------------------------------------------------------------
--- data_source_metrics: 269 rows
+-- data_source_metrics: 273 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_data_source_metrics (
     source_key text NOT NULL,
@@ -428,6 +428,7 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'reve
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'straight_sale_approvals');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'straight_sale_revenue');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'target_margin');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'total_costs');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'total_losses');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cb_refund_alert', 'void_refunds');
@@ -465,6 +466,7 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'reven
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'revenue_target');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'straight_sale_revenue');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'target_margin');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'total_costs');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('cohort_summary', 'void_refunds');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('decline_recovery', 'active_campaigns');
@@ -497,7 +499,6 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'capacity
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'ethoca_alerts');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mid_cb_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mid_chargebacks');
-INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mid_health_status');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mid_transactions');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mid_volume');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'mids_near_capacity');
@@ -507,6 +508,7 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue'
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue_selected_basis');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue_share');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'revenue_target');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'target_margin');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('mid_summary', 'visa_cb_rate');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'active_campaigns');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'alert_linked_refunds');
@@ -552,6 +554,7 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'revenu
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'straight_sale_approvals');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'straight_sale_revenue');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'target_margin');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'total_costs');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'void_refunds');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_details', 'weighted_price_point');
@@ -613,6 +616,7 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'revenu
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'roi');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'straight_sale_approvals');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'straight_sale_revenue');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'target_margin');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'total_costs');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'total_losses');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'void_refunds');

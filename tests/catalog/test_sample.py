@@ -173,3 +173,27 @@ def test_a_toggled_measure_lists_its_variants_in_the_report(built):
     seeded = {(v.toggle_key, v.option_key, v.sql_expression) for v in catalog.variants
               if v.metric_key == entry.metric_key}
     assert set(entry.variants) == seeded
+
+
+def test_presentation_constants_time_intelligence_and_root_causes(built):
+    """Issue 13: not-metrics get their own status and are never seeded; time intelligence and
+    blocking measures are data in the report's summary."""
+    from translator.emit.report import summary
+
+    _, catalog, _ = built
+    by_name = {e.measure: e for e in catalog.report}
+    assert {(n, by_name[n].status, by_name[n].placement) for n in ("Revenue Trend Colour", "Revenue Title",
+            "Target Margin Rate")} == {("Revenue Trend Colour", "presentation", "untranslated"),
+                                       ("Revenue Title", "presentation", "untranslated"),
+                                       ("Target Margin Rate", "constant", "untranslated")}
+    metric_names = {m.display_name for m in catalog.metrics}
+    assert not metric_names & {"Revenue Trend Colour", "Revenue Title", "Target Margin Rate"}
+    assert by_name["Target Margin"].placement == "metric"  # the constant is inlined
+    facts = summary(catalog)
+    # the sample's time intelligence, counted by hand from its DAX: Revenue LY, MoM (PREVIOUSMONTH),
+    # Approvals vs Prior Week (DATEADD); YTD; 3M Rolling; Running Total and Cumulative Today Revenue
+    assert facts["time_intelligence_by_kind"] == {
+        "period_to_date": 1, "shifted_period": 3, "parallel_period": 0, "rolling_window": 1,
+        "running_total": 2, "custom_date_filter": 0,
+    }
+    assert by_name["Revenue YoY %"].blocked_by == "Revenue LY"

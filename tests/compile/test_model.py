@@ -106,7 +106,8 @@ def test_table_constructor_slicer_with_two_columns_uses_model_column_names():
 
 
 def test_field_parameter_options_and_nameof_values():
-    parsed = build({"Picked": '''IF(SELECTEDVALUE('Metric Field'[Fields]) = "'Sales'[Total Sales]", "Sales", "Orders")'''})
+    # (numbers, not text: a measure returning a label is presentation, not a metric)
+    parsed = build({"Picked": '''IF(SELECTEDVALUE('Metric Field'[Fields]) = "'Sales'[Total Sales]", 1, 2)'''})
     model = parsed.model
     field = Table(
         "Metric Field",
@@ -118,8 +119,8 @@ def test_field_parameter_options_and_nameof_values():
     toggle = next(t for t in compiled.toggles if t.table == "Metric Field")
     assert (toggle.kind, toggle.options) == (ToggleKind.FIELD_PARAMETER, ("Orders", "Total Sales"))
     picked = next(t for t in compiled.translations if t.measure.name == "Picked")
-    assert to_sql(picked.sql) == "'Orders'"
-    assert [(v.option, to_sql(v.sql)) for v in picked.variants] == [("Total Sales", "'Sales'")]
+    assert to_sql(picked.sql) == "2"
+    assert [(v.option, to_sql(v.sql)) for v in picked.variants] == [("Total Sales", "1")]
 
 
 def test_an_internal_error_costs_only_that_measure(monkeypatch):

@@ -179,6 +179,8 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
         accepted = item.override is not None and item.override.accept_approximate
         if item.status in (Status.EXACT.value, MANUAL) or (item.status == Status.APPROXIMATE.value and accepted):
             item.placement = "metric"
+        elif item.status in (Status.PRESENTATION.value, Status.CONSTANT.value):
+            pass  # not a metric: not in the catalog, listed in its own part of the report
         elif item.status == Status.APPROXIMATE.value:
             item.reasons.append(info(
                 CAT_APPROXIMATE, f"approximate translation of '{item.name}' awaits review",
@@ -458,4 +460,17 @@ def _entry(item: _Item, variants: Iterable[MetricVariant]) -> ReportEntry:
         overridden_columns=t.overridden_columns if t is not None and item.manual is None else (),
         accepted=item.status == Status.APPROXIMATE.value and item.placement == "metric",
         variants=own_variants,
+        presentation=t.presentation if t is not None else None,
+        constant=_constant_text(t) if t is not None and t.status is Status.CONSTANT else None,
+        time_intelligence=tuple(u.as_dict() for u in t.time_intelligence) if t is not None else (),
+        blocked_by=t.blocked_by if t is not None and item.status == Status.UNTRANSLATED.value else None,
     )
+
+
+def _constant_text(t: Translation) -> str:
+    value = t.constant
+    if value is None:
+        return "BLANK()"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return repr(value)

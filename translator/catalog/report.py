@@ -11,7 +11,7 @@ from translator.catalog.rows import Catalog
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic
 
-STATUSES = ("exact", "approximate", "manual", "untranslated", "parse_error")
+STATUSES = ("exact", "approximate", "manual", "untranslated", "parse_error", "presentation", "constant")
 PLACEMENTS = ("metric", "variant", "untranslated")
 
 

@@ -103,8 +103,8 @@ class ReportEntry:
     table: str
     measure: str
     location: str | None
-    status: str  # exact | approximate | untranslated | parse_error
-    placement: str  # metric | variant | untranslated
+    status: str  # exact | approximate | manual | untranslated | parse_error | presentation | constant
+    placement: str  # metric | variant | untranslated (not in the catalog)
     metric_key: str | None
     dax: str
     sql: str | None  # proposed SQL (also shown for approximate measures awaiting acceptance)
@@ -113,6 +113,12 @@ class ReportEntry:
     accepted: bool = False  # an approximate translation accepted by the mapping file
     # The metric's variant rows as (toggle_key, option_key, sql), so the report shows them too.
     variants: tuple[tuple[str, str, str], ...] = ()
+    presentation: str | None = None  # colour | image | url | label (status presentation)
+    constant: str | None = None  # the value as DAX (status constant)
+    # Untranslated measures: time-intelligence uses as data (kind, function, base, date_column,
+    # period, offset), and the measure whose untranslation blocks this one.
+    time_intelligence: tuple[dict, ...] = ()
+    blocked_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,7 +327,8 @@ class Compiler:
                 f"measure [{name}] is evaluated once per row (context transition): a nested "
                 "aggregate, not a single aggregate over the rows",
             )
-        if scope.top and not self.inline_measures:
+        # A constant measure is not a metric (CMP220): its value is inlined where it is used.
+        if scope.top and not self.inline_measures and not self.service.is_constant(pm):
             compiled = self.service.component(pm, self.stack, node.span)
             if name not in self.collector.components:
                 self.collector.components.append(name)
@@ -339,7 +340,7 @@ class Compiler:
             chain = " -> ".join([*self.stack, fold(name)])
             raise Untranslatable(MEASURE_CYCLE, f"measure references form a cycle: {chain}")
         if pm.tree is None:
-            raise Untranslatable(UNTRANSLATED_COMPONENT, f"depends on [{name}], which does not parse")
+            raise Untranslatable(UNTRANSLATED_COMPONENT, f"depends on [{name}], which does not parse", blocked_by=name)
         self.collector.inlined.add(name)
         outer = self.stack
         self.stack = (*outer, fold(name))
@@ -348,7 +349,9 @@ class Compiler:
             inner = Scope(filters=scope.filters, window=scope.window, top=False)
             return self.expr(pm.tree, inner)
         except Untranslatable as e:
-            raise Untranslatable(e.code, f"in [{name}]: {e.message}", node.span, e.notes) from None
+            raise Untranslatable(
+                e.code, f"in [{name}]: {e.message}", node.span, e.notes, blocked_by=e.blocked_by or name
+            ) from None
         finally:
             self.stack = outer
             self.homes.pop()

@@ -28,13 +28,19 @@ COLUMN_OUTSIDE_ROW = codes.CMP215
 TYPE_MISMATCH = codes.CMP216
 UNDOCUMENTED_BLANK = codes.CMP217  # a function whose BLANK behaviour no source documents
 CALCULATION_ITEM = codes.CMP218  # warning: a calculation item cannot be applied to a measure
+PRESENTATION = codes.CMP219  # info: the measure is presentation text, not a metric
+CONSTANT = codes.CMP220  # info: the measure is a constant, not a metric
 INTERNAL_ERROR = codes.CMP299  # a bug: an unexpected exception while compiling one measure
 
 
 class Untranslatable(Exception):
-    def __init__(self, code: str, message: str, span: Span = NO_SPAN, notes: tuple[str, ...] = ()):
+    def __init__(
+        self, code: str, message: str, span: Span = NO_SPAN, notes: tuple[str, ...] = (), blocked_by: str | None = None
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
         self.span = span
         self.notes = notes
+        # The referenced measure whose own failure this is (its root cause, if it is untranslated).
+        self.blocked_by = blocked_by

@@ -28,6 +28,8 @@ from translator.compile.compiler import COMPONENT, Compiler
 from translator.compile.context import Collector, ModelIndex, Scope
 from translator.compile.errors import (
     CALCULATION_ITEM,
+    CONSTANT,
+    PRESENTATION,
     INTERNAL_ERROR,
     MEASURE_CYCLE,
     NEEDS_JOIN,
@@ -39,13 +41,15 @@ from translator.compile.errors import (
     Untranslatable,
 )
 from translator.compile.rules import RULES
+from translator.compile.presentation import constant_value, presentation_kind
 from translator.compile.sql import to_sql
+from translator.compile.timeintel import inventory
 from translator.compile.toggles import direct_toggles, discover_parameters, discover_slicers, with_defaults
 from translator.compile.translation import CompiledModel, Status, Toggle, Translation, Variant
 from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
-from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, warning
+from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, info, warning
 from translator.diagnostics import codes
 from translator.model.semantic import Measure
 
@@ -68,7 +72,10 @@ class _Applied:
 class MeasureService:
     """Compiles measures on demand (components first), memoized, with cycle detection."""
 
-    def __init__(self, parsed: ParsedModel):
+    def __init__(self, parsed: ParsedModel, classify: bool = True):
+        # classify: measures that are presentation text or constants get their own status (the
+        # model's measures); `explain` and the case tables translate an expression as it is.
+        self.classify = classify
         self.parsed = parsed
         self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed), discover_parameters(parsed))
         self.groups = discover_calculation_groups(parsed)
@@ -88,8 +95,20 @@ class MeasureService:
             raise Untranslatable(MEASURE_CYCLE, f"measure references form a cycle through [{name}]", span)
         result = self._result(pm)
         if result.compiled is None or result.translation.status not in (Status.EXACT, Status.APPROXIMATE):
-            raise Untranslatable(UNTRANSLATED_COMPONENT, f"depends on [{name}], which is untranslated", span)
+            status = result.translation.status
+            what = "untranslated" if status is Status.UNTRANSLATED else f"{status.value}, not a metric"
+            raise Untranslatable(UNTRANSLATED_COMPONENT, f"depends on [{name}], which is {what}", span, blocked_by=name)
         return result.compiled
+
+    def is_constant(self, pm: ParsedMeasure) -> bool:
+        return self.classify and constant_value(pm.tree)[0]
+
+    def _presentation_of(self, name: str) -> str | None:
+        """The presentation kind of the measure named `name` (None: not presentation)."""
+        pm = self.index.measure(name)
+        if pm is None or fold(pm.measure.name) in self._active:
+            return None
+        return self._result(pm).translation.presentation
 
     def result_of(self, name: str) -> _Result:
         return self._done[fold(name)]
@@ -118,11 +137,24 @@ class MeasureService:
             notes = (m.error_message,) if m.error_message else ()
             reason = error(NOT_READY, f"the engine reports state {m.state} for this measure", m.location, *notes)
             return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
+        is_constant, value = constant_value(pm.tree) if self.classify else (False, None)
+        if is_constant:
+            shown = "BLANK()" if value is None else repr(value)
+            reason = info(CONSTANT, f"a constant ({shown}): not a metric; measures using it get its value", m.location)
+            return _Result(Translation(m, export, Status.CONSTANT, reasons=(reason,), constant=value), None)
+        kind = presentation_kind(pm.tree, self._presentation_of) if self.classify else None
+        if kind is not None:
+            reason = info(PRESENTATION, f"presentation text ({kind}): not a metric, never seeded", m.location)
+            return _Result(Translation(m, export, Status.PRESENTATION, reasons=(reason,), presentation=kind), None)
         try:
             return self._compile(pm)
         except Untranslatable as e:
             reason = error(e.code, e.message, locate(m, e.span), *e.notes)
-            return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
+            translation = Translation(
+                m, export, Status.UNTRANSLATED, reasons=(reason,), time_intelligence=inventory(pm.tree),
+                blocked_by=e.blocked_by,
+            )
+            return _Result(translation, None)
         except Exception as e:  # noqa: BLE001  (a compiler bug must cost one measure, not the run)
             reason = error(
                 INTERNAL_ERROR, "internal compiler error while translating this measure", m.location,
@@ -508,7 +540,7 @@ def compile_expression(text: str, parsed: ParsedModel) -> Translation:
         tree = parse(text)
     except DaxSyntaxError as e:
         return Translation(measure, parsed.model.export, Status.PARSE_ERROR, reasons=(e.diagnostic,))
-    service = MeasureService(parsed)
+    service = MeasureService(parsed, classify=False)
     if service.index.measure(measure.name) is not None:
         raise ValueError("the model has a measure named (expression)")  # pragma: no cover
     if isinstance(tree, ast.MeasureRef) and (named := service.index.measure(tree.name)) is not None:

@@ -36,12 +36,26 @@ def compile_table(cx: Compiler, node: ast.Expr | None, scope: Scope) -> TableSou
                 return rule(cx, node, scope)
             if fn.untranslated:
                 raise Untranslatable(NO_SQL_RULE, f"{fn.name}: {fn.untranslated}", node.span)
+            if fn.name in _REMOVES_FILTERS:
+                raise Untranslatable(
+                    UNSUPPORTED,
+                    f"{fn.name}(...) as a table reads rows the report's filters leave out (a running "
+                    "total, a share, a guard against future dates): needs a window or a subquery",
+                    node.span,
+                )
             raise Untranslatable(
                 UNSUPPORTED, f"iterating {name}(...) is not a scan of the fact table's rows", node.span
             )
+        case ast.ColumnRef() | ast.MeasureRef():
+            raise Untranslatable(UNSUPPORTED, "a column or measure where a table is expected", node.span)
+        case ast.TableConstructor():
+            raise Untranslatable(UNSUPPORTED, "a table constructor {...} is not a table of the view", node.span)
     raise Untranslatable(
         UNSUPPORTED, "only a table name or FILTER(<table>, ...) can be iterated", getattr(node, "span", ast.NO_SPAN)
     )
+
+
+_REMOVES_FILTERS = frozenset({"ALL", "ALLSELECTED", "ALLNOBLANKROW", "REMOVEFILTERS", "ALLEXCEPT"})
 
 
 def _fact_table(cx: Compiler, name: str, span: ast.Span) -> TableSource:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from translator.compile.timeintel import TimeUse
 from translator.diagnostics import Diagnostic
 from translator.model.semantic import Measure, SemanticModel
 
@@ -16,6 +17,8 @@ class Status(enum.Enum):
     APPROXIMATE = "approximate"  # emitted only when the mapping file accepts it by name
     UNTRANSLATED = "untranslated"
     PARSE_ERROR = "parse_error"
+    PRESENTATION = "presentation"  # text for the report's look (colour, image, URL, label): not a metric
+    CONSTANT = "constant"  # a literal (= 0, = BLANK()): the same whatever the report filters
 
 
 class ToggleKind(enum.Enum):
@@ -72,6 +75,13 @@ class Translation:
     overridden_columns: tuple[str, ...] = ()
     aggregation: str = "custom"  # sum | count | avg | ratio | custom
     reasons: tuple[Diagnostic, ...] = field(default=())
+    # PRESENTATION: colour | image | url | label. CONSTANT: the literal's value (None for BLANK()).
+    presentation: str | None = None
+    constant: object = None
+    # UNTRANSLATED: the time-intelligence uses of the measure's own expression, as data
+    # (translator/compile/timeintel.py), and the measure whose untranslation blocks this one.
+    time_intelligence: tuple[TimeUse, ...] = ()
+    blocked_by: str | None = None
 
     @property
     def is_derived(self) -> bool:

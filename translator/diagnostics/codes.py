@@ -75,6 +75,8 @@ CMP215 = _register("CMP215", E, "column outside an aggregate", "wrap the column 
 CMP216 = _register("CMP216", E, "type mismatch", "convert explicitly (VALUE, FORMAT) in DAX")
 CMP217 = _register("CMP217", E, "undocumented BLANK behaviour", "wrap the argument in COALESCE(x, 0)")
 CMP218 = _register("CMP218", W, "calculation item cannot be applied", "none needed: the item is not offered")
+CMP219 = _register("CMP219", I, "presentation measure", "none needed: the report builder styles its own visuals")
+CMP220 = _register("CMP220", I, "constant measure", "none needed: use the value in the report builder")
 CMP299 = _register("CMP299", E, "internal compiler error", "report it with the measure's DAX")
 
 # --- CAT3xx: building the catalog -------------------------------------------------------------

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
 from translator.catalog.rows import Catalog, ReportEntry
+from translator.compile.timeintel import KINDS
 from translator.diagnostics import codes
 from translator.emit.checks import rows
 from translator.emit.columns import SEED_TABLES
 from translator.emit.templates import render_template
 
 SCHEMA_VERSION = 1  # of translation_report.json and every --format json payload (docs/json-schema.md)
-STATUSES = ("exact", "approximate", "untranslated", "parse_error", "manual")
+STATUSES = ("exact", "approximate", "untranslated", "parse_error", "manual", "presentation", "constant")
 PLACEMENTS = ("metric", "variant", "untranslated")
 
 _BACKTICKS = re.compile(r"`+")
@@ -61,6 +62,7 @@ def summary(catalog: Catalog) -> dict[str, object]:
             for status in statuses
         },
         "catalog_rows": {t.name: len(rows(catalog, t)) for t in SEED_TABLES},
+        "time_intelligence_by_kind": _counts([use["kind"] for e in entries for use in e.time_intelligence], KINDS),
     }
 
 
@@ -77,6 +79,46 @@ class Part:
 
 # Parts other stages contribute (presentation measures, time intelligence, report pages, ...).
 PARTS: list[Callable[[Catalog], Part | None]] = []
+
+
+def _not_metrics(catalog: Catalog) -> Part | None:
+    """Presentation measures (colours, images, URLs, labels) and constants: never seeded."""
+    entries = [e for e in ordered_entries(catalog) if e.status in ("presentation", "constant")]
+    if not entries:
+        return None
+    lines = ["Not metrics, so never seeded: text for the report's look, and constant values (a measure",
+             "that uses a constant gets its value inlined).", "",
+             "| Measure | Status | What |", "| --- | --- | --- |"]
+    data = []
+    for e in entries:
+        what = e.presentation if e.status == "presentation" else e.constant
+        lines.append(f"| {code_span(label(e)).replace('|', chr(92) + '|')} | {e.status} | {plain(what or '')} |")
+        data.append({"export": e.export, "table": e.table, "measure": e.measure, "status": e.status,
+                     "presentation": e.presentation, "constant": e.constant})
+    return Part("not_metrics", "Presentation measures and constants", tuple(lines), data)
+
+
+def _time_intelligence(catalog: Catalog) -> Part | None:
+    """Time intelligence, inventoried (still untranslated): what a time-comparison feature must cover."""
+    uses = [(e, use) for e in ordered_entries(catalog) for use in e.time_intelligence]
+    if not uses:
+        return None
+    counts = _counts([use["kind"] for _, use in uses], KINDS)
+    lines = ["Untranslated: one aggregate over the report's rows cannot read other dates' rows. Each use,",
+             "as data, is in translation_report.json under `time_intelligence`.", "",
+             "| Kind | Uses |", "| --- | ---: |", *(f"| {kind} | {n} |" for kind, n in counts.items()), "",
+             "| Measure | Kind | Function | Base | Date column | Period | Offset |",
+             "| --- | --- | --- | --- | --- | --- | ---: |"]
+    for entry, use in uses:
+        cells = [code_span(str(use[k])).replace("|", chr(92) + "|") if use[k] is not None else ""
+                 for k in ("function", "base", "date_column", "period", "offset")]
+        lines.append(f"| {code_span(label(entry)).replace('|', chr(92) + '|')} | {use['kind']} | " + " | ".join(cells) + " |")
+    data = {"by_kind": counts,
+            "uses": [{"export": e.export, "table": e.table, "measure": e.measure, **use} for e, use in uses]}
+    return Part("time_intelligence", "Time intelligence", tuple(lines), data)
+
+
+PARTS.extend([_not_metrics, _time_intelligence])
 
 
 def _parts(catalog: Catalog) -> list[Part]:
@@ -104,6 +146,10 @@ def _entry_json(entry: ReportEntry) -> dict[str, object]:
         "overridden_columns": list(entry.overridden_columns),
         "accepted": entry.accepted,
         "variants": [{"toggle": t, "option": o, "sql": sql} for t, o, sql in entry.variants],
+        "presentation": entry.presentation,
+        "constant": entry.constant,
+        "time_intelligence": list(entry.time_intelligence),
+        "blocked_by": entry.blocked_by,
     }
 
 
