@@ -25,7 +25,7 @@ def test_summary_counts_add_up_to_the_input():
     summary = payload["summary"]
     assert summary["measures"] == len(catalog.report) == 9
     assert summary["by_status"] == {"exact": 6, "approximate": 1, "untranslated": 1,
-                                    "parse_error": 1, "manual": 0}
+                                    "parse_error": 1, "manual": 0, "presentation": 0, "constant": 0}
     assert summary["by_placement"] == {"metric": 5, "variant": 1, "untranslated": 3}
     assert summary["catalog_rows"] == {
         "data_sources": 2, "metrics": 5, "dimensions": 3, "metric_toggles": 1,
