@@ -44,7 +44,7 @@ def test_build_writes_the_four_files_and_a_summary(exports: Path, tmp_path: Path
     assert int(summary[1]) == count_sample_measures(exports) == 124
     counted = dict((status, int(n)) for n, status in re.findall(r"(\d+) (\w+)", summary[2]))
     assert sum(counted.values()) == 124
-    assert set(counted) <= {"exact", "approximate", "untranslated", "parse_error", "manual"}
+    assert set(counted) <= {"exact", "approximate", "untranslated", "parse_error", "manual", "presentation", "constant"}
     assert counted.get("exact", 0) > 0
     assert "Traceback" not in result.output
 

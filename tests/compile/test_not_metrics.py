@@ -91,3 +91,15 @@ def test_the_measure_that_blocks_another_is_recorded():
     assert t["LY"].blocked_by is None
     assert t["Growth"].blocked_by == "LY"
     assert t["Growth Label Base"].blocked_by in ("Growth", "LY")
+
+
+def test_a_measure_comparing_a_selected_label_inlines_it():
+    """A label measure is not a metric, but a measure that tests it still translates."""
+    t = _by_name({
+        "Mode Label": 'IF(SELECTEDVALUE(\'Approval Mode\'[Mode]) = "Organic", "Organic approvals", "Approvals")',
+        "Shown": 'IF([Mode Label] = "Organic approvals", [Approvals Organic], [Approvals])',
+    })
+    assert t["Mode Label"].status is Status.PRESENTATION
+    shown = t["Shown"]
+    assert shown.status is Status.EXACT
+    assert {v.option: to_sql(v.sql) for v in shown.variants} == {"Organic": 'SUM("approvals_organic")'}

@@ -327,8 +327,9 @@ class Compiler:
                 f"measure [{name}] is evaluated once per row (context transition): a nested "
                 "aggregate, not a single aggregate over the rows",
             )
-        # A constant measure is not a metric (CMP220): its value is inlined where it is used.
-        if scope.top and not self.inline_measures and not self.service.is_constant(pm):
+        # Constants (CMP220) and presentation measures (CMP219) are not metrics: a measure that
+        # uses one (e.g. compares a selected label) gets its expression inlined.
+        if scope.top and not self.inline_measures and not self.service.is_not_metric(pm):
             compiled = self.service.component(pm, self.stack, node.span)
             if name not in self.collector.components:
                 self.collector.components.append(name)

@@ -103,6 +103,12 @@ class MeasureService:
     def is_constant(self, pm: ParsedMeasure) -> bool:
         return self.classify and constant_value(pm.tree)[0]
 
+    def is_not_metric(self, pm: ParsedMeasure) -> bool:
+        """A constant or a presentation measure: inlined where another measure uses it."""
+        if not self.classify:
+            return False
+        return self.is_constant(pm) or self._presentation_of(pm.measure.name) is not None
+
     def _presentation_of(self, name: str) -> str | None:
         """The presentation kind of the measure named `name` (None: not presentation)."""
         pm = self.index.measure(name)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from translator.dax.ast import String, walk
+from translator.dax.ast import BinaryOp, BinOp, String, walk
 from translator.dax.model import ParsedModel
 from translator.model.semantic import Column
 
@@ -22,15 +22,22 @@ BLANK_SHARE = 0.1
 EPOCH = dt.datetime(2024, 1, 1)
 
 
+_COMPARISONS = frozenset({BinOp.EQ, BinOp.NEQ, BinOp.STRICT_EQ, BinOp.LT, BinOp.LTE, BinOp.GT, BinOp.GTE, BinOp.IN})
+
+
 def dax_text_values(parsed: ParsedModel) -> tuple[str, ...]:
-    """Every string literal in the model's measures, in three letter cases, sorted."""
+    """Every string literal the model's measures compare with (a side of `=`, `<>`, ..., or an
+    IN list), in three letter cases, sorted. Text a measure only returns (labels, colours) is no
+    column's value."""
     found: set[str] = set()
     for measure in parsed.measures:
         if measure.tree is None:
             continue
         for node in walk(measure.tree):
-            if isinstance(node, String) and node.value.strip():
-                found |= {node.value, node.value.lower(), node.value.upper()}
+            if isinstance(node, BinaryOp) and node.op in _COMPARISONS:
+                for operand in walk(node.right) if node.op is BinOp.IN else (node.left, node.right):
+                    if isinstance(operand, String) and operand.value.strip():
+                        found |= {operand.value, operand.value.lower(), operand.value.upper()}
     return tuple(sorted(found))
 
 
