@@ -231,3 +231,14 @@ def test_a_mapping_file_beside_a_single_tmdl_folder_is_used(exports: Path, tmp_p
     assert f"mapping: {exports / 'translator.toml'}" in result.stderr
     keys = {e["measure"]: e["metric_key"] for e in _report(tmp_path / "out")}
     assert keys["Total Revenue"] == "revenue"  # the sample's mapping pins this key
+
+
+def test_a_parse_error_names_the_measure_it_is_in(exports: Path, tmp_path: Path) -> None:
+    edit_measure_file(exports, "Order Summary.tmdl",
+                      "measure 'Active Campaigns' = DISTINCTCOUNT('Order Summary'[campaign_id])",
+                      "measure 'Active Campaigns' = /* nothing yet */")
+    result = _run("build", "--exports", str(exports), "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [empty] = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"].startswith("DAX")]
+    assert empty["code"] == "DAX103" and empty["file"].endswith("Order Summary.tmdl")
+    assert "in measure 'Order Summary'[Active Campaigns]" in empty["notes"]

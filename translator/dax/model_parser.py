@@ -24,13 +24,15 @@ def parse_model(model: SemanticModel) -> ParsedModel:
     items = []
     for table in model.tables:
         for measure in table.measures:
-            tree, problem = _parse(measure.expression, measure.location or _file_of(table.location), model)
+            tree, problem = _parse(measure.expression, measure.location or _file_of(table.location), model,
+                                   f"measure '{table.name}'[{measure.name}]")
             measures.append(ParsedMeasure(measure, tree, problem))
         if table.expression is not None:
-            tree, problem = _parse(table.expression, table.location, model)
+            tree, problem = _parse(table.expression, table.location, model, f"calculated table '{table.name}'")
             tables.append(ParsedTable(table, tree, problem))
         for item in table.calculation_items:
-            tree, problem = _parse(item.expression, item.location or _file_of(table.location), model)
+            tree, problem = _parse(item.expression, item.location or _file_of(table.location), model,
+                                   f"calculation item '{item.name}' of '{table.name}'")
             items.append(ParsedItem(table, item, tree, problem))
     return ParsedModel(model, tuple(measures), tuple(tables), tuple(items))
 
@@ -40,11 +42,15 @@ def _file_of(location: SourceLocation | None) -> SourceLocation | None:
     return None if location is None else SourceLocation(location.file)
 
 
-def _parse(text: str, where: SourceLocation | None, model: SemanticModel) -> tuple[Expr | None, Diagnostic | None]:
+def _parse(text: str, where: SourceLocation | None, model: SemanticModel,
+           what: str) -> tuple[Expr | None, Diagnostic | None]:
+    """The tree, or the parse error located in the export file and naming the object (`what`),
+    since an error such as "the expression is empty" names nothing by itself."""
     try:
         return parse(text), None
     except DaxSyntaxError as exc:
-        return None, replace(exc.diagnostic, location=map_location(exc.line, exc.column, where, model))
+        return None, replace(exc.diagnostic, location=map_location(exc.line, exc.column, where, model),
+                             notes=(*exc.diagnostic.notes, f"in {what}"))
 
 
 def map_location(line: int, column: int, where: SourceLocation | None, model: SemanticModel) -> SourceLocation:
