@@ -242,3 +242,20 @@ def test_a_parse_error_names_the_measure_it_is_in(exports: Path, tmp_path: Path)
     [empty] = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"].startswith("DAX")]
     assert empty["code"] == "DAX103" and empty["file"].endswith("Order Summary.tmdl")
     assert "in measure 'Order Summary'[Active Campaigns]" in empty["notes"]
+
+
+def test_an_engine_error_message_is_plain_text_not_escaped_xml(tmp_path: Path) -> None:
+    exports = tmp_path / "dump"
+    exports.mkdir()
+    (exports / "Shop.measures.csv").write_text(
+        "[ID],[TableID],[Name],[Expression],[State],[ErrorMessage]\n"
+        "1,12,Total,SUM(Sales[Amount]),1,\n"
+        "2,12,Broken,SUM(Sales[Nope]),5,"
+        "\"&lt;ccon&gt;Column 'Nope' in table 'Sales' cannot be found.&lt;/ccon&gt;\"\n",
+        encoding="utf-8")
+    (exports / "Shop.tables.csv").write_text("[ID],[ModelID],[Name]\n12,1,Sales\n", encoding="utf-8")
+    result = _run("build", "--exports", str(exports), "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [warning] = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "RDR420"]
+    assert "Column 'Nope' in table 'Sales' cannot be found." in warning["message"]
+    assert "&lt;" not in warning["message"] and "<ccon>" not in warning["message"]

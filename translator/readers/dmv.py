@@ -13,6 +13,7 @@ REST `executeQueries` call returns.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from translator.readers import jsonpos, tom
 from translator.readers.errors import BAD_STRUCTURE, MEASURE_NOT_READY, fail
 from translator.model.semantic import Column, Measure, SemanticModel, Table
 from translator.readers.text import decode
+
+_TAGS = re.compile(r"</?[A-Za-z][\w:.-]*[^<>]*>")  # an XML element's tag in an engine message
 
 SUFFIXES = (".csv", ".json")
 PARTS = ("measures", "tables", "columns")
@@ -105,7 +108,7 @@ def read_dmv(export: DmvExport, *, root: Path) -> tuple[SemanticModel, list[Diag
             is_hidden=_bool(r.get("ishidden")),
             location=location,
             state=tom.state(r.get("state")),
-            error_message=_text(r.get("errormessage")),
+            error_message=_engine_message(r.get("errormessage")),
         )
         if measure.state is not None:
             detail = f": {measure.error_message}" if measure.error_message else ""
@@ -257,6 +260,16 @@ def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return value is not None and str(value).strip().casefold() in _TRUE
+
+
+def _engine_message(value: Any) -> str | None:
+    """The engine's error message as plain text: DMV dumps often hold it HTML-escaped and
+    wrapped in XML elements (`&lt;ccon&gt;...&lt;/ccon&gt;`), which a reader should not see."""
+    text = _text(value)
+    if text is None:
+        return None
+    plain = _TAGS.sub("", html.unescape(text))
+    return " ".join(plain.split()) or None
 
 
 def _text(value: Any) -> str | None:
