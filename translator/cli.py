@@ -324,8 +324,9 @@ def render_attention(attention: Any, out: Path) -> None:
     console = _stderr()
     console.print(Text(
         f"needs attention: {attention.untranslated_count} untranslated, "
-        f"{len(attention.awaiting)} approximate awaiting acceptance, "
-        f"{len(attention.mapping)} mapping problem(s) (shown above) "
+        f"{len(attention.awaiting)} approximate awaiting acceptance"
+        + (f", {len(attention.mapping)} mapping problem(s) (shown above)" if attention.mapping else "")
+        + " "
         f"(details: {display_path(str(out / 'translation_report.md'))})", style="bold"))
     if attention.untranslated:
         console.print("  untranslated, by root cause:")
