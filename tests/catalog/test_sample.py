@@ -197,3 +197,6 @@ def test_presentation_constants_time_intelligence_and_root_causes(built):
         "running_total": 2, "custom_date_filter": 0,
     }
     assert by_name["Revenue YoY %"].blocked_by == "Revenue LY"
+    # a filter through Order Summary -> Campaigns: the lookup column a view would need
+    assert (by_name["Trial Campaign Revenue"].lookups, by_name["Trial Campaign Revenue"].lookup_fact) == (
+        ("'Campaigns'[campaign_type]",), "Order Summary")

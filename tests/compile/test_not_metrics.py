@@ -103,3 +103,31 @@ def test_a_measure_comparing_a_selected_label_inlines_it():
     shown = t["Shown"]
     assert shown.status is Status.EXACT
     assert {v.option: to_sql(v.sql) for v in shown.variants} == {"Organic": 'SUM("approvals_organic")'}
+
+
+def test_a_filter_through_a_many_to_one_relationship_names_the_lookup_columns_it_needs():
+    """Without a view that carries the lookup column the measure stays untranslated; the
+    translation says which columns (data for the report's "Lookup columns" part)."""
+    t = _by_name({
+        "Segment A": 'CALCULATE([Total Sales], Customer[segment] = "A")',
+        "Per Customer": 'CALCULATE(COUNTROWS(Customer), Sales[status] = "Initial")',
+    })
+    segment = t["Segment A"]
+    assert segment.status is Status.UNTRANSLATED and [r.code for r in segment.reasons] == ["CMP206"]
+    assert (segment.lookups, segment.lookup_fact) == (("'Customer'[segment]",), "Sales")
+    # the other way: Customer is the one side; filters on Sales do not reach it
+    per_customer = t["Per Customer"]
+    assert per_customer.status is Status.UNTRANSLATED and per_customer.lookups == ()
+
+
+def test_an_inactive_relationship_offers_no_lookup_column():
+    import dataclasses
+
+    from translator.dax import parse_model
+
+    parsed = build({"Segment A": 'CALCULATE([Total Sales], Customer[segment] = "A")'})
+    model = parsed.model
+    inactive = tuple(dataclasses.replace(r, is_active=False) for r in model.relationships)
+    compiled = compile_model(parse_model(dataclasses.replace(model, relationships=inactive)))
+    segment = next(t for t in compiled.translations if t.measure.name == "Segment A")
+    assert segment.status is Status.UNTRANSLATED and segment.lookups == ()

@@ -464,6 +464,8 @@ def _entry(item: _Item, variants: Iterable[MetricVariant]) -> ReportEntry:
         constant=_constant_text(t) if t is not None and t.status is Status.CONSTANT else None,
         time_intelligence=tuple(u.as_dict() for u in t.time_intelligence) if t is not None else (),
         blocked_by=t.blocked_by if t is not None and item.status == Status.UNTRANSLATED.value else None,
+        lookups=t.lookups if t is not None and item.status == Status.UNTRANSLATED.value else (),
+        lookup_fact=t.lookup_fact if t is not None and item.status == Status.UNTRANSLATED.value else None,
     )
 
 

@@ -119,6 +119,8 @@ class ReportEntry:
     # period, offset), and the measure whose untranslation blocks this one.
     time_intelligence: tuple[dict, ...] = ()
     blocked_by: str | None = None
+    lookups: tuple[str, ...] = ()  # lookup columns a view of `lookup_fact` would need
+    lookup_fact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,8 @@ INTERNAL_ERROR = codes.CMP299  # a bug: an unexpected exception while compiling 
 
 class Untranslatable(Exception):
     def __init__(
-        self, code: str, message: str, span: Span = NO_SPAN, notes: tuple[str, ...] = (), blocked_by: str | None = None
+        self, code: str, message: str, span: Span = NO_SPAN, notes: tuple[str, ...] = (), blocked_by: str | None = None,
+        lookups: tuple[str, ...] = (), lookup_fact: str | None = None,
     ):
         super().__init__(message)
         self.code = code
@@ -44,3 +45,7 @@ class Untranslatable(Exception):
         self.notes = notes
         # The referenced measure whose own failure this is (its root cause, if it is untranslated).
         self.blocked_by = blocked_by
+        # NEEDS_JOIN through an active many-to-one relationship: the lookup columns ('Dim'[c]) a
+        # view of `lookup_fact` would have to carry for the measure to be exact.
+        self.lookups = lookups
+        self.lookup_fact = lookup_fact

@@ -158,7 +158,7 @@ class MeasureService:
             reason = error(e.code, e.message, locate(m, e.span), *e.notes)
             translation = Translation(
                 m, export, Status.UNTRANSLATED, reasons=(reason,), time_intelligence=inventory(pm.tree),
-                blocked_by=e.blocked_by,
+                blocked_by=e.blocked_by, lookups=e.lookups, lookup_fact=e.lookup_fact,
             )
             return _Result(translation, None)
         except Exception as e:  # noqa: BLE001  (a compiler bug must cost one measure, not the run)
@@ -314,7 +314,7 @@ class MeasureService:
         found = collectors[0]
         components = tuple(found.components)
         component_results = [self.result_of(c) for c in components]
-        fact = _fact_table(collectors, [r.translation for r in component_results])
+        fact = _fact_table(collectors, [r.translation for r in component_results], self.index)
         columns = {c.column for col in collectors for c in col.columns}
         overridden = {c.column for col in collectors for c in col.overridden}
         reasons: list[Diagnostic] = []
@@ -372,7 +372,27 @@ class MeasureService:
         return pm is not None and pm.measure.is_hidden
 
 
-def _fact_table(collectors: list[Collector], components: list[Translation]) -> str | None:
+def _lookup_columns(collectors: list[Collector], table: str) -> tuple[str, ...]:
+    """The columns of `table` the measure reads, as 'Table'[column]."""
+    return tuple(sorted({f"'{c.table}'[{c.column}]" for col in collectors for c in col.columns if fold(c.table) == fold(table)}))
+
+
+def _many_to_one(index: ModelIndex, fact: str, table: str) -> str | None:
+    """Why filtering `fact` by a column of `table` cannot use a lookup column of the fact's view
+    (None: an active many-to-one relationship from fact to table carries it)."""
+    relationships = [r for r in index.model.relationships
+                     if {fold(r.from_table), fold(r.to_table)} == {fold(fact), fold(table)}]
+    if not relationships:
+        return f"no relationship joins '{fact}' and '{table}'"
+    for r in relationships:
+        if fold(r.from_table) == fold(fact) and r.is_active:
+            return None
+    if all(not r.is_active for r in relationships):
+        return f"the relationship between '{fact}' and '{table}' is inactive"
+    return f"'{table}' is on the many side of its relationship with '{fact}': filters do not flow that way"
+
+
+def _fact_table(collectors: list[Collector], components: list[Translation], index: ModelIndex | None = None) -> str | None:
     tables: dict[str, ast.Span] = {}
     for col in collectors:
         for table, span in col.aggregated.items():
@@ -393,11 +413,16 @@ def _fact_table(collectors: list[Collector], components: list[Translation]) -> s
         for table, span in col.filtered:
             if fact is None or fold(table) != fold(fact):
                 target = f"'{fact}'" if fact else "the measure's rows"
-                raise Untranslatable(
-                    NEEDS_JOIN,
-                    f"filters on '{table}', which is not the table of {target}: needs a join",
-                    span,
-                )
+                message = f"filters on '{table}', which is not the table of {target}: needs a join"
+                lookups: tuple[str, ...] = ()
+                if fact is not None and index is not None:
+                    refused = _many_to_one(index, fact, table)
+                    lookups = () if refused else _lookup_columns(collectors, table)
+                    if refused:
+                        message += f" ({refused})"
+                    elif lookups:
+                        message += f"; a view of '{fact}' carrying {', '.join(lookups)} would make it exact"
+                raise Untranslatable(NEEDS_JOIN, message, span, lookups=lookups, lookup_fact=fact if lookups else None)
     return fact
 
 

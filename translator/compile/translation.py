@@ -82,6 +82,10 @@ class Translation:
     # (translator/compile/timeintel.py), and the measure whose untranslation blocks this one.
     time_intelligence: tuple[TimeUse, ...] = ()
     blocked_by: str | None = None
+    # UNTRANSLATED for a filter through a many-to-one relationship: the lookup columns a view of
+    # `lookup_fact` would need ('Dim'[c]) to make it exact.
+    lookups: tuple[str, ...] = ()
+    lookup_fact: str | None = None
 
     @property
     def is_derived(self) -> bool:

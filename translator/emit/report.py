@@ -118,7 +118,30 @@ def _time_intelligence(catalog: Catalog) -> Part | None:
     return Part("time_intelligence", "Time intelligence", tuple(lines), data)
 
 
-PARTS.extend([_not_metrics, _time_intelligence])
+def _lookup_columns(catalog: Catalog) -> Part | None:
+    """Measures a lookup column in the fact's view would make exact, grouped by the columns:
+    "a view of 'Order Summary' carrying 'Campaigns'[campaign_type] unlocks 7 measures"."""
+    groups: dict[tuple[str, tuple[str, ...]], list[ReportEntry]] = {}
+    for entry in ordered_entries(catalog):
+        if entry.lookups and entry.lookup_fact:
+            groups.setdefault((entry.lookup_fact, entry.lookups), []).append(entry)
+    if not groups:
+        return None
+    ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))
+    lines = ["Untranslated measures that filter through an active many-to-one relationship: they would be",
+             "exact on a view that carries the lookup column(s). Declaring such columns in the mapping file",
+             "is not supported yet.", ""]
+    data = []
+    for (fact, columns), entries in ordered:
+        names = ", ".join(code_span(label(e)) for e in entries)
+        shown = ", ".join(code_span(c) for c in columns)
+        lines.append(f"- a view of {code_span(fact)} carrying {shown} unlocks **{len(entries)}**: {names}")
+        data.append({"fact_table": fact, "columns": list(columns), "unlocks": len(entries),
+                     "measures": [e.measure for e in entries]})
+    return Part("lookup_columns", "Lookup columns", tuple(lines), data)
+
+
+PARTS.extend([_not_metrics, _time_intelligence, _lookup_columns])
 
 
 def _parts(catalog: Catalog) -> list[Part]:
@@ -150,6 +173,7 @@ def _entry_json(entry: ReportEntry) -> dict[str, object]:
         "constant": entry.constant,
         "time_intelligence": list(entry.time_intelligence),
         "blocked_by": entry.blocked_by,
+        "lookups": list(entry.lookups),
     }
 
 
