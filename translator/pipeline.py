@@ -23,6 +23,7 @@ from translator.emit import render, write_output
 from translator.model.semantic import SemanticModel
 from translator.readers import read_exports
 from translator.readers.discover import exports_root
+from translator.readers.report import read_reports
 from translator.readers.mapping import load_mapping
 
 MAPPING_FILE = "translator.toml"
@@ -98,7 +99,9 @@ def plan(exports: Path, mapping_file: Path | None = None) -> Plan:
     parsed, compiled, diagnostics = parse_and_compile(exports)
     used = mapping_file if mapping_file is not None else mapping_path(exports)
     mapping = load_mapping(used)
-    catalog, catalog_diagnostics = build_catalog(compiled, mapping)
+    reports, report_diagnostics = read_reports(exports, [c.export for c in compiled])
+    diagnostics.extend(report_diagnostics)
+    catalog, catalog_diagnostics = build_catalog(compiled, mapping, reports)
     diagnostics.extend(catalog_diagnostics)
     files, render_diagnostics = render(catalog)
     diagnostics.extend(render_diagnostics)

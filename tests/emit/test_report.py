@@ -30,7 +30,7 @@ def test_summary_counts_add_up_to_the_input():
     assert summary["catalog_rows"] == {
         "data_sources": 2, "metrics": 5, "dimensions": 3, "metric_toggles": 1,
         "metric_toggle_options": 3, "metric_variants": 2, "data_source_metrics": 9,
-        "data_source_dimensions": 4}
+        "data_source_dimensions": 4, "report_templates": 0}
 
 
 def test_json_lists_every_measure_with_all_fields():

@@ -16,7 +16,7 @@ from tests.seed.db import (
     run_script,
     snapshot,
 )
-from translator.emit.columns import SEED_TABLES
+from translator.emit.columns import SEED_TABLES, Kind
 
 # From the appendix of the design document: the 18 report_builder tables.
 DESIGN_TABLES = {
@@ -66,9 +66,15 @@ def test_column_limits_match_the_schema(pg):
     sizes = {(t, c): n for t, c, n in pg.execute(
         "SELECT table_name, column_name, character_maximum_length FROM "
         "information_schema.columns WHERE table_schema = 'report_builder'")}
+    types = {(t, c): n for t, c, n in pg.execute(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'report_builder' AND a.attnum > 0")}
     for table in SEED_TABLES:
         for column in table.columns:
-            if (table.name, column.name) in sizes:
+            if column.kind is Kind.TEXT_ARRAY:  # VARCHAR(n)[]: the limit is the element's
+                assert types[table.name, column.name] == f"character varying({column.max_length})[]"
+            elif (table.name, column.name) in sizes:
                 assert sizes[table.name, column.name] == column.max_length, (table.name, column)
 
 

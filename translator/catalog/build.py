@@ -11,15 +11,18 @@ from translator.catalog.metrics import build_metrics
 from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource, MappingProblem
 from translator.catalog.sources import ModelSource, build_source, source_tables
+from translator.catalog.templates import build_templates
 from translator.catalog.toggles import build_toggles
 from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, at, did_you_mean, warn
 from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic, Severity
+from translator.model.layout import ReportLayout
 from translator.model.mapping import Mapping
 
 
-def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[Catalog, list[Diagnostic]]:
+def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
+                  reports: Sequence[ReportLayout] = ()) -> tuple[Catalog, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     model_sources, sources = _sources(compiled, mapping)
     diagnostics += _unused_sources(compiled, mapping)
@@ -44,7 +47,11 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[
     )
     catalog, shortened = _fit_display_names(catalog)
     diagnostics += shortened
-    catalog = replace(catalog, mapping_problems=mapping_problems(diagnostics, mapping))
+    templates, pages, template_diagnostics = build_templates(
+        reports, catalog, [c.model for c in compiled], model_sources, toggle_keys, mapping)
+    diagnostics += template_diagnostics
+    catalog = replace(catalog, report_templates=tuple(templates), pages=tuple(pages),
+                      mapping_problems=mapping_problems(diagnostics, mapping))
     diagnostics += check_completeness(compiled, catalog)
     return catalog, diagnostics
 

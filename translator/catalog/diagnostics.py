@@ -27,6 +27,10 @@ CAT_KEY_SHORTENED = codes.CAT317  # a generated key longer than its column, shor
 CAT_NAME_SHORTENED = codes.CAT318  # a display name longer than its column, shortened with an ellipsis
 CAT_CALCULATED_COLUMN = codes.CAT319  # a metric reads a calculated column no data source has
 CAT_UNKNOWN_CATEGORY = codes.CAT320  # the mapping names a category the catalog does not have
+CAT_FIELD_UNRESOLVED = codes.CAT340  # a report visual's field has no catalog counterpart (partly converted)
+CAT_VISUAL_DROPPED = codes.CAT341  # a report visual became no widget (not converted)
+CAT_REMOTE_MODEL = codes.CAT342  # a report's model is not among the exports
+CAT_TEMPLATE_KEY = codes.CAT343  # two report pages want the same template key
 
 
 def at(mapping: Mapping, line: int | None) -> SourceLocation | None:

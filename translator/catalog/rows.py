@@ -136,6 +136,52 @@ class MappingProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportTemplate:
+    """One report_templates row (section 4.9): a Power BI page, or several merged as sections.
+    `layout` and `default_filters` hold JSON text (docs/layout.md), keys sorted."""
+
+    template_key: str
+    name: str
+    category: str
+    layout: str
+    description: str | None = None
+    default_filters: str | None = None
+    default_date_range: str | None = None
+    required_data_sources: tuple[str, ...] = ()
+    required_toggles: tuple[str, ...] = ()
+    nav_section: str | None = None
+    nav_order: int = 0
+    nav_icon: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisualAccount:
+    """What became of one Power BI visual: converted, partly_converted or not_converted."""
+
+    visual: str
+    visual_type: str | None
+    status: str
+    widget_type: str | None = None
+    title: str | None = None
+    missing: tuple[str, ...] = ()  # "<field>: <reason>" per field without a catalog counterpart
+    reason: str | None = None  # why it was not converted (or a note on a converted one)
+
+
+@dataclass(frozen=True, slots=True)
+class PageAccount:
+    """One report page in the translation report, with each of its visuals."""
+
+    export: str
+    report: str
+    format: str
+    page: str
+    template_key: str | None  # None when the page became no template
+    excluded: str | None = None  # why no template (hidden, tooltip, excluded by the mapping)
+    location: str | None = None
+    visuals: tuple[VisualAccount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     data_sources: tuple[DataSource, ...] = ()
     metrics: tuple[Metric, ...] = ()
@@ -147,3 +193,5 @@ class Catalog:
     variants: tuple[MetricVariant, ...] = ()
     report: tuple[ReportEntry, ...] = field(default=())
     mapping_problems: tuple[MappingProblem, ...] = ()
+    report_templates: tuple[ReportTemplate, ...] = ()
+    pages: tuple[PageAccount, ...] = ()  # the report pages, for the translation report

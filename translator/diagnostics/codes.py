@@ -100,6 +100,12 @@ CAT317 = _register("CAT317", I, "generated key shortened", "pin a shorter key in
 CAT318 = _register("CAT318", W, "display name shortened", "set a display_name of at most 200 characters in the mapping")
 CAT319 = _register("CAT319", W, "measure aggregates a calculated column",
                    "add the column to the view and declare it in the mapping, or give the SQL by hand")
+CAT340 = _register("CAT340", I, "a report visual's field has no catalog counterpart",
+                   "translate the measure or include the column as a dimension; see the report")
+CAT341 = _register("CAT341", I, "a report visual became no widget", "none needed for decoration; rebuild it by hand")
+CAT342 = _register("CAT342", W, "a report's model is not among the exports",
+                   "export the model beside the report and connect the report to it by path")
+CAT343 = _register("CAT343", W, "template key taken", "pin a key: `[templates.\"<page>\"] template_key = \"...\"`")
 CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml as UTF-8")
 CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given")
 CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md")
@@ -120,7 +126,7 @@ RDR411 = _register("RDR411", E, ".pbix model unreadable", "save as .pbit or a PB
 RDR412 = _register("RDR412", E, "names that differ only in case", "rename one of the two objects in the model")
 RDR420 = _register("RDR420", W, "measure not ready", "fix the measure in Power BI and export again")
 RDR421 = _register("RDR421", W, "relationship to an unknown column", "fix or remove the relationship")
-RDR422 = _register("RDR422", I, "report part skipped", "none needed")
+RDR422 = _register("RDR422", I, "report part is not a model", "none needed")
 
 # --- EMT5xx: emitting output ------------------------------------------------------------------
 EMT501 = _register("EMT501", E, "value longer than its column", "pin a shorter key or name in the mapping")

@@ -12,6 +12,7 @@ from translator.catalog.rows import Catalog
 from translator.diagnostics import Diagnostic, Severity
 from translator.emit.checks import check_catalog
 from translator.emit.output import write_output
+from translator.emit import pages as _pages  # noqa: F401  (registers the "Report pages" part)
 from translator.emit.report import render_json, render_markdown
 from translator.emit.schema import render_schema
 from translator.emit.seed import render_seed

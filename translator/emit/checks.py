@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from translator.catalog.rows import Catalog
+from translator.catalog.templates import layout_keys
 from translator.diagnostics import Diagnostic, error
 from translator.diagnostics import codes
 from translator.emit.allowlist import check_sql
@@ -18,6 +19,7 @@ from translator.emit.columns import (
     METRIC_TOGGLE_OPTIONS,
     METRIC_VARIANTS,
     METRICS,
+    REPORT_TEMPLATES,
     SEED_TABLES,
     Column,
     Kind,
@@ -43,6 +45,7 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         *_check_values(catalog, subjects),
         *_check_keys(catalog, subjects),
         *_check_references(catalog, subjects),
+        *_check_template_references(catalog, subjects),
         *_check_sql(catalog, subjects),
     ]
 
@@ -77,6 +80,16 @@ def value_problem(value: object, column: Column) -> tuple[str, str] | None:
         case Kind.BOOLEAN:
             if not isinstance(value, bool):
                 return BAD_VALUE, f"{column.name} is {type(value).__name__}, not a boolean"
+        case Kind.JSON:
+            if not isinstance(value, str) or "\\u0000" in value or "\x00" in value:
+                return BAD_VALUE, f"{column.name} is not JSON text PostgreSQL's jsonb can hold"
+        case Kind.TEXT_ARRAY:
+            if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+                return BAD_VALUE, f"{column.name} is {type(value).__name__}, not a tuple of text"
+            for item in value:
+                found = value_problem(item, Column(column.name, Kind.TEXT, column.max_length))
+                if found is not None:
+                    return found
     return None
 
 
@@ -129,6 +142,25 @@ def _check_references(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnost
                 yield _diagnostic(MISSING_REFERENCE, subjects.row(table, row),
                                   f"refers to option {row.option_key!r} of toggle "
                                   f"{row.toggle_key!r}, which the catalog does not contain")
+
+
+def _check_template_references(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
+    """A template's layout names only keys of the same catalog (docs/layout.md)."""
+    known = {"metric": {m.metric_key for m in catalog.metrics},
+             "dimension": {d.dimension_key for d in catalog.dimensions},
+             "toggle": {t.toggle_key for t in catalog.toggles},
+             "source": {s.source_key for s in catalog.data_sources}}
+    for template in catalog.report_templates:
+        try:
+            found = layout_keys(template)
+        except (ValueError, KeyError, TypeError):
+            yield _diagnostic(BAD_VALUE, subjects.row(REPORT_TEMPLATES, template),
+                              "layout is not the layout JSON of docs/layout.md")
+            continue
+        for kind, keys in sorted(found.items()):
+            for key in sorted(keys - known[kind]):
+                yield _diagnostic(MISSING_REFERENCE, subjects.row(REPORT_TEMPLATES, template),
+                                  f"layout refers to {kind} key {key!r}, which the catalog does not contain")
 
 
 def _metric_columns(catalog: Catalog) -> dict[str, frozenset[str] | None]:

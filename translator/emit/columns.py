@@ -16,6 +16,8 @@ class Kind(enum.Enum):
     TEXT = "text"
     INTEGER = "integer"
     BOOLEAN = "boolean"
+    JSON = "json"  # JSON text, stored as JSONB
+    TEXT_ARRAY = "text_array"  # a tuple of strings, stored as VARCHAR(n)[] (max_length per element)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,21 @@ DATA_SOURCE_DIMENSIONS = SeedTable("data_source_dimensions", "data_source_dimens
     _reference("dimension_key"),
 ))
 
+REPORT_TEMPLATES = SeedTable("report_templates", "report_templates", ("template_key",), (
+    _key("template_key"),
+    Column("name", max_length=200),
+    Column("description", nullable=True),
+    Column("category", max_length=100),
+    Column("layout", Kind.JSON),
+    Column("default_filters", Kind.JSON, nullable=True),
+    Column("default_date_range", max_length=50, nullable=True),
+    Column("required_data_sources", Kind.TEXT_ARRAY, max_length=100),
+    Column("required_toggles", Kind.TEXT_ARRAY, max_length=100, nullable=True),
+    Column("nav_section", max_length=100, nullable=True),
+    Column("nav_order", _INTEGER),
+    Column("nav_icon", max_length=100, nullable=True),
+))
+
 # In the order the seed writes them: parents before the rows that refer to them.
 SEED_TABLES: tuple[SeedTable, ...] = (
     DATA_SOURCES,
@@ -150,6 +167,7 @@ SEED_TABLES: tuple[SeedTable, ...] = (
     METRIC_VARIANTS,
     DATA_SOURCE_METRICS,
     DATA_SOURCE_DIMENSIONS,
+    REPORT_TEMPLATES,
 )
 
 INTEGER_MIN = -(2**31)

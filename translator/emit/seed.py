@@ -19,7 +19,8 @@ from translator.emit.templates import render_template
 # The pg_advisory_xact_lock key every apply of the seed takes ("rbseed01" read as a bigint).
 SEED_LOCK_KEY = int.from_bytes(b"rbseed01", "big")
 
-_TYPES = {Kind.TEXT: "text", Kind.INTEGER: "integer", Kind.BOOLEAN: "boolean"}
+_TYPES = {Kind.TEXT: "text", Kind.INTEGER: "integer", Kind.BOOLEAN: "boolean", Kind.JSON: "jsonb",
+          Kind.TEXT_ARRAY: "varchar[]"}  # varchar[]: the target columns are VARCHAR(n)[]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,10 @@ class StagedTable:
     rows: tuple[tuple[str, ...], ...]  # SQL literals, sorted by natural key
 
 
-def sql_literal(value: object) -> str:
+def sql_literal(value: object, kind: Kind = Kind.TEXT) -> str:
+    if kind is Kind.TEXT_ARRAY and value is not None:
+        array = exp.Array(expressions=[exp.Literal.string(v) for v in value])  # type: ignore[attr-defined]
+        return exp.cast(array, exp.DataType.build("TEXT[]", dialect="postgres")).sql(dialect="postgres")
     return exp.convert(value).sql(dialect="postgres")
 
 
@@ -55,7 +59,7 @@ def _stage(table: SeedTable, catalog: Catalog) -> StagedTable:
         value_columns=table.value_columns,
         columns=tuple(StagingColumn(c.name, _TYPES[c.kind], "" if c.nullable else " NOT NULL")
                       for c in table.columns),
-        rows=tuple(tuple(sql_literal(getattr(row, c.name)) for c in table.columns)
+        rows=tuple(tuple(sql_literal(getattr(row, c.name), c.kind) for c in table.columns)
                    for row in ordered),
     )
 

@@ -97,6 +97,28 @@ class ToggleOverride:
         return _lookup(self.options, value)
 
 
+# report_templates.category values (design document, section 4.9)
+TEMPLATE_CATEGORIES = ("operations", "analytics", "financial", "lifecycle", "risk")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateOverride:
+    """[templates."<page>"]: the report_templates row a report page becomes (docs/mapping.md).
+    Pages given the same template_key are merged into one template, one section per page."""
+
+    template_key: str | None = None
+    name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    nav_section: str | None = None
+    nav_order: int | None = None
+    nav_icon: str | None = None
+    default_date_range: str | None = None
+    section_title: str | None = None  # the page's section title (default: the page's name)
+    include: bool | None = None  # false: no template from this page; true: even a hidden page
+    line: int | None = field(default=None, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Mapping:
     path: str | None = None
@@ -106,6 +128,10 @@ class Mapping:
     metrics: tuple[tuple[str, MetricOverride], ...] = ()
     dimensions: tuple[tuple[str, DimensionOverride], ...] = ()
     toggles: tuple[tuple[str, ToggleOverride], ...] = ()
+    templates: tuple[tuple[str, TemplateOverride], ...] = ()  # page display name -> override
+
+    def template(self, page: str) -> TemplateOverride | None:
+        return _lookup(self.templates, page)
 
     def source(self, table: str) -> SourceOverride | None:
         return _lookup(self.sources, table)

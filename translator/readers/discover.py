@@ -81,8 +81,14 @@ def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
             continue
         if entry.name.endswith(".Report") and entry.is_dir() or entry.suffix.casefold() == ".pbip":
             notes.append(Diagnostic(SKIPPED_REPORT_PART, Severity.INFO,
-                                    "skipped: the report half of a PBIP project holds no model",
+                                    "not a model: the report half of a PBIP project"
+                                    + (" (its pages are read as report templates)" if entry.is_dir() else ""),
                                     SourceLocation(entry.name)))
+            continue
+        if entry.is_dir() and _report_only(entry):
+            notes.append(Diagnostic(SKIPPED_REPORT_PART, Severity.INFO,
+                                    "not a model: a pbi-tools folder with only a Report/ (its pages are read "
+                                    "as report templates)", SourceLocation(entry.name)))
             continue
         if entry.is_dir():
             exports.append(_folder_export(entry, root))
@@ -103,6 +109,12 @@ def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
         fail(NO_EXPORTS, f"the folder holds no exports; {EXPECTED}", root.name or str(root))
     exports.sort(key=lambda e: e.export)
     return exports, notes
+
+
+def _report_only(folder: Path) -> bool:
+    """A pbi-tools extraction of a thin report: Report/ and no model."""
+    return ((folder / "Report" / "report.json").is_file() and model_folder(folder) is None
+            and definition_folder(folder) is None and not (folder / "model.bim").is_file())
 
 
 def _model_name(folder: Path) -> str:

@@ -26,18 +26,20 @@ from translator.diagnostics import codes
 from translator.model.mapping import (
     KEY_LENGTH,
     NAME_LENGTH,
+    TEMPLATE_CATEGORIES,
     DimensionOverride,
     Mapping,
     MetricOverride,
     OptionOverride,
     SourceOverride,
+    TemplateOverride,
     ToggleOverride,
 )
 
 
 # ---------------------------------------------------------------- loading
 
-_TOP_LEVEL = ("defaults", "categories", "sources", "metrics", "dimensions", "toggles")
+_TOP_LEVEL = ("defaults", "categories", "sources", "metrics", "dimensions", "toggles", "templates")
 _METRIC_DATA_TYPES = ("integer", "decimal", "currency", "percentage", "text")
 _AGGREGATIONS = ("sum", "count", "avg", "ratio", "custom")
 _DIMENSION_DATA_TYPES = ("text", "integer", "decimal", "date", "boolean")
@@ -45,6 +47,7 @@ _FILTER_TYPES = ("multi_select", "single_select", "date_range", "search")
 _TOGGLE_TYPES = ("metric_variant", "dimension_switch")
 _UI_COMPONENTS = ("pill_group", "dropdown", "toggle_switch")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")  # a template_key is a URL slug
 
 # Allowed value sets for fields that have one; fields ending in "key" must be snake_case keys.
 _CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
@@ -54,6 +57,7 @@ _CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
     (DimensionOverride, "filter_type"): _FILTER_TYPES,
     (ToggleOverride, "toggle_type"): _TOGGLE_TYPES,
     (ToggleOverride, "ui_component"): _UI_COMPONENTS,
+    (TemplateOverride, "category"): TEMPLATE_CATEGORIES,
 }
 
 
@@ -125,6 +129,7 @@ class _Loader:
             metrics=self.named(data, "metrics", MetricOverride),
             dimensions=self.named(data, "dimensions", DimensionOverride),
             toggles=self.named(data, "toggles", ToggleOverride),
+            templates=self.named(data, "templates", TemplateOverride),
         )
 
     def named(self, data: dict[str, Any], section: str, kind: type[T]) -> tuple[tuple[str, T], ...]:
@@ -146,6 +151,11 @@ class _Loader:
                 args[f.name] = self.options(value, where)
             elif f.name == "sql":
                 args[f.name] = self.sql(value, where)
+            elif f.name == "template_key":
+                if not isinstance(value, str) or not _SLUG_RE.match(value) or len(value) > KEY_LENGTH:
+                    raise self.fail(where, f"a URL slug of at most {KEY_LENGTH} characters (lower-case letters and "
+                                    "digits in words joined by -)")
+                args[f.name] = value
             elif f.name in ("key", "source_key"):
                 args[f.name] = self.key_value(value, where)
             elif f.type in ("bool | None", "bool"):
@@ -154,7 +164,7 @@ class _Loader:
                 args[f.name] = self.integer(value, where)
             else:
                 args[f.name] = self.string(values, where)
-                if f.name == "display_name" and len(value) > NAME_LENGTH:
+                if f.name in ("display_name", "name") and len(value) > NAME_LENGTH:
                     raise self.fail(where, f"a display name of at most {NAME_LENGTH} characters (its column is "
                                     f"VARCHAR({NAME_LENGTH})); this one has {len(value)}")
                 if (choices := _CHOICES.get((kind, f.name))) and value not in choices:

@@ -19,6 +19,7 @@ from translator.emit.columns import SEED_TABLES
 from translator.pipeline import plan
 from translator.review.committed import parse_document, read_document
 from translator.review.tables import TableChanges, compare_catalogs
+from translator.review.templates import TemplateChanges, compare_templates
 
 CANNOT_BUILD = codes.CLI602  # diff: the build itself stops with errors
 # Every seeded table, a table after those it refers to (the seed's own order).
@@ -48,11 +49,12 @@ class CatalogChanges:
     status_changed: tuple[tuple[str, str, str], ...] = ()  # (measure label, old, new)
     old_missing: bool = False  # no committed report: everything counts as added
     tables: tuple[TableChanges, ...] = ()  # every other seeded table, row by row
+    templates: TemplateChanges = TemplateChanges()  # report_templates, widget by widget
 
     def __bool__(self) -> bool:
         return any((self.added, self.removed, self.renamed, self.sql_changed, self.variants_added,
                     self.variants_removed, self.variants_changed, self.status_changed,
-                    any(self.tables)))
+                    any(self.tables), self.templates))
 
     def to_json(self) -> dict[str, object]:
         def metric(m: MetricFacts) -> dict[str, object]:
@@ -78,6 +80,7 @@ class CatalogChanges:
             ],
             "status_changed": [{"measure": m, "old": a, "new": b} for m, a, b in self.status_changed],
             "tables": {t.table: t.to_json() for t in self.tables},
+            "templates": self.templates.to_json(),
         }
 
     def lines(self) -> list[str]:
@@ -116,6 +119,7 @@ class CatalogChanges:
         for table in self.tables:
             if table:
                 out.extend(table.lines())
+        out.extend(self.templates.lines())
         return out
 
 
@@ -143,9 +147,12 @@ def diff(exports: Path, out: Path, mapping_file: Path | None = None) -> CatalogC
                             _statuses(old_entries), _statuses(new_entries), old_document is None)
     tables, substitutions = compare_catalogs(
         _catalog(old_document), _catalog(new_document), TABLE_KEYS,
-        {o.metric_key: n.metric_key for o, n in metrics.renamed}, skip=("metric_variants",))
+        {o.metric_key: n.metric_key for o, n in metrics.renamed}, skip=("metric_variants", "report_templates"))
     tables = tuple(_metrics_columns_only(t) for t in tables)
-    return _follow_toggle_renames(replace(metrics, tables=tables), substitutions.get("toggle_key", {}))
+    templates = compare_templates(_catalog(old_document).get("report_templates", []),
+                                  _catalog(new_document).get("report_templates", []))
+    return _follow_toggle_renames(replace(metrics, tables=tables, templates=templates),
+                                  substitutions.get("toggle_key", {}))
 
 
 def _catalog(document: Mapping[str, object] | None) -> dict[str, list[dict[str, object]]]:
