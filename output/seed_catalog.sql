@@ -917,7 +917,8 @@ WHERE (t.name, t.description, t.category, t.layout, t.default_filters, t.default
 UPDATE report_builder.report_templates AS t
 SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_report_templates AS s WHERE s.template_key = t.template_key);
+  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_report_templates AS s WHERE s.template_key = t.template_key)
+  AND t.layout -> 'source' ? 'export';
 
 INSERT INTO report_builder.metric_toggle_options AS t
     (toggle_id, option_key, display_name, description, is_default, sort_order, is_active)

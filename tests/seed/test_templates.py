@@ -124,3 +124,15 @@ def test_layout_schema_rejects_a_widget_without_position(sample):
     del layout["sections"][0]["widgets"][0]["position"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(layout, SCHEMA)
+
+
+def test_a_template_built_in_the_report_builder_is_left_alone(pg, sample):
+    create_prerequisites(pg)
+    run_script(pg, sample.files["report_builder_schema.sql"])
+    run_script(pg, sample.files["seed_catalog.sql"])
+    pg.execute("""INSERT INTO report_builder.report_templates
+                      (template_key, name, category, layout, required_data_sources)
+                  VALUES ('my-board', 'Mine', 'analytics', '{"version": 1, "sections": []}', '{order_summary}')""")
+    run_script(pg, sample.files["seed_catalog.sql"])
+    assert pg.execute("SELECT is_active FROM report_builder.report_templates "
+                      "WHERE template_key = 'my-board'").fetchone() == (True,)
