@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from translator.catalog.dimensions import build_dimensions
+from translator.catalog.links import offered_columns
 from translator.catalog.metrics import build_metrics
 from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource, MappingProblem
@@ -28,11 +29,12 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
     diagnostics += _unused_sources(compiled, mapping)
     toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping)
     diagnostics += toggle_diagnostics
-    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources)
-    diagnostics += metrics.diagnostics
     dimensions, dimension_links, dimension_diagnostics = build_dimensions(
         [c.model for c in compiled], model_sources, mapping
     )
+    offered = offered_columns(dimensions, dimension_links)
+    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered)
+    diagnostics += metrics.diagnostics
     diagnostics += dimension_diagnostics
     catalog = Catalog(
         data_sources=tuple(sources),

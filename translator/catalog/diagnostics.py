@@ -31,6 +31,9 @@ CAT_FIELD_UNRESOLVED = codes.CAT340  # a report visual's field has no catalog co
 CAT_VISUAL_DROPPED = codes.CAT341  # a report visual became no widget (not converted)
 CAT_REMOTE_MODEL = codes.CAT342  # a report's model is not among the exports
 CAT_TEMPLATE_KEY = codes.CAT343  # two report pages want the same template key
+CAT_DECLARED_LINK = codes.CAT330  # metric runs on another view the mapping declares equivalent for it
+CAT_DECLARED_REFUSED = codes.CAT331  # a declared equivalence the catalog cannot honour
+CAT_OVERRIDE_OFFERED = codes.CAT332  # CALCULATE overrides a column offered as a dimension: approximate
 
 
 def at(mapping: Mapping, line: int | None) -> SourceLocation | None:

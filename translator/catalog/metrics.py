@@ -4,14 +4,14 @@ input measure is placed: a metric, a variant of one, or the untranslated list.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.optimizer.qualify_columns import quote_identifiers
 
-from translator.catalog import rules
+from translator.catalog import links as links_module, rules
 from translator.catalog.diagnostics import (
     CAT_APPROXIMATE, CAT_CALCULATED_COLUMN, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
     CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
@@ -71,10 +71,16 @@ def build_metrics(
     sources: Sequence[DataSource],
     toggles: ToggleKeys,
     model_sources: Sequence[ModelSource] = (),
+    offered: dict[str, dict[str, str]] | None = None,
 ) -> MetricsResult:
+    """`offered`: per source key, the dimensions offered there (folded view column -> key)."""
     diagnostics: list[Diagnostic] = []
     items = _items(compiled, mapping)
     by_ident = {item.ident: item for item in items}
+    sides = links_module.relationship_sides(compiled)
+    placements = {id(item): _placement(item, by_ident, mapping, model_sources, sides)
+                  for item in items if item.sql is not None}
+    _approximate_overrides(items, placements, offered or {})
     _choose_metrics(items, by_ident, _calculated_columns(compiled, sources))
     _place_branch_measures(items, by_ident)
     _assign_keys([i for i in items if i.placement == "metric"])
@@ -89,29 +95,13 @@ def build_metrics(
     for item in owners:
         metric = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)])
         metrics.append(metric)
-        columns = _columns(item, by_ident, set())
-        folded = {c.casefold() for c in columns}
-        if folded:
-            linked = [s for s in sources if folded <= {c.casefold() for c in s.columns}]
-        else:
-            # COUNTROWS(T) reads no column, yet it counts T's rows: only T's own view means that.
-            tables = _fact_tables(item, by_ident, set())
-            linked = sorted({ms.row for ms in model_sources
-                             if ms.export == item.export and ms.table.name.casefold() in tables},
-                            key=lambda s: s.source_key)
-        if not linked:
-            # Hand-written SQL is the mapping file's: point at its line, with the nearest columns.
-            manual = item.manual is not None and item.override is not None
-            known = {c for ms in model_sources if ms.export == item.export for c in ms.row.columns}
-            missing = [c for c in columns if c.casefold() not in {k.casefold() for k in known}]
-            item.reasons.append(warn(
-                CAT_NO_SOURCE, f"metric '{metric.metric_key}' reads columns no data source has all of: "
-                + ", ".join(columns),
-                at(mapping, item.override.line) if manual else item.measure.location,
-                *(note for c in missing for note in did_you_mean(c, known)) if manual else ()))
-        links.update(DataSourceMetric(s.source_key, metric.metric_key) for s in linked)
         for variant in _variant_rows(item, metric, toggles, diagnostics):
             variants.setdefault((variant.metric_key, variant.toggle_key, variant.option_key), variant)
+    for item in items:
+        if item.placement == "metric" and item.metric_key is not None:
+            placement = placements[id(item)]
+            item.reasons += placement.reasons
+            links.update(DataSourceMetric(s.source_key, item.metric_key) for s in placement.sources)
 
     for item in items:
         if item.parent is not None:
@@ -404,6 +394,45 @@ def _fact_tables(item: _Item, by_ident: dict[tuple[str, str], _Item], seen: set[
         if component is not None:
             tables |= _fact_tables(component, by_ident, seen)
     return tables
+
+
+def _placement(item: _Item, by_ident: dict[tuple[str, str], _Item], mapping: Mapping,
+               model_sources: Sequence[ModelSource], sides) -> links_module.Placement:
+    """The views a metric runs on: its home table's, and those the mapping declares equivalent."""
+    homes = _fact_tables(item, by_ident, set())
+    if item.manual is not None and not homes:
+        homes = {item.measure.table.casefold()}
+    override = item.override or MetricOverride()
+    columns = _columns(item, by_ident, set())
+    manual = item.manual is not None and item.override is not None
+    placement = links_module.place(item.export, item.name, homes, columns, override.equivalent_sources,
+                                   override.line, mapping, model_sources, sides,
+                                   at(mapping, override.line) if manual else item.measure.location)
+    if manual and not placement.sources:
+        # Hand-written SQL is the mapping file's: its line, with the nearest columns of a typo.
+        known = {c for ms in model_sources if ms.export == item.export for c in ms.row.columns}
+        missing = [c for c in columns if c.casefold() not in {k.casefold() for k in known}]
+        notes = tuple(note for c in missing for note in did_you_mean(c, known))
+        placement = links_module.Placement(placement.sources, tuple(
+            replace(d, notes=d.notes + notes) if d.code == CAT_NO_SOURCE else d for d in placement.reasons))
+    return placement
+
+
+def _approximate_overrides(items: list[_Item], placements: dict[int, links_module.Placement],
+                           offered: dict[str, dict[str, str]]) -> None:
+    """A CALCULATE filter replaces the report's filters on its column: where the catalog offers that
+    column as a dimension on a source the metric runs on, the report can group or filter by it and
+    the SQL cannot keep the rule, so an exact translation is approximate there."""
+    for item in items:
+        t = item.translation
+        if t is None or item.manual is not None or id(item) not in placements:
+            continue
+        dimensions = links_module.overridden_dimensions(t.overridden_columns, placements[id(item)].sources, offered)
+        if not dimensions:
+            continue
+        item.reasons.append(links_module.override_reason(item.name, dimensions, item.measure.location))
+        if item.status == Status.EXACT.value:
+            item.status = Status.APPROXIMATE.value
 
 
 def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys, diagnostics: list[Diagnostic]) -> list[MetricVariant]:

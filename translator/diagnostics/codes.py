@@ -77,6 +77,7 @@ CMP217 = _register("CMP217", E, "undocumented BLANK behaviour", "wrap the argume
 CMP218 = _register("CMP218", W, "calculation item cannot be applied", "none needed: the item is not offered")
 CMP219 = _register("CMP219", I, "presentation measure", "none needed: the report builder styles its own visuals")
 CMP220 = _register("CMP220", I, "constant measure", "none needed: use the value in the report builder")
+CMP230 = _register("CMP230", E, "comparison or MIN/MAX over a possible NaN", "use DIVIDE instead of `/`, or write the SQL")
 CMP299 = _register("CMP299", E, "internal compiler error", "report it with the measure's DAX")
 
 # --- CAT3xx: building the catalog -------------------------------------------------------------
@@ -106,6 +107,10 @@ CAT341 = _register("CAT341", I, "a report visual became no widget", "none needed
 CAT342 = _register("CAT342", W, "a report's model is not among the exports",
                    "export the model beside the report and connect the report to it by path")
 CAT343 = _register("CAT343", W, "template key taken", "pin a key: `[templates.\"<page>\"] template_key = \"...\"`")
+CAT330 = _register("CAT330", I, "metric declared equivalent on another view", "none needed: review the declaration")
+CAT331 = _register("CAT331", W, "declared equivalence refused", "remove the declaration, or fix the view's columns")
+CAT332 = _register("CAT332", W, "CALCULATE overrides an offered dimension",
+                   "review it, then `accept_approximate = true`; or stop offering the dimension")
 CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml as UTF-8")
 CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given")
 CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md")

@@ -31,6 +31,9 @@ class SourceOverride:
     date_column: str | None = None
     refresh_frequency_minutes: int | None = None
     schema: str | None = None  # database schema of a lookup table (for dimension joins)
+    # Tables whose views hold the same rows as this table's view: a metric whose home is one of
+    # them also runs on the other (both ways).
+    equivalent_sources: tuple[str, ...] = ()
     line: int | None = field(default=None, compare=False)
 
 
@@ -48,6 +51,8 @@ class MetricOverride:
     is_invertable: bool | None = None
     sort_order: int | None = None
     accept_approximate: bool = False
+    # Tables (data sources) whose views this metric also runs on, besides its home table's view.
+    equivalent_sources: tuple[str, ...] = ()
     sql: str | None = None  # hand-written PostgreSQL for a measure the compiler cannot translate
     line: int | None = field(default=None, compare=False)
 

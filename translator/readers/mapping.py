@@ -158,6 +158,8 @@ class _Loader:
                 args[f.name] = value
             elif f.name in ("key", "source_key"):
                 args[f.name] = self.key_value(value, where)
+            elif f.type == "tuple[str, ...]":
+                args[f.name] = self.names(value, where)
             elif f.type in ("bool | None", "bool"):
                 args[f.name] = self.boolean(value, where)
             elif f.type == "int | None":
@@ -215,6 +217,11 @@ class _Loader:
             raise self.fail(path, f"a key of at most {KEY_LENGTH} characters (its column is VARCHAR({KEY_LENGTH})); "
                             f"this one has {len(value)}")
         return value
+
+    def names(self, value: Any, path: tuple[str, ...]) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(path, "a list of table names")
+        return tuple(value)
 
     def boolean(self, value: Any, path: tuple[str, ...]) -> bool:
         if not isinstance(value, bool):
