@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.optimizer.qualify_columns import quote_identifiers
 
@@ -328,7 +329,7 @@ def _sort_orders(owners: list[_Item], category_of: dict[int, str]) -> dict[int, 
 def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str, sort_order: int) -> Metric:
     measure, t = item.measure, item.translation
     o = item.override or MetricOverride()
-    data_type, pattern = rules.metric_format(measure.format_string)
+    data_type, pattern = rules.metric_format(measure.format_string, _kind(item))
     derived = t.derived_formula if t is not None and item.manual is None else None
     formula = formula_sql(_rename_components(derived, item.export, by_ident)) if derived is not None else None
     aggregation = t.aggregation if t is not None and item.manual is None else "custom"
@@ -353,6 +354,18 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
         sort_order=sort_order,
         is_invertable=rules.is_invertable(measure.name, category) if o.is_invertable is None else o.is_invertable,
     )
+
+
+def _kind(item: _Item) -> str:
+    """The type of the metric's SQL: the compiler's, or for hand-written SQL what sqlglot infers
+    (text only when it is sure; a number otherwise)."""
+    if item.manual is None and item.translation is not None:
+        return item.translation.kind
+    if item.manual is not None:
+        typed = annotate_types(item.manual.copy(), dialect="postgres").type
+        if typed is not None and typed.is_type(*exp.DataType.TEXT_TYPES):
+            return "text"
+    return "number"
 
 
 def _rename_components(formula: exp.Expression, export: str, by_ident: dict[tuple[str, str], _Item]) -> exp.Expression:

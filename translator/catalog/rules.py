@@ -9,12 +9,15 @@ from translator.catalog.naming import fit_key, snake_case
 
 # ------------------------------------------------------------------ metric formats
 
-def metric_format(format_string: str | None) -> tuple[str, str | None]:
-    """(data_type, format_pattern) from a measure's format string.
+def metric_format(format_string: str | None, kind: str = "number") -> tuple[str, str | None]:
+    """(data_type, format_pattern) from the type of the metric's SQL and its format string.
 
-    currency for $ formats, percentage for %, integer for whole-number patterns (#,##0, #,0, 0),
-    otherwise decimal. The pattern is the positive section with escapes and quotes removed.
+    A value that is not a number (text, a boolean, a date) is `text`, with no numeric format.
+    A number: currency for $ formats, percentage for %, integer for whole-number patterns (#,##0,
+    #,0, 0), otherwise decimal. The pattern is the positive section with escapes and quotes removed.
     """
+    if kind != "number":
+        return "text", None
     if not format_string or not format_string.strip():
         return "decimal", None
     pattern = _positive_section(format_string)

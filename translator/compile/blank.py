@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlglot import exp
 
 from translator.compile.compiled import Compiled, Kind
-from translator.compile.errors import TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
+from translator.compile.errors import NAN_ORDER, TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
 
 DOUBLE = "DOUBLE PRECISION"
 _ATOMS = (
@@ -229,6 +229,23 @@ def divide(n: Compiled, d: Compiled, alt: Compiled | None) -> Compiled:
     return _mk(sql, n.nullable or alt.nullable, Kind.NUMBER, n, d, alt)
 
 
+def may_be_nan(c: Compiled) -> bool:
+    """The value can be NaN: it contains DAX's 0 / 0, the only NaN the compiler writes (a literal)."""
+    return any(isinstance(n.this, exp.Literal) and n.this.is_string and n.this.this == "NaN"
+               for n in c.sql.find_all(exp.Cast))
+
+
+def refuse_nan(what: str, *values: Compiled) -> None:
+    """PostgreSQL orders NaN above every number and has NaN = NaN; IEEE (and, it seems, Power BI)
+    has every comparison with NaN false. No source settles DAX's behaviour: not translated."""
+    if any(may_be_nan(v) for v in values):
+        raise Untranslatable(
+            NAN_ORDER,
+            f"{what} of a value that may be NaN (0 / 0): PostgreSQL orders NaN above every number "
+            "(NaN > 1 is true) and no source settles what Power BI does, so the SQL could differ",
+        )
+
+
 def require_not_blank(c: Compiled, what: str) -> None:
     """Functions whose BLANK behaviour no source documents: translate only non-BLANK input."""
     if c.nullable:
@@ -287,6 +304,7 @@ def compare(op: type[exp.Binary], a: Compiled, b: Compiled) -> Compiled:
     case-insensitively (LOWER both sides). A side is left un-coalesced when its BLANK could
     not satisfy the comparison anyway (NULL then reads as FALSE: `predicate`)."""
     kind = unify(a, b, "comparison")
+    refuse_nan("a comparison", a, b)
     if kind is Kind.BLANK:  # BLANK() = BLANK()
         return literal(_PY_OPS[op](0, 0))
     if kind is Kind.BOOLEAN and op is exp.EQ:  # SWITCH(TRUE(), cond, ...): TRUE = cond is cond
@@ -326,6 +344,7 @@ def _comparand(side: Compiled, other: Compiled, kind: Kind, zero: object, holds)
 def strict_eq(a: Compiled, b: Compiled) -> Compiled:
     """`==`: no BLANK conversion (BLANK == 0 is FALSE, BLANK == BLANK is TRUE)."""
     kind = unify(a, b, "==")
+    refuse_nan("==", a, b)
     a, b = as_value(a), as_value(b)
     if a.is_const and b.is_const:
         return literal(_fold_text(a.const) == _fold_text(b.const))
@@ -344,6 +363,7 @@ def strict_eq(a: Compiled, b: Compiled) -> Compiled:
 def in_(a: Compiled, values: Sequence[Compiled]) -> Compiled:
     """`x IN {v1, v2}`: strict equality per value (BLANK IN {0} is FALSE)."""
     a = as_value(a)
+    refuse_nan("IN", a)
     if not all(v.is_const for v in values):
         raise Untranslatable(UNSUPPORTED, "IN with a list that is not made of constants")
     kind = a.kind
@@ -380,6 +400,7 @@ def truthy(c: Compiled, what: str = "a condition") -> Compiled:
     if c.kind is Kind.BOOLEAN:
         return c
     if c.kind is Kind.NUMBER:
+        refuse_nan(what, c)
         if c.is_const:
             return literal(c.const != 0)
         sql = exp.NEQ(this=paren(c.sql), expression=exp.Literal.number(0))
@@ -496,6 +517,7 @@ def min_max(a: Compiled, b: Compiled, smallest: bool) -> Compiled:
     MIN(1, BLANK()) as BLANK, Microsoft Learn as 0. Either choice could show a wrong number,
     so an operand that may be BLANK makes the measure untranslated (docs/semantics.md)."""
     _numeric_pair(a, b, "MIN/MAX")
+    refuse_nan("two-argument MIN/MAX", a, b)
     if a.nullable or b.nullable:
         name = "MIN" if smallest else "MAX"
         raise Untranslatable(

@@ -363,6 +363,7 @@ class MeasureService:
             branch_measures=tuple(sorted(branch)),
             overridden_columns=tuple(sorted(overridden)),
             aggregation=aggregation(pm.tree),
+            kind=default.kind.value if default.kind is not Kind.BLANK else Kind.NUMBER.value,
             reasons=tuple(reasons),
         )
         return _Result(translation, default.with_sql(sql))

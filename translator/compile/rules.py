@@ -219,6 +219,7 @@ def countx_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 def _extreme_x(cx: Compiler, call: Call, scope: Scope, cls: type[exp.AggFunc]) -> Compiled:
     value, where = _iterator(cx, call, scope)
     _orderable(value, call)
+    blank.refuse_nan(call.name, value)
     if value.const is None:
         return blank.blank()
     return _aggregated(cx.aggregate(cls(this=value.sql), scope, cls, where, call.span), value.kind)

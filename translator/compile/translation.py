@@ -74,6 +74,7 @@ class Translation:
     # Columns whose outer filters a CALCULATE boolean filter replaces (see DAX_SEMANTICS.md).
     overridden_columns: tuple[str, ...] = ()
     aggregation: str = "custom"  # sum | count | avg | ratio | custom
+    kind: str = "number"  # the type of the SQL's value: number | text | boolean | datetime
     reasons: tuple[Diagnostic, ...] = field(default=())
     # PRESENTATION: colour | image | url | label. CONSTANT: the literal's value (None for BLANK()).
     presentation: str | None = None
