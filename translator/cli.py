@@ -578,6 +578,8 @@ def verify(dsn: str, exports: Path, rows: int, seed: int, fmt: str) -> int:
         _stdout().print(table)
     counts = ", ".join(f"{n} {status}" for status, n in result.counts().items()) or "no checks"
     _stderr().print(f"verify: {len(result.checks)} checks: {counts}")
+    cells = ", ".join(f"{n} {status}" for status, n in result.cell_counts().items()) or "none"
+    _stderr().print(f"verify: {sum(result.cell_counts().values())} cells (one query each): {cells}")
     return OK if not result.failures else FINDINGS
 
 

@@ -44,7 +44,8 @@ def hostile_models(draw: st.DrawFn) -> tuple[SemanticModel, str, str, str]:
     name = draw(hostile(90).filter(lambda s: any(c.isalnum() for c in s)))
     description = draw(hostile(400))
     folder = draw(hostile(60))
-    dax = f"CALCULATE(SUM({dax_column(amount)}), {dax_column(kind)} = {dax_string(literal)})"
+    # KEEPFILTERS: the filter intersects (an override of the model's one dimension is approximate)
+    dax = f"CALCULATE(SUM({dax_column(amount)}), KEEPFILTERS({dax_column(kind)} = {dax_string(literal)}))"
     table = Table(
         "Sales",
         columns=(Column(amount, "double", summarize_by="sum"), Column(kind, "string", summarize_by="none")),

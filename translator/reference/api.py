@@ -31,7 +31,7 @@ def parse_column(text: str) -> tuple[str, str]:
 def evaluate_measure(
     parsed: ParsedModel,
     measure: str,
-    frames: Mapping[str, pd.DataFrame],
+    frames: Mapping[str, pd.DataFrame] | Data,
     group_by: tuple[str, ...] = (),
     report_filters: Mapping[str, Collection[object]] | None = None,
     slicers: Mapping[str, str] | None = None,
@@ -51,7 +51,7 @@ def evaluate_measure(
 
 def evaluate(
     expr: Expr | str,
-    frames: Mapping[str, pd.DataFrame],
+    frames: Mapping[str, pd.DataFrame] | Data,
     parsed: ParsedModel | None = None,
     group_by: tuple[str, ...] = (),
     report_filters: Mapping[str, Collection[object]] | None = None,
@@ -77,9 +77,14 @@ def evaluate(
     return results
 
 
-def _evaluator(parsed: ParsedModel | None, frames: Mapping[str, pd.DataFrame]) -> Evaluator:
+def prepare(frames: Mapping[str, pd.DataFrame], parsed: ParsedModel | None = None) -> Data:
+    """The frames read once, for many evaluations over the same rows: pass the result as `frames`."""
+    return Data.build(dict(frames), parsed.model if parsed is not None else None)
+
+
+def _evaluator(parsed: ParsedModel | None, frames: Mapping[str, pd.DataFrame] | Data) -> Evaluator:
     model = parsed.model if parsed is not None else None
-    data = Data.build(dict(frames), model)
+    data = frames if isinstance(frames, Data) else Data.build(dict(frames), model)
     measures = {key(m.measure.name): m.tree for m in parsed.measures} if parsed is not None else {}
     homes = {key(m.measure.name): key(m.measure.table) for m in parsed.measures} if parsed is not None else {}
     evaluator = Evaluator(data, measures, RULES, homes=homes)

@@ -38,10 +38,10 @@ class BaseTable:
     name: str  # model spelling
     columns: tuple[str, ...]  # model spelling
     rows: tuple[tuple[Scalar, ...], ...]
+    keys: tuple[ColumnKey, ...] = field(init=False, repr=False, compare=False)  # folded (table, column)
 
-    @property
-    def keys(self) -> tuple[ColumnKey, ...]:
-        return tuple((key(self.name), key(c)) for c in self.columns)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple((key(self.name), key(c)) for c in self.columns))
 
     @staticmethod
     def from_frame(name: str, frame: pd.DataFrame, columns: tuple[str, ...] = ()) -> BaseTable:

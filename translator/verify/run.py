@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import math
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,36 +15,42 @@ import sqlglot
 from sqlglot import exp
 
 from translator.catalog.rows import Catalog, DataSource, ReportEntry
-from translator.catalog.sources import build_source, source_tables, view_columns
+from translator.catalog.links import offered_columns
+from translator.catalog.sources import CLIENT_ID_COLUMN, build_source, source_tables, view_columns
 from translator.catalog.toggles import build_toggles
-from translator.compile.translation import CompiledModel, Translation
+from translator.compile.translation import CompiledModel, Status, Translation
 from translator.dax.model import ParsedModel
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
 from translator.emit import SCHEMA_FILE, SEED_FILE
 from translator.model.mapping import Mapping as MappingFile
+from translator.model.semantic import Column, TableKind
 from translator.readers.mapping import load_mapping
-from translator.model.semantic import Column, Table
-from translator.reference import EvaluationError, evaluate_measure
+from translator.reference import prepare
+from translator.reference.data import Data
 from translator.resolve import ResolveError, resolve
 from translator.verify.database import DIALECT, apply_files, create_view_table, load_catalog, view_table
-from translator.verify.sample import dax_text_values, sample_frame
+from translator.verify.engine import AGREE, DISAGREE, SQL_ERROR, UNVERIFIED, Cell, Outcome, cells, check_cell
+from translator.verify.sample import dax_text_values, sample_frame, unique_keys
 
-AGREE, DISAGREE, SQL_ERROR, UNVERIFIED = "agree", "disagree", "sql_error", "unverified"
 CLIENT_ID = 1
 CANNOT_VERIFY = codes.CLI604
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
+    """One metric on one source at one toggle setting, over every cell the query engine can ask
+    for there (engine.cells): its status is the worst cell's."""
+
     metric_key: str
     source_key: str
     toggles: tuple[tuple[str, str], ...]  # (toggle_key, option_key); () is the default
     status: str  # agree | disagree | sql_error | unverified
     detail: str = ""
-    group_by: str | None = None
+    group_by: str | None = None  # the first grouped cell's column (for the table)
     groups: int = 0
     nonblank: int = 0  # groups where the SQL gave a value (not NULL): the check is not vacuous
+    cells: tuple[tuple[str, int], ...] = ()  # cell status -> how many cells
 
     @property
     def ok(self) -> bool:
@@ -69,32 +75,49 @@ class VerifyResult:
             counted[c.status] = counted.get(c.status, 0) + 1
         return dict(sorted(counted.items()))
 
+    def cell_counts(self) -> dict[str, int]:
+        """Cells (one query of the engine each) by status: agree, disagree, sql_error, unverified."""
+        counted: Counter[str] = Counter()
+        for c in self.checks:
+            counted.update(dict(c.cells))
+        return dict(sorted(counted.items()))
+
     def to_json(self) -> dict[str, object]:
         return {
             "counts": self.counts(),
+            "cells": self.cell_counts(),
             "checks": [
                 {"metric_key": c.metric_key, "source_key": c.source_key, "toggles": dict(c.toggles),
                  "status": c.status, "detail": c.detail, "group_by": c.group_by, "groups": c.groups,
-                 "nonblank": c.nonblank}
+                 "nonblank": c.nonblank, "cells": dict(c.cells)}
                 for c in self.checks
             ],
         }
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
+class Source:
     row: DataSource
     columns: tuple[Column, ...]  # the view's columns, model spelling of the first export
     frame: pd.DataFrame
+    tables: dict[str, str]  # export -> the model table behind the view
 
 
 @dataclass(frozen=True, slots=True)
-class _Toggles:
+class Toggles:
     """Catalog toggle keys back to the model: key -> (slicer table, column), option -> value."""
 
     columns: dict[str, tuple[str, str]]
     values: dict[tuple[str, str], str]
     keys_by_table: dict[tuple[str, str], str]  # (export, folded table) -> toggle_key
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """One generated world: every model table's rows; a view holds its table's rows."""
+
+    frames: dict[str, dict[str, pd.DataFrame]]  # export -> model table name -> rows
+    sources: dict[str, Source]
 
 
 def verify(dsn: str, exports: Path, rows: int = 200, seed: int = 0) -> VerifyResult:
@@ -105,38 +128,101 @@ def verify(dsn: str, exports: Path, rows: int = 200, seed: int = 0) -> VerifyRes
         raise InputError(error(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
                                "verify: run `translator build` to see them", SourceLocation(str(exports))))
     mapping = load_mapping(mapping_path(exports))
-    sources = _sources(planned.compiled, planned.parsed, mapping, rows, seed)
-    toggles = _toggles(planned.compiled, mapping)
+    world = generate_world(planned.compiled, planned.parsed, mapping, rows, seed)
+    toggles = toggle_map(planned.compiled, mapping)
     with psycopg.connect(dsn, autocommit=True) as conn:
         apply_files(conn, planned.files[SCHEMA_FILE], planned.files[SEED_FILE])
-        for source in sources.values():
-            create_view_table(conn, view_table(source.row.view_pattern, CLIENT_ID), source.columns, source.frame)
+        load_views(conn, world)
         catalog = load_catalog(conn)
-        checks = _checks(conn, catalog, planned.catalog.report, planned.compiled, planned.parsed,
-                         sources, toggles)
+        checks = check_catalog(conn, catalog, planned.catalog, planned.compiled, planned.parsed, world,
+                         toggles, mapping)
     return VerifyResult(tuple(checks))
 
 
-def _sources(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedModel], mapping: MappingFile,
-             rows: int, seed: int) -> dict[str, _Source]:
+def generate_world(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedModel], mapping: MappingFile,
+                   rows: int, seed: int) -> World:
+    """Rows for every imported table of every model, and each data source's view from its table.
+
+    A table's rows depend on its view (or name) and the seed only, so the same view read by two
+    exports holds the same rows. Keys on the one side of a relationship are unique (as Power BI
+    requires) and drawn from the values the many side uses. Tables the mapping declares equivalent
+    (`[sources."<t>"] equivalent_sources`) hold the same rows in the columns they share.
+    """
     texts = sorted({v for p in parsed for v in dax_text_values(p)})
-    found: dict[str, tuple[DataSource, list[Column]]] = {}
+    frames: dict[str, dict[str, pd.DataFrame]] = {}
     for model in compiled:
+        chosen = {t.name.casefold(): build_source(model.model, t, mapping) for t in source_tables(model, mapping)}
+        toggle_tables = {t.table.casefold(): t for t in model.toggles}
+        one_side = {(r.to_table.casefold(), r.to_column.casefold()) for r in model.model.relationships}
+        tables: dict[str, pd.DataFrame] = {}
+        for table in model.model.tables:
+            folded = table.name.casefold()
+            if folded in toggle_tables:
+                if table.expression is None:  # an imported slicer table: its options
+                    toggle = toggle_tables[folded]
+                    tables[table.name] = pd.DataFrame({toggle.column: list(toggle.options)}, dtype=object)
+                continue
+            if table.kind is not TableKind.DATA:
+                continue  # calculated tables come from their DAX (the reference builds them)
+            row = chosen.get(folded)
+            rng = random.Random(f"{seed}:{row.source_key if row else folded}")
+            columns = view_columns(table)
+            frame = sample_frame(columns, rows, rng, texts, {CLIENT_ID_COLUMN: CLIENT_ID})
+            for column in columns:
+                if (folded, column.name.casefold()) in one_side:
+                    frame[column.name] = unique_keys(column, len(frame))
+            tables[table.name] = frame
+        _share_equivalent_rows(tables, mapping)
+        frames[model.export] = tables
+    return world_of(compiled, mapping, frames)
+
+
+def world_of(compiled: Sequence[CompiledModel], mapping: MappingFile,
+             frames: Mapping[str, Mapping[str, pd.DataFrame]]) -> World:
+    """The world of these model tables' rows (export -> table -> rows): each data source's view
+    holds its table's rows (the first export's, with the other exports' extra columns blank)."""
+    sources: dict[str, tuple[DataSource, list[Column], pd.DataFrame, dict[str, str]]] = {}
+    for model in compiled:
+        tables = frames[model.export]
         for table in source_tables(model, mapping):
             row = build_source(model.model, table, mapping)
-            _, columns = found.setdefault(row.source_key, (row, []))
-            known = {c.name.casefold() for c in columns}
-            columns += [c for c in view_columns(table) if c.name.casefold() not in known]
-    result = {}
-    for key in sorted(found):
-        row, columns = found[key]
-        rng = random.Random(f"{seed}:{key}")
-        frame = sample_frame(columns, rows, rng, texts, {row.client_id_column: CLIENT_ID})
-        result[key] = _Source(row, tuple(columns), frame)
-    return result
+            entry = sources.setdefault(row.source_key, (row, [], tables[table.name], {}))
+            known = {c.name.casefold() for c in entry[1]}
+            entry[1].extend(c for c in view_columns(table) if c.name.casefold() not in known)
+            entry[3][model.export] = table.name
+    views = {}
+    for key in sorted(sources):
+        row, columns, frame, tables_by_export = sources[key]
+        by_name = {str(c).casefold(): c for c in frame.columns}
+        data = {c.name: (frame[by_name[c.name.casefold()]] if c.name.casefold() in by_name
+                         else pd.Series([None] * len(frame), dtype=object)) for c in columns}
+        views[key] = Source(row, tuple(columns), pd.DataFrame(data, dtype=object), tables_by_export)
+    return World({export: dict(tables) for export, tables in frames.items()}, views)
 
 
-def _toggles(compiled: Sequence[CompiledModel], mapping: MappingFile) -> _Toggles:
+def load_views(conn: psycopg.Connection, world: World) -> None:
+    """Each data source's view, as a table holding the world's rows for the one client."""
+    for source in world.sources.values():
+        create_view_table(conn, view_table(source.row.view_pattern, CLIENT_ID), source.columns, source.frame)
+
+
+def _share_equivalent_rows(tables: dict[str, pd.DataFrame], mapping: MappingFile) -> None:
+    by_name = {name.casefold(): name for name in tables}
+    for table, override in mapping.sources:
+        first = by_name.get(table.casefold())
+        for other in override.equivalent_sources:
+            second = by_name.get(other.casefold())
+            if first is None or second is None:
+                continue
+            source, target = tables[first], tables[second]
+            shared = {str(c).casefold(): c for c in source.columns}
+            copied = pd.DataFrame({c: (source[shared[str(c).casefold()]] if str(c).casefold() in shared
+                                       else target[c].reindex(range(len(source)))) for c in target.columns},
+                                  dtype=object)
+            tables[second] = copied
+
+
+def toggle_map(compiled: Sequence[CompiledModel], mapping: MappingFile) -> Toggles:
     _, _, keys, _ = build_toggles(compiled, mapping)
     columns: dict[str, tuple[str, str]] = {}
     values: dict[tuple[str, str], str] = {}
@@ -150,32 +236,55 @@ def _toggles(compiled: Sequence[CompiledModel], mapping: MappingFile) -> _Toggle
                 option = keys.option(key, value)
                 if option is not None:
                     values.setdefault((key, option), value)
-    return _Toggles(columns, values, dict(keys.toggles))
+    return Toggles(columns, values, dict(keys.toggles))
 
 
-def _checks(conn: psycopg.Connection, catalog: Catalog, report: Sequence[ReportEntry],
-            compiled: Sequence[CompiledModel], parsed: Sequence[ParsedModel],
-            sources: Mapping[str, _Source], toggles: _Toggles) -> list[Check]:
-    owners = {e.metric_key: e for e in report if e.placement == "metric" and e.metric_key}
+def check_catalog(conn: psycopg.Connection, catalog: Catalog, built: Catalog, compiled: Sequence[CompiledModel],
+            parsed: Sequence[ParsedModel], world: World, toggles: Toggles, mapping: MappingFile) -> list[Check]:
+    """`catalog`: what the database holds (metrics, variants, links); `built`: the build's own
+    catalog, for the report entries and the dimensions offered on each source."""
+    owners = {e.metric_key: e for e in built.report if e.placement == "metric" and e.metric_key}
     models = {c.export: (c, p) for c, p in zip(compiled, parsed)}
+    offered = offered_columns(built.dimensions, built.data_source_dimensions)
     linked: dict[str, list[str]] = {}
     for link in catalog.data_source_metrics:
         linked.setdefault(link.metric_key, []).append(link.source_key)
     checks = []
+    prepared: dict[str, Data] = {}
     for metric in catalog.metrics:
         entry = owners.get(metric.metric_key)
         for source_key in sorted(linked.get(metric.metric_key, ())):
-            source = sources.get(source_key)
-            if entry is None or source is None or entry.export not in models:
+            source = world.sources.get(source_key)
+            table = source.tables.get(entry.export) if source is not None and entry is not None else None
+            if entry is None or table is None or entry.export not in models:
                 checks.append(Check(metric.metric_key, source_key, (), UNVERIFIED,
-                                    "no measure or sample rows behind this metric"))
+                                    "no measure or generated rows behind this metric on this source",
+                                    cells=((UNVERIFIED, 1),)))
                 continue
             model, parsed_model = models[entry.export]
             translation = _translation(model, entry)
+            declared = mapping.metric(entry.measure)
+            if declared is not None and any(t.casefold() == table.casefold() for t in declared.equivalent_sources):
+                checks.append(Check(metric.metric_key, source_key, (), UNVERIFIED,
+                                    f"the mapping declares '{table}' equivalent for this metric: a claim about "
+                                    "the real rows that generated rows cannot check", cells=((UNVERIFIED, 1),)))
+                continue
+            dimensions = [_model_column(source, c) for c in offered.get(source_key, {})]
+            shapes = cells([d for d in dimensions if d is not None], source.row.date_column, source.frame)
+            if entry.export not in prepared:
+                prepared[entry.export] = prepare(world.frames[entry.export], parsed_model)
+            # An accepted approximation differs where it was accepted to: on the dimensions its
+            # CALCULATE overrides (CAT332) and, for ALL read as a window, under the report's filters.
+            approximate = {c.casefold() for c in entry.overridden_columns} if entry.accepted else set()
+            window = entry.accepted and translation is not None and translation.status is Status.APPROXIMATE
             for setting in _settings(catalog, metric.metric_key, translation, entry.export, toggles):
-                checks.append(_check(conn, catalog, metric.metric_key, source, setting, parsed_model,
-                                     entry, translation, toggles))
+                checks.append(_check(conn, catalog, metric.metric_key, source, table, setting, parsed_model,
+                                     prepared[entry.export], entry, shapes, toggles, approximate, window))
     return checks
+
+
+def _model_column(source: Source, folded: str) -> str | None:
+    return next((c.name for c in source.columns if c.name.casefold() == folded), None)
 
 
 def _translation(model: CompiledModel, entry: ReportEntry) -> Translation | None:
@@ -185,7 +294,7 @@ def _translation(model: CompiledModel, entry: ReportEntry) -> Translation | None
 
 
 def _settings(catalog: Catalog, metric_key: str, translation: Translation | None, export: str,
-              toggles: _Toggles) -> list[tuple[tuple[str, str], ...]]:
+              toggles: Toggles) -> list[tuple[tuple[str, str], ...]]:
     """Nothing selected, then every combination of options (defaults included) of the toggles
     the metric depends on: those it or a component has variants for, and those its DAX reads."""
     keys = {v.toggle_key for v in catalog.variants if v.metric_key in _closure(catalog, metric_key)}
@@ -218,104 +327,40 @@ def _closure(catalog: Catalog, metric_key: str) -> set[str]:
     return seen
 
 
-def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: _Source,
-           setting: tuple[tuple[str, str], ...], parsed: ParsedModel, entry: ReportEntry,
-           translation: Translation | None, toggles: _Toggles) -> Check:
-    def result(status: str, detail: str = "", group_by: str | None = None, groups: int = 0,
-               nonblank: int = 0) -> Check:
-        return Check(metric_key, source.row.source_key, setting, status, detail, group_by, groups, nonblank)
+def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: Source, table: str,
+           setting: tuple[tuple[str, str], ...], parsed: ParsedModel, frames: Data,
+           entry: ReportEntry, shapes: Sequence[Cell], toggles: Toggles, approximate: set[str],
+           window: bool) -> Check:
+    def result(status: str, detail: str, outcomes: Sequence[Outcome] = ()) -> Check:
+        grouped = next((o for o in outcomes if o.cell.group_by), None)
+        counted = Counter(o.status for o in outcomes) or Counter({status: 1})
+        return Check(metric_key, source.row.source_key, setting, status, detail,
+                     grouped.cell.group_by[0] if grouped else None, sum(o.groups for o in outcomes),
+                     sum(o.nonblank for o in outcomes), tuple(sorted(counted.items())))
 
-    fact = translation.fact_table if translation is not None and translation.fact_table else entry.table
-    fact_table = parsed.model.table(fact)
-    if fact_table is None:
-        return result(UNVERIFIED, f"the measure's table {fact!r} is not in the model")
-    group = _group_column(source, fact_table, translation, entry)
     try:
         sql = resolve(catalog, metric_key, dict(setting))
     except ResolveError as err:
         return result(DISAGREE, f"resolve: {err}")
-    try:
-        actual = _run_sql(conn, sql, source, group)
-    except psycopg.Error as err:
-        return result(SQL_ERROR, " ".join(str(err).split())[:300], group)
     slicers = {}
     for toggle_key, option_key in setting:
-        table, column = toggles.columns[toggle_key]
-        slicers[f"'{table.replace(chr(39), chr(39) * 2)}'[{column}]"] = toggles.values[(toggle_key, option_key)]
-    frame = _fact_frame(source, fact_table)
-    group_by = (f"'{fact_table.name.replace(chr(39), chr(39) * 2)}'[{group}]",) if group else ()
-    try:
-        expected = evaluate_measure(parsed, entry.measure, {fact_table.name: frame}, group_by=group_by,
-                                    slicers=slicers)
-    except EvaluationError as err:
-        return result(UNVERIFIED, f"reference: {err}", group)
-    expected = {_group_key(k[0] if k else None): v for k, v in expected.items()}
-    differences = [
-        f"{g!r}: sql {actual.get(g)!r} != dax {expected.get(g)!r}"
-        for g in sorted(set(actual) | set(expected), key=repr)
-        if not _same(actual.get(g), expected.get(g))
-    ]
-    nonblank = sum(1 for v in actual.values() if v is not None)
-    if differences:
-        more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
-        return result(DISAGREE, "; ".join(differences[:3]) + more, group, len(actual), nonblank)
-    return result(AGREE, "", group, len(actual), nonblank)
-
-
-def _group_column(source: _Source, fact_table: Table, translation: Translation | None,
-                  entry: ReportEntry) -> str | None:
-    """A text column of the view that the fact table has and the metric neither reads nor
-    overrides (grouping by an overridden column is where the SQL and DAX legitimately part)."""
-    used = {c.casefold() for c in entry.overridden_columns}
-    if translation is not None:
-        used |= {c.casefold() for c in (*translation.columns, *translation.overridden_columns)}
-    for column in source.columns:
-        name = column.name.casefold()
-        if (column.data_type.casefold() == "string" and name not in used
-                and name != source.row.client_id_column.casefold() and fact_table.column(column.name)):
-            return fact_table.column(column.name).name
-    return None
-
-
-def _fact_frame(source: _Source, fact_table: Table) -> pd.DataFrame:
-    """The source's rows under the fact table's name and column spelling."""
-    by_name = {c.casefold(): c for c in source.frame.columns}
-    data = {}
-    for column in view_columns(fact_table):
-        present = by_name.get(column.name.casefold())
-        data[column.name] = source.frame[present] if present else pd.Series([None] * len(source.frame), dtype=object)
-    return pd.DataFrame(data)
-
-
-def _run_sql(conn: psycopg.Connection, sql: str, source: _Source, group: str | None) -> dict[object, object]:
-    value = sqlglot.parse_one(sql, dialect=DIALECT)
-    table = view_table(source.row.view_pattern, CLIENT_ID)
-    if group is None:
-        query = exp.select(exp.alias_(value, "v")).from_(table)
-    else:
-        # Power BI groups text ignoring case: so does the comparison.
-        key = exp.Lower(this=exp.column(group, quoted=True))
-        query = exp.select(exp.alias_(key, "g"), exp.alias_(value, "v")).from_(table).group_by(key.copy())
-    with conn.transaction():
-        rows = conn.execute(query.sql(dialect=DIALECT, unsupported_level=sqlglot.ErrorLevel.RAISE)).fetchall()
-    if group is None:
-        return {None: rows[0][0]} if rows else {}
-    return {_group_key(g): v for g, v in rows}
-
-
-def _group_key(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
-
-
-def _same(a: object, b: object) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a == b
-    try:
-        x, y = float(a), float(b)  # Decimal, int and float alike
-    except (TypeError, ValueError):
-        return a.casefold() == b.casefold() if isinstance(a, str) and isinstance(b, str) else a == b
-    if math.isnan(x) or math.isnan(y):
-        return math.isnan(x) and math.isnan(y)
-    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+        slicer_table, column = toggles.columns[toggle_key]
+        slicers[f"'{slicer_table.replace(chr(39), chr(39) * 2)}'[{column}]"] = toggles.values[(toggle_key, option_key)]
+    view = view_table(source.row.view_pattern, CLIENT_ID)
+    parsed_sql = sqlglot.parse_one(sql, dialect=DIALECT)
+    text_columns = {c.name.casefold() for c in source.columns if c.data_type.casefold() == "string"}
+    outcomes = []
+    for cell in shapes:
+        if cell.columns & approximate or (window and cell.where):
+            outcomes.append(Outcome(cell, UNVERIFIED, f"{cell.label}: an accepted approximation differs here "
+                                    "by design (CAT332 override, or ALL read as a window over filtered rows)"))
+            continue
+        outcomes.append(check_cell(conn, parsed_sql, view, text_columns, parsed, entry.measure, frames, table, cell,
+                                   slicers))
+    for status in (DISAGREE, SQL_ERROR, AGREE, UNVERIFIED):
+        found = [o for o in outcomes if o.status == status]
+        if found:
+            detail = found[0].detail if status != AGREE else ""
+            more = f" (+{len(found) - 1} more cells)" if len(found) > 1 and status in (DISAGREE, SQL_ERROR) else ""
+            return result(status, detail + more, outcomes)
+    return result(UNVERIFIED, "no cells", outcomes)

@@ -20,6 +20,7 @@ from translator.model.semantic import Column
 OTHER_TEXT = ("Other", "zeta")
 BLANK_SHARE = 0.1
 EPOCH = dt.datetime(2024, 1, 1)
+DAYS = 21  # dates fall in three weeks: a report grouped by date has a few rows per day
 
 
 _COMPARISONS = frozenset({BinOp.EQ, BinOp.NEQ, BinOp.STRICT_EQ, BinOp.LT, BinOp.LTE, BinOp.GT, BinOp.GTE, BinOp.IN})
@@ -69,9 +70,22 @@ def _value(column: Column, rng: random.Random, vocabulary: tuple[str, ...]) -> o
         case "boolean":
             return rng.random() < 0.5
         case "datetime":
-            return EPOCH + dt.timedelta(days=rng.randint(0, 90))
+            return EPOCH + dt.timedelta(days=rng.randint(0, DAYS - 1))
         case _:
             return rng.choice(vocabulary)
+
+
+def unique_keys(column: Column, rows: int) -> list[object]:
+    """Keys for the one side of a relationship: unique, and among the values the many side draws
+    (small integers, the dates of the sample period)."""
+    match column.data_type.casefold():
+        case "int64":
+            return list(range(1, rows + 1))
+        case "datetime":
+            return [EPOCH + dt.timedelta(days=n) for n in range(rows)]
+        case "double" | "decimal":
+            return [float(n) for n in range(1, rows + 1)]
+    return [f"key {n}" for n in range(1, rows + 1)]
 
 
 SQL_TYPES = {
