@@ -32,7 +32,7 @@ from translator.catalog import build_catalog
 from translator.compile import compile_model
 from translator.dax import parse_model, to_dax
 from translator.readers.mapping import parse_mapping
-from translator.readers.model import Column, Measure, Relationship, SemanticModel, Table, TableKind
+from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 from translator.verify.engine import AGREE, DISAGREE, SQL_ERROR, UNVERIFIED
 from translator.verify.run import check_catalog, load_views, toggle_map, world_of
 
