@@ -57,6 +57,7 @@ class BaseTable:
 class Relationship:
     many: ColumnKey
     one: ColumnKey
+    both: bool = False  # cross-filters both ways: the many side's filters reach the one side too
 
 
 @dataclass
@@ -78,7 +79,8 @@ class Data:
         relationships = ()
         if model is not None:
             relationships = tuple(
-                Relationship((key(r.from_table), key(r.from_column)), (key(r.to_table), key(r.to_column)))
+                Relationship((key(r.from_table), key(r.from_column)), (key(r.to_table), key(r.to_column)),
+                             r.cross_filtering.casefold() == "bothdirections")
                 for r in model.relationships
                 if r.is_active and key(r.from_table) in tables and key(r.to_table) in tables
             )
@@ -130,10 +132,12 @@ class Data:
             self._expanded[table_key] = result
         return result
 
-    def visible(self, table_key: str, ctx: FilterContext) -> list[int]:
-        """Indices of the rows of a base table that the filter context keeps."""
+    def visible(self, table_key: str, ctx: FilterContext, seen: frozenset[str] = frozenset()) -> list[int]:
+        """Indices of the rows of a base table that the filter context keeps. Filters flow from the
+        one side to the many side (the expanded table); along a relationship that cross-filters
+        both ways, a filter on the many side also keeps only the one side's rows it reaches."""
         cache_key = (table_key, ctx.filters)
-        cached = self._visible.get(cache_key)
+        cached = self._visible.get(cache_key) if not seen else None
         if cached is not None:
             return cached
         columns, rows = self.expanded(table_key)
@@ -149,5 +153,16 @@ class Data:
                 allowed = frozenset(tuple(k[i] for i, _ in present) for k in f.keys)
             positions = [p for _, p in present]
             indices = [i for i in indices if tuple(rows[i][p] for p in positions) in allowed]
-        self._visible[cache_key] = indices
+        for rel in self.relationships:
+            if not rel.both or rel.one[0] != table_key or rel.many[0] in seen | {table_key}:
+                continue
+            many_columns, many_rows = self.expanded(rel.many[0])
+            if not any(c in many_columns and c not in position for f in ctx.filters for c in f.columns):
+                continue  # no filter on the many side: nothing flows back
+            at = many_columns.index(rel.many)
+            reached = {many_rows[i][at] for i in self.visible(rel.many[0], ctx, seen | {table_key})}
+            one_at = position[rel.one]
+            indices = [i for i in indices if rows[i][one_at] in reached]
+        if not seen:
+            self._visible[cache_key] = indices
         return indices
