@@ -14,10 +14,10 @@ DIFFERENTIAL_ENGINE_REPORT=<file> writes the run's figures (examples, cells, tim
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
-import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from tests.differential.strategies import CATS, DIMS, FACT, decimals, ints, measures
 from translator.catalog import build_catalog
 from translator.compile import compile_model
-from translator.dax import parse_model, to_dax
+from translator.dax import ast, parse, to_dax
+from translator.dax.model import ParsedMeasure, ParsedModel, ParsedTable
 from translator.readers.mapping import parse_mapping
 from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 from translator.verify.database import view_table
@@ -60,21 +61,38 @@ dim_rows = st.lists(st.tuples(st.sampled_from(["g", "G", "h", None]), st.one_of(
                     max_size=4)
 
 
-def retarget(expression, table: str) -> str:
-    """The DAX of a generated measure over `Fact`, read from `table` instead."""
-    return re.sub(rf"\b{FACT}\b", table, to_dax(expression))
+def retarget(node, table: str):
+    """A generated expression over `Fact`, read from `table` instead."""
+    if isinstance(node, ast.ColumnRef) and node.table == FACT:
+        return dataclasses.replace(node, table=table)
+    if isinstance(node, ast.TableRef) and node.name == FACT:
+        return dataclasses.replace(node, name=table)
+    if isinstance(node, tuple):
+        return tuple(retarget(n, table) for n in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: retarget(getattr(node, f.name), table) for f in dataclasses.fields(node)
+                   if isinstance(getattr(node, f.name), tuple) or dataclasses.is_dataclass(getattr(node, f.name))}
+        return dataclasses.replace(node, **changes)
+    return node
 
 
-def build_model(own: str, other: str, toggled: str) -> SemanticModel:
-    def measures_of(table: str, named: dict[str, str]) -> tuple[Measure, ...]:
-        return tuple(Measure(table, name, dax) for name, dax in named.items())
+DIM_PARSED = {name: parse(dax) for name, dax in DIM_MEASURES.items()}
+MODE_PARSED = ParsedTable(MODE, parse(MODE.expression))
 
-    return SemanticModel("engine", EXPORT, (
-        Table(FACT, columns=FACT_COLUMNS, measures=measures_of(FACT, {"Own": own, "Toggled": toggled})),
-        Table("Other", columns=FACT_COLUMNS, measures=measures_of("Other", {"Theirs": other})),
-        Table("Dim", columns=DIM_COLUMNS, measures=measures_of("Dim", DIM_MEASURES)),
+
+def build_model(own, other, toggled) -> ParsedModel:
+    """The model with its measures' trees as generated (the parser has its own round-trip tests)."""
+    trees = {FACT: {"Own": own, "Toggled": toggled}, "Other": {"Theirs": other}, "Dim": DIM_PARSED}
+    measures = {table: tuple(Measure(table, name, to_dax(tree)) for name, tree in named.items())
+                for table, named in trees.items()}
+    model = SemanticModel("engine", EXPORT, (
+        Table(FACT, columns=FACT_COLUMNS, measures=measures[FACT]),
+        Table("Other", columns=FACT_COLUMNS, measures=measures["Other"]),
+        Table("Dim", columns=DIM_COLUMNS, measures=measures["Dim"]),
         MODE,
     ), RELATIONSHIPS)
+    parsed = tuple(ParsedMeasure(m, trees[table][m.name]) for table, ms in measures.items() for m in ms)
+    return ParsedModel(model, parsed, (MODE_PARSED,))
 
 
 class Figures:
@@ -109,9 +127,9 @@ def refill(conn, world, created: set[str]) -> None:
 
 
 def run_example(conn, figures: Figures, own, other, alternative, fact, others, dims, created: set[str]) -> None:
-    toggled = f'SWITCH(SELECTEDVALUE(Mode[Mode], "Base"), "Alt", {to_dax(alternative)}, {to_dax(own)})'
-    model = build_model(to_dax(own), retarget(other, "Other"), toggled)
-    parsed = parse_model(model)
+    mode = ast.FunctionCall("SELECTEDVALUE", (ast.ColumnRef("Mode", "Mode"), ast.String("Base")))
+    toggled = ast.FunctionCall("SWITCH", (mode, ast.String("Alt"), alternative, own))
+    parsed = build_model(own, retarget(other, "Other"), toggled)
     compiled = compile_model(parsed)
     catalog, _ = build_catalog([compiled], EMPTY)
     frames = {

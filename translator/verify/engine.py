@@ -84,9 +84,8 @@ def _common_value(frame: pd.DataFrame, column: str) -> object:
     return min(counted.items(), key=lambda kv: (-kv[1], repr(kv[0])))[0]
 
 
-def sql_cell(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, cell: Cell,
-             text_columns: set[str]) -> dict[tuple, object]:
-    """Run the metric's SQL for one cell on the view. Text groups and filters ignore case, as
+def cell_query(sql: str | exp.Expression, view: exp.Table, cell: Cell, text_columns: set[str]) -> str:
+    """The query engine's query for one cell on the view. Text groups and filters ignore case, as
     Power BI does (the query engine groups and filters on LOWER(column))."""
     value = sqlglot.parse_one(sql, dialect=DIALECT) if isinstance(sql, str) else sql.copy()
 
@@ -103,8 +102,30 @@ def sql_cell(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Tabl
         query = query.group_by(*(ref(c) for c in cell.group_by), copy=False)
     else:  # the total is one group, even over no rows (a constant metric is a value there too)
         query.set("group", exp.Group(expressions=[exp.Tuple(expressions=[])]))
-    rows = conn.execute(query.sql(dialect=DIALECT, unsupported_level=sqlglot.ErrorLevel.RAISE)).fetchall()
-    width = len(cell.group_by)
+    return query.sql(dialect=DIALECT, unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def sql_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, cells: Sequence[Cell],
+              text_columns: set[str]) -> list[dict[tuple, object] | psycopg.Error]:
+    """Each cell's groups and values, or the error its query raised. The queries go to the server
+    in one pipeline (one round trip); when one fails, each is run again on its own."""
+    queries = [cell_query(sql, view, cell, text_columns) for cell in cells]
+    try:
+        with conn.pipeline():
+            cursors = [conn.execute(q) for q in queries]
+        fetched: list[list[tuple] | psycopg.Error] = [c.fetchall() for c in cursors]
+    except psycopg.Error:
+        fetched = []
+        for q in queries:
+            try:
+                fetched.append(conn.execute(q).fetchall())
+            except psycopg.Error as err:
+                fetched.append(err)
+    return [rows if isinstance(rows, psycopg.Error) else _groups(rows, len(cell.group_by))
+            for cell, rows in zip(cells, fetched)]
+
+
+def _groups(rows: Sequence[tuple], width: int) -> dict[tuple, object]:
     return {tuple(_key(v) for v in row[:width]): _value(row[width]) for row in rows}
 
 
@@ -142,17 +163,30 @@ def compare_cell(expected: Mapping[tuple, object], actual: Mapping[tuple, object
     ]
 
 
-def check_cell(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, text_columns: set[str],
-               parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-               cell: Cell, slicers: Mapping[str, str]) -> Outcome:
+def check_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, text_columns: set[str],
+                parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
+                cells: Sequence[Cell], slicers: Mapping[str, str]) -> list[Outcome]:
+    """Each cell run both ways and compared."""
+    return [_outcome(cell, expected, actual)
+            for cell, expected, actual in zip(cells, [_reference(parsed, measure, frames, table, c, slicers)
+                                                      for c in cells],
+                                              sql_cells(conn, sql, view, cells, text_columns))]
+
+
+def _reference(parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
+               cell: Cell, slicers: Mapping[str, str]) -> dict[tuple, object] | EvaluationError:
     try:
-        expected = reference_cell(parsed, measure, frames, table, cell, slicers)
+        return reference_cell(parsed, measure, frames, table, cell, slicers)
     except EvaluationError as err:
-        return Outcome(cell, UNVERIFIED, f"{cell.label}: reference: {err}")
-    try:
-        actual = sql_cell(conn, sql, view, cell, text_columns)
-    except psycopg.Error as err:
-        return Outcome(cell, SQL_ERROR, f"{cell.label}: " + " ".join(str(err).split())[:300])
+        return err
+
+
+def _outcome(cell: Cell, expected: dict[tuple, object] | EvaluationError,
+             actual: dict[tuple, object] | psycopg.Error) -> Outcome:
+    if isinstance(expected, EvaluationError):
+        return Outcome(cell, UNVERIFIED, f"{cell.label}: reference: {expected}")
+    if isinstance(actual, psycopg.Error):
+        return Outcome(cell, SQL_ERROR, f"{cell.label}: " + " ".join(str(actual).split())[:300])
     nonblank = sum(1 for v in actual.values() if v is not None)
     differences = compare_cell(expected, actual)
     if differences:

@@ -30,7 +30,7 @@ from translator.reference import prepare
 from translator.reference.data import Data
 from translator.resolve import ResolveError, resolve
 from translator.verify.database import DIALECT, apply_files, create_view_table, load_catalog, view_table
-from translator.verify.engine import AGREE, DISAGREE, SQL_ERROR, UNVERIFIED, Cell, Outcome, cells, check_cell
+from translator.verify.engine import AGREE, DISAGREE, SQL_ERROR, UNVERIFIED, Cell, Outcome, cells, check_cells
 from translator.verify.sample import dax_text_values, sample_frame, unique_keys
 
 CLIENT_ID = 1
@@ -349,14 +349,11 @@ def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: 
     view = view_table(source.row.view_pattern, CLIENT_ID)
     parsed_sql = sqlglot.parse_one(sql, dialect=DIALECT)
     text_columns = {c.name.casefold() for c in source.columns if c.data_type.casefold() == "string"}
-    outcomes = []
-    for cell in shapes:
-        if cell.columns & approximate or (window and cell.where):
-            outcomes.append(Outcome(cell, UNVERIFIED, f"{cell.label}: an accepted approximation differs here "
-                                    "by design (CAT332 override, or ALL read as a window over filtered rows)"))
-            continue
-        outcomes.append(check_cell(conn, parsed_sql, view, text_columns, parsed, entry.measure, frames, table, cell,
-                                   slicers))
+    skipped = [cell for cell in shapes if cell.columns & approximate or (window and cell.where)]
+    outcomes = [Outcome(cell, UNVERIFIED, f"{cell.label}: an accepted approximation differs here by design "
+                        "(CAT332 override, or ALL read as a window over filtered rows)") for cell in skipped]
+    outcomes += check_cells(conn, parsed_sql, view, text_columns, parsed, entry.measure, frames, table,
+                            [cell for cell in shapes if cell not in skipped], slicers)
     for status in (DISAGREE, SQL_ERROR, AGREE, UNVERIFIED):
         found = [o for o in outcomes if o.status == status]
         if found:
