@@ -52,5 +52,10 @@ def test_a_wrong_sql_is_a_disagreement_and_exit_1(pg_url, monkeypatch) -> None:
     # A summary, not every check: only the disagreements are listed, the counts go to stderr.
     listed = [line for line in result.stdout.splitlines() if line.startswith("│")]
     assert len(listed) == len(table_rows)
-    counts = dict((status, int(n)) for n, status in re.findall(r"(\d+) (\w+)", result.stderr.split(":", 1)[1]))
+    checks_line = next(line for line in result.stderr.splitlines() if " checks: " in line)
+    counts = dict((status, int(n)) for n, status in re.findall(r"(\d+) (\w+)", checks_line.split(":", 1)[1]))
     assert counts["disagree"] == len(table_rows) and counts["agree"] > 100
+    # ... and the cells, one query of the engine each: every cell of 'attempts' disagrees
+    cells_line = next(line for line in result.stderr.splitlines() if " cells " in line)
+    cell_counts = dict((status, int(n)) for n, status in re.findall(r"(\d+) (\w+)", cells_line.split(":", 1)[1]))
+    assert cell_counts["disagree"] > len(table_rows) and cell_counts["agree"] > 1000
