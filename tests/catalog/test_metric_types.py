@@ -10,6 +10,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
+from tests.catalog.builders import compiled, measure, sum_of, translation
+from translator.catalog import build_catalog
+from translator.readers.mapping import parse_mapping
 from translator.catalog.sources import build_source, source_tables, view_columns
 from translator.pipeline import mapping_path, plan
 from translator.readers.mapping import load_mapping
@@ -51,5 +54,14 @@ def test_every_seeded_metric_has_the_type_of_its_sql(sample, pg):
             assert metric.data_type in ("integer", "decimal", "currency", "percentage"), metric.metric_key
         checked += 1
     assert checked == len(sample.catalog.metrics) > 50
-    (status,) = [m for m in sample.catalog.metrics if m.metric_key == "mid_health_status"]
-    assert (status.data_type, status.format_pattern) == ("text", None)
+
+
+def test_a_measure_returning_text_is_a_text_metric_without_a_numeric_format():
+    # 'MID Health Status' returns 'Critical' / 'Warning' / 'Healthy' under a "#,0.00" format string
+    status = measure("Health Status", fmt="#,0.00")
+    sql = exp.case().when(exp.GT(this=sum_of("cb"), expression=exp.Literal.number(1)),
+                          exp.Literal.string("Critical")).else_(exp.Literal.string("Healthy"))
+    catalog, _ = build_catalog([compiled(translation(status, sql, columns=("cb",), kind="text"))],
+                               parse_mapping("", "t.toml"))
+    (metric,) = catalog.metrics
+    assert (metric.data_type, metric.format_pattern) == ("text", None)
