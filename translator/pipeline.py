@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translator.catalog import build_catalog
+from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.catalog.rows import Catalog
 from translator.compile import compile_expression, compile_model
 from translator.compile.translation import CompiledModel, Translation
@@ -91,9 +92,10 @@ def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[Com
     return tuple(parsed_models), tuple(compiled), diagnostics
 
 
-def plan(exports: Path, mapping_file: Path | None = None) -> Plan:
-    """Everything `build` does except writing. Raises InputError for unreadable input (a
-    `mapping_file` that is named but missing included)."""
+def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrder = NO_PREVIOUS) -> Plan:
+    """Everything `build` does except writing. `previous`: the sort_order numbers of the output
+    being replaced (translator.review.committed.previous_order), which the catalog keeps. Raises
+    InputError for unreadable input (a `mapping_file` that is named but missing included)."""
     if mapping_file is not None and not mapping_file.is_file():
         raise InputError(error(NO_MAPPING, "no such mapping file", SourceLocation(str(mapping_file))))
     parsed, compiled, diagnostics = parse_and_compile(exports)
@@ -101,7 +103,7 @@ def plan(exports: Path, mapping_file: Path | None = None) -> Plan:
     mapping = load_mapping(used)
     reports, report_diagnostics = read_reports(exports, [c.export for c in compiled])
     diagnostics.extend(report_diagnostics)
-    catalog, catalog_diagnostics = build_catalog(compiled, mapping, reports)
+    catalog, catalog_diagnostics = build_catalog(compiled, mapping, reports, previous)
     diagnostics.extend(catalog_diagnostics)
     files, render_diagnostics = render(catalog)
     diagnostics.extend(render_diagnostics)
@@ -118,8 +120,11 @@ def plan(exports: Path, mapping_file: Path | None = None) -> Plan:
 
 def build(exports: Path, out: Path, mapping_file: Path | None = None) -> BuildResult:
     """Read, translate and write `out`. On InputError, or when emit refused the catalog (an
-    ERROR diagnostic, `written` is False), nothing under `out` has changed."""
-    planned = plan(exports, mapping_file)
+    ERROR diagnostic, `written` is False), nothing under `out` has changed. The sort_order
+    numbers of the output in `out` are kept (docs/mapping.md)."""
+    from translator.review.committed import previous_order  # deferred: translator.review imports this module
+
+    planned = plan(exports, mapping_file, previous_order(out))
     if planned.ok:
         write_output(dict(planned.files), out)
     return BuildResult(planned, out)

@@ -1,7 +1,8 @@
 """The catalog stage: compiled translations + the mapping file -> report_builder rows.
 
 Public API:
-- build_catalog(compiled, mapping) -> (Catalog, diagnostics): pure and deterministic
+- build_catalog(compiled, mapping, previous) -> (Catalog, diagnostics): pure and deterministic;
+  `previous` (catalog.order.PreviousOrder) keeps the sort_order numbers of the output it replaces
 - check_completeness(compiled, catalog) -> diagnostics: every input measure reported exactly once
 """
 

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from translator.catalog.dimensions import build_dimensions
 from translator.catalog.links import offered_columns
 from translator.catalog.metrics import build_metrics
+from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource, MappingProblem
 from translator.catalog.sources import ModelSource, build_source, source_tables
@@ -23,17 +24,19 @@ from translator.model.mapping import Mapping
 
 
 def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
-                  reports: Sequence[ReportLayout] = ()) -> tuple[Catalog, list[Diagnostic]]:
+                  reports: Sequence[ReportLayout] = (),
+                  previous: PreviousOrder = NO_PREVIOUS) -> tuple[Catalog, list[Diagnostic]]:
+    """`previous`: the sort_order numbers of the output this build replaces (kept, see catalog.order)."""
     diagnostics: list[Diagnostic] = []
     model_sources, sources = _sources(compiled, mapping)
     diagnostics += _unused_sources(compiled, mapping)
-    toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping)
+    toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping, previous)
     diagnostics += toggle_diagnostics
     dimensions, dimension_links, dimension_diagnostics = build_dimensions(
-        [c.model for c in compiled], model_sources, mapping
+        [c.model for c in compiled], model_sources, mapping, previous
     )
     offered = offered_columns(dimensions, dimension_links)
-    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered)
+    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered, previous)
     diagnostics += metrics.diagnostics
     diagnostics += dimension_diagnostics
     catalog = Catalog(

@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from translator.catalog import rules
 from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, did_you_mean, warn
+from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.naming import assign_unique, humanize, snake_case
 from translator.catalog.rows import DataSourceDimension, Dimension
 from translator.catalog.sources import (
@@ -43,7 +44,8 @@ class _Candidate:
 
 
 def build_dimensions(
-    models: Sequence[SemanticModel], sources: Sequence[ModelSource], mapping: Mapping
+    models: Sequence[SemanticModel], sources: Sequence[ModelSource], mapping: Mapping,
+    previous: PreviousOrder = NO_PREVIOUS,
 ) -> tuple[list[Dimension], list[DataSourceDimension], list[Diagnostic]]:
     by_export = {m.export: m for m in models}
     candidates: dict[str, _Candidate] = {}  # by case-folded column name
@@ -91,12 +93,14 @@ def build_dimensions(
              None, "pin a key with [dimensions.<column>] key = \"...\" in the mapping file")
         for c, wanted, given in renamed
     ]
-    rank = {id(c): n for n, c in enumerate(sorted(ordered, key=lambda c: c.first_seen), start=1)}
-    dimensions = []
-    for position, candidate in enumerate(ordered):
-        override = mapping.dimension(candidate.column)
-        sort_order = override.sort_order if override and override.sort_order is not None else rank[id(candidate)]
-        dimensions.append(replace(candidate.row, dimension_key=keys[position], sort_order=sort_order))
+    # One group, in the order the sources show the columns; sticky across rebuilds (catalog.order).
+    seen_order = sorted(range(len(ordered)), key=lambda n: ordered[n].first_seen)
+    pins = [o.sort_order if (o := mapping.dimension(ordered[n].column)) else None for n in seen_order]
+    numbers = sort_orders([Place(None, (keys[n],), pin) for n, pin in zip(seen_order, pins)],
+                          previous.table("dimensions"))
+    number_of = dict(zip(seen_order, numbers))
+    dimensions = [replace(candidate.row, dimension_key=keys[position], sort_order=number_of[position])
+                  for position, candidate in enumerate(ordered)]
 
     links = sorted(
         {

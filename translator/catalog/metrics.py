@@ -18,6 +18,7 @@ from translator.catalog.diagnostics import (
     CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
     CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, err, info, reason, warn,
 )
+from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.naming import KEY_LENGTH, NAME_LENGTH, fit_key, fit_name, snake_case, unique_key
 from translator.catalog.rows import DataSource, DataSourceMetric, Metric, MetricVariant, ReportEntry
 from translator.catalog.sources import ModelSource
@@ -73,6 +74,7 @@ def build_metrics(
     toggles: ToggleKeys,
     model_sources: Sequence[ModelSource] = (),
     offered: dict[str, dict[str, str]] | None = None,
+    previous: PreviousOrder = NO_PREVIOUS,
 ) -> MetricsResult:
     """`offered`: per source key, the dimensions offered there (folded view column -> key)."""
     diagnostics: list[Diagnostic] = []
@@ -92,7 +94,7 @@ def build_metrics(
     owners = _owners(items)
     category_of, category_diagnostics = _categories(owners, mapping)
     diagnostics += category_diagnostics
-    sort_orders = _sort_orders(owners, category_of)
+    sort_orders = _sort_orders(owners, category_of, previous)
     for item in owners:
         metric = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)])
         metrics.append(metric)
@@ -315,15 +317,12 @@ def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], 
     return category_of, diagnostics
 
 
-def _sort_orders(owners: list[_Item], category_of: dict[int, str]) -> dict[int, int]:
-    counters: dict[str, int] = {}
-    orders = {}
-    for item in owners:
-        category = category_of[id(item)]
-        counters[category] = counters.get(category, 0) + 1
-        pinned = item.override.sort_order if item.override is not None else None
-        orders[id(item)] = pinned if pinned is not None else counters[category]
-    return orders
+def _sort_orders(owners: list[_Item], category_of: dict[int, str], previous: PreviousOrder) -> dict[int, int]:
+    """Numbered within each category, sticky across rebuilds (translator.catalog.order)."""
+    places = [Place(category_of[id(item)], (category_of[id(item)], item.metric_key or ""),
+                    item.override.sort_order if item.override is not None else None) for item in owners]
+    numbers = sort_orders(places, previous.table("metrics"))
+    return {id(item): number for item, number in zip(owners, numbers)}
 
 
 def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str, sort_order: int) -> Metric:

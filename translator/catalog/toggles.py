@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NO_DEFAULT, CAT_TOGGLE_KEY, at, did_you_mean, warn
 from translator.catalog.naming import assign_unique, snake_case
+from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.rows import MetricToggle, MetricToggleOption
 from translator.compile.translation import CompiledModel, Toggle, ToggleKind
 from translator.diagnostics import Diagnostic
@@ -44,7 +45,7 @@ class ToggleKeys:
 
 
 def build_toggles(
-    compiled: Sequence[CompiledModel], mapping: Mapping
+    compiled: Sequence[CompiledModel], mapping: Mapping, previous: PreviousOrder = NO_PREVIOUS
 ) -> tuple[list[MetricToggle], list[MetricToggleOption], ToggleKeys, list[Diagnostic]]:
     found: list[tuple[str, Toggle]] = [(c.export, t) for c in compiled for t in c.toggles]
     diagnostics: list[Diagnostic] = []
@@ -64,6 +65,10 @@ def build_toggles(
     toggles, options = [], []
     toggle_keys: dict[tuple[str, str], str] = {}
     option_keys: dict[tuple[str, str], str] = {}
+    # Toggles are one group, a toggle's options another; sticky across rebuilds (catalog.order).
+    toggle_orders = sort_orders(
+        [Place(None, (keys[n],), o.sort_order if (o := mapping.toggle(groups[name][0][1].table)) else None)
+         for n, name in enumerate(tables)], previous.table("metric_toggles"))
     for position, name in enumerate(tables):
         members = groups[name]
         first = members[0][1]
@@ -77,7 +82,7 @@ def build_toggles(
             toggle_type=(override.toggle_type if override else None) or toggle_type(first),
             ui_component=(override.ui_component if override else None) or "pill_group",
             description=(override.description if override else None) or _table_description(compiled, members),
-            sort_order=override.sort_order if override and override.sort_order is not None else position + 1,
+            sort_order=toggle_orders[position],
         ))
         values = _union(v for _, t in members for v in t.options)
         default = (override.default if override and override.default else None) or first.default
@@ -90,6 +95,8 @@ def build_toggles(
             warn(CAT_TOGGLE_KEY, f"option key '{wanted}' of '{value}' in toggle '{key}' is taken; using '{given}'")
             for value, wanted, given in clashes
         ]
+        option_orders = sort_orders([Place(key, (key, ids[n])) for n in range(len(values))],
+                                    previous.table("metric_toggle_options"))
         for index, value in enumerate(values):
             o = option_override(value)
             option_keys[(key, value.casefold())] = ids[index]
@@ -99,7 +106,7 @@ def build_toggles(
                 display_name=(o.display_name if o else None) or value,
                 is_default=default is not None and value.casefold() == default.casefold(),
                 description=o.description if o else None,
-                sort_order=index + 1,
+                sort_order=option_orders[index],
             ))
         if override is not None:
             diagnostics += [

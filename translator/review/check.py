@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translator.pipeline import Plan, plan
-from translator.review.committed import read_committed
+from translator.review.committed import previous_order, read_committed
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class CheckResult:
 
 def check(exports: Path, out: Path, mapping_file: Path | None = None) -> CheckResult:
     """Compare `out` with what a build would write now, byte for byte."""
-    planned = plan(exports, mapping_file)
+    planned = plan(exports, mapping_file, previous_order(out))
     return CheckResult(planned, out, stale_files(planned.files, read_committed(out, planned.files)))
 
 

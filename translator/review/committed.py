@@ -1,5 +1,6 @@
 """The committed output folder, read back: `check` compares it byte for byte with a build now,
-and `diff` reads its translation report as the old side of the comparison."""
+`diff` reads its translation report as the old side of the comparison, and a build keeps the
+sort_order numbers it seeded (previous_order)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
+from translator.emit import REPORT_JSON_FILE
 
 BAD_REPORT = codes.CLI603  # the committed translation report cannot be read (docs/diagnostics.md)
 
@@ -28,6 +31,14 @@ def read_document(path: Path) -> dict[str, object] | None:
         raise InputError(error(BAD_REPORT, f"cannot read the committed output ({err})",
                                SourceLocation(str(path)))) from err
     return parse_document(text, str(path))
+
+
+def previous_order(out: Path) -> PreviousOrder:
+    """The sort_order numbers the translation report in `out` seeded; none for a fresh folder
+    (or a report older than the `catalog` it carries)."""
+    document = read_document(out / REPORT_JSON_FILE)
+    catalog = document.get("catalog") if document is not None else None
+    return PreviousOrder.from_catalog(catalog) if isinstance(catalog, dict) else NO_PREVIOUS
 
 
 def parse_document(text: str, file: str) -> dict[str, object]:

@@ -17,7 +17,7 @@ from translator.diagnostics import InputError, SourceLocation, codes, error
 from translator.emit import REPORT_JSON_FILE
 from translator.emit.columns import SEED_TABLES
 from translator.pipeline import plan
-from translator.review.committed import parse_document, read_document
+from translator.review.committed import parse_document, previous_order, read_document
 from translator.review.tables import TableChanges, compare_catalogs
 from translator.review.templates import TemplateChanges, compare_templates
 
@@ -133,7 +133,7 @@ def pin_line(old: MetricFacts, new: MetricFacts) -> str | None:
 
 def diff(exports: Path, out: Path, mapping_file: Path | None = None) -> CatalogChanges:
     """Compare the catalog in `out` (its translation report) with a build now."""
-    planned = plan(exports, mapping_file)
+    planned = plan(exports, mapping_file, previous_order(out))
     if not planned.ok:
         raise InputError(error(
             CANNOT_BUILD, "the build stops with errors, so there is nothing to compare: "
