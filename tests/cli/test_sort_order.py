@@ -133,3 +133,24 @@ def test_sort_orders_keep_pin_and_continue_after_the_group() -> None:
               Place("c", ("c", "r"))]
     assert sort_orders(places, previous) == [10, 7, 9, 11, 1, 5, 3]
     assert sort_orders(places, None) == [1, 2, 9, 4, 1, 5, 3]
+
+
+def test_a_cached_build_keeps_the_numbers_of_the_folder_it_replaces(
+        built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build cache (where there is one) must key on the previous output's numbers too: putting
+    a deleted measure back must not bring back the first build's numbering."""
+    monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(tmp_path / "cache"))
+    exports, out = built
+    _build(exports, out)  # the sample's build as a cache entry
+    edit_measure_file(exports, ORDER_SUMMARY, STRAIGHT_SALE, "")
+    _build(exports, out)
+    without = _metric_orders(out)
+    anchor = "\t/// Approvals divided by attempts.\n"
+    edit_measure_file(exports, ORDER_SUMMARY, anchor, STRAIGHT_SALE + anchor)  # put it back
+    _build(exports, out)
+    after = _metric_orders(out)
+    restored = after.pop("straight_sale_approvals")
+    assert after == without
+    assert restored == ("sales", max(n for c, n in without.values() if c == "sales") + 1)
+    check = CliRunner().invoke(main, ["check", "--exports", str(exports), "--out", str(out)])
+    assert check.exit_code == 0, check.output
