@@ -583,5 +583,84 @@ def verify(dsn: str, exports: Path, rows: int, seed: int, fmt: str) -> int:
     return OK if not result.failures else FINDINGS
 
 
+@main.group()
+def parity() -> None:
+    """Ask Power BI and PostgreSQL the same questions and compare the answers (README: "Proving
+    the migration against Power BI")."""
+
+
+@parity.command("queries")
+@exports_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The question folder: manifest.json, one .dax file per query, probe.dax.")
+@click.option("--client-id", type=int, default=None,
+              help="Also filter every DAX query on this client (where the table has the column).")
+@common_options()
+@input_boundary
+def parity_queries(exports: Path, out: Path, client_id: int | None, fmt: str) -> int:
+    """Write the DAX queries Power BI answers and the SQL the report builder runs for each."""
+    from translator.parity.manifest import write_queries
+
+    manifest = write_queries(exports, out, client_id)
+    if fmt == "json":
+        emit_json("parity_queries", {"out": str(out), "queries": len(manifest.queries),
+                                     "skipped": list(manifest.skipped)})
+    else:
+        _stderr().print(f"wrote {len(manifest.queries)} queries, manifest.json and probe.dax to {out} "
+                        f"({len(manifest.skipped)} questions skipped: see \"skipped\" in manifest.json)")
+    return OK
+
+
+@parity.command("compare")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--results", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Power BI's answers: <id>.json (Execute Queries response) or <id>.csv (DAX Studio).")
+@click.option("--dsn", required=True, help="The PostgreSQL URL of the reporting views (only read).")
+@click.option("--client-id", type=int, required=True, help="The client whose views the SQL reads.")
+@click.option("--tolerance", type=click.FloatRange(min=0.0, max=1.0), default=1e-9, show_default=True,
+              help="Relative tolerance for numbers.")
+@click.option("--allow-missing", is_flag=True, help="Compare the queries that have an answer; skip the rest.")
+@click.option("--write-expected", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also write the SQL side's answers here, in the Execute Queries shape.")
+@common_options()
+@input_boundary
+def parity_compare(folder: Path, results: Path | None, dsn: str, client_id: int, tolerance: float,
+                   allow_missing: bool, write_expected: Path | None, fmt: str) -> int:
+    """Compare Power BI's answers with the SQL run (read only) on the database, cell by cell."""
+    from translator.parity.compare import compare
+
+    result = compare(folder, results, dsn, client_id, tolerance, allow_missing, write_expected)
+    if fmt == "json":
+        emit_json("parity_compare", result.to_json())
+    else:
+        console = _stdout()
+        for line in result.lines():
+            console.print(Text(line))
+    return OK if result.ok else FINDINGS
+
+
+@parity.command("pin")
+@click.option("--results", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Power BI's answer to probe.dax: probe.json (Execute Queries) or probe.csv (DAX Studio).")
+@exports_option
+@mapping_option
+@click.option("--engine", default=None, help="The Power BI / Analysis Services version that answered.")
+@common_options()
+@input_boundary
+def parity_pin(results: Path, exports: Path, mapping: Path | None, engine: str | None, fmt: str) -> int:
+    """Record Power BI's answers to probe.dax in the mapping file's [semantics] section."""
+    from translator.parity.pin import pin
+    from translator.pipeline import MAPPING_FILE, mapping_path
+
+    mapping = mapping or mapping_path(exports) or (exports if exports.is_dir() else exports.parent) / MAPPING_FILE
+    pins = pin(results, mapping, engine)
+    if fmt == "json":
+        emit_json("parity_pin", {"mapping": str(mapping), "pins": pins, "engine": engine})
+    else:
+        _stderr().print(f"pinned {len(pins)} behaviours in {mapping} [semantics]: "
+                        + ", ".join(f"{k} = {v}" for k, v in pins.items()))
+    return OK
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -71,9 +71,7 @@ _TABLE: tuple[Function, ...] = (
     Function("COUNTROWS", 1, 1, aggregation="count"),
     Function("DISTINCTCOUNT", 1, 1, aggregation="count"),
     Function("DISTINCTCOUNTNOBLANK", 1, 1, aggregation="count"),
-    Function("COUNTBLANK", 1, 1, untranslated=(
-        "with rows but no blank, Microsoft Learn returns 0 and dax.guide BLANK: either choice "
-        "could show a different number")),
+    Function("COUNTBLANK", 1, 1, aggregation="count"),  # translated as [semantics] pins it
     # iterators
     Function("SUMX", 2, 2, aggregation="sum"),
     Function("AVERAGEX", 2, 2, aggregation="avg"),

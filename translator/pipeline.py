@@ -21,6 +21,7 @@ from translator.dax import parse_model
 from translator.dax.model import ParsedModel
 from translator.diagnostics import Diagnostic, InputError, SourceLocation, codes, error
 from translator.emit import render, write_output
+from translator.model.mapping import Mapping as MappingFile
 from translator.model.semantic import SemanticModel
 from translator.readers import read_exports
 from translator.readers.discover import exports_root
@@ -77,8 +78,13 @@ def mapping_path(exports: Path) -> Path | None:
     return next((path for path in candidates if path.is_file()), None)
 
 
-def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[CompiledModel, ...], list[Diagnostic]]:
+def parse_and_compile(
+    exports: Path, mapping_file: Path | None = None,
+) -> tuple[tuple[ParsedModel, ...], tuple[CompiledModel, ...], list[Diagnostic], MappingFile]:
+    """Read the exports, then the mapping file (`mapping_file`, else the one `mapping_path`
+    finds), whose [semantics] pins the compiler follows."""
     models, diagnostics = read_exports(exports)
+    mapping = load_mapping(mapping_file if mapping_file is not None else mapping_path(exports))
     diagnostics = list(diagnostics)
     parsed_models: list[ParsedModel] = []
     compiled: list[CompiledModel] = []
@@ -86,10 +92,10 @@ def parse_and_compile(exports: Path) -> tuple[tuple[ParsedModel, ...], tuple[Com
         parsed = parse_model(model)
         parsed_models.append(parsed)
         diagnostics.extend(_parse_errors(parsed))
-        result = compile_model(parsed)
+        result = compile_model(parsed, mapping.semantics)
         compiled.append(result)
         diagnostics.extend(result.diagnostics)
-    return tuple(parsed_models), tuple(compiled), diagnostics
+    return tuple(parsed_models), tuple(compiled), diagnostics, mapping
 
 
 def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrder = NO_PREVIOUS) -> Plan:
@@ -98,9 +104,8 @@ def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrde
     InputError for unreadable input (a `mapping_file` that is named but missing included)."""
     if mapping_file is not None and not mapping_file.is_file():
         raise InputError(error(NO_MAPPING, "no such mapping file", SourceLocation(str(mapping_file))))
-    parsed, compiled, diagnostics = parse_and_compile(exports)
     used = mapping_file if mapping_file is not None else mapping_path(exports)
-    mapping = load_mapping(used)
+    parsed, compiled, diagnostics, mapping = parse_and_compile(exports, used)
     reports, report_diagnostics = read_reports(exports, [c.export for c in compiled])
     diagnostics.extend(report_diagnostics)
     catalog, catalog_diagnostics = build_catalog(compiled, mapping, reports, previous)
@@ -146,7 +151,8 @@ def explain(text: str, exports: Path, model: str | None = None) -> Translation:
     """Translate one DAX expression against a model of the exports (the only one, or `model`)."""
     models, _ = read_exports(exports)
     chosen = _choose_model(models, model, exports)
-    return compile_expression(text, parse_model(chosen))
+    semantics = load_mapping(mapping_path(exports)).semantics
+    return compile_expression(text, parse_model(chosen), semantics)
 
 
 def _choose_model(models: Sequence[SemanticModel], name: str | None, exports: Path) -> SemanticModel:

@@ -16,8 +16,10 @@ from sqlglot import exp
 
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.errors import NAN_ORDER, TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
+from translator.compile.pins import pinned
 
 DOUBLE = "DOUBLE PRECISION"
+BLANK_PIN = "blank"  # a pin answer: see translator/model/semantics.py
 _ATOMS = (
     exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Cast, exp.Case, exp.Func,
     exp.Window, exp.Filter,
@@ -256,22 +258,42 @@ def require_not_blank(c: Compiled, what: str) -> None:
         )
 
 
+def pinned_blank(c: Compiled, pin: str, what: str) -> Compiled:
+    """A possibly BLANK number given to a function whose BLANK behaviour no source documents:
+    as Power BI answered probe.dax (the mapping file's [semantics]). "zero": BLANK is read as 0;
+    "blank": the function returns BLANK, which the SQL function does for NULL (so `c` is kept,
+    nullable). Without the pin the measure is untranslated (CMP217)."""
+    if not c.nullable:
+        return c
+    match pinned(pin):
+        case "zero":
+            return _mk(coalesce_zero(c, Kind.NUMBER), False, Kind.NUMBER, c)
+        case "blank":
+            return c
+    raise Untranslatable(
+        UNDOCUMENTED_BLANK,
+        f"{what} of a value that may be BLANK: no source documents whether Power BI returns BLANK or "
+        f"treats it as 0, so the SQL could show a different number (pin {pin} in [semantics] with "
+        "`translator parity pin`)",
+    )
+
+
 def neg(a: Compiled) -> Compiled:
     _require(a.kind, (Kind.NUMBER,), "unary minus")
     if a.is_const:
         return literal(None if a.const is None else -a.const)
-    require_not_blank(a, "unary minus")
-    return _mk(exp.Neg(this=paren(a.sql)), False, Kind.NUMBER, a)
+    a = pinned_blank(a, "negate_blank", "unary minus")
+    return _mk(exp.Neg(this=paren(a.sql)), a.nullable, Kind.NUMBER, a)
 
 
 def power(a: Compiled, b: Compiled) -> Compiled:
     _numeric_pair(a, b, "^")
     if a.is_const and b.is_const and a.const is not None and b.const is not None:
         return literal(float(a.const) ** float(b.const))
-    require_not_blank(a, "^ (POWER)")
-    require_not_blank(b, "^ (POWER)")
+    a = pinned_blank(a, "power_blank_base", "^ (POWER)")
+    b = pinned_blank(b, "power_blank_exponent", "^ (POWER)")
     sql = exp.Pow(this=to_double(a), expression=b.sql)
-    return _mk(sql, False, Kind.NUMBER, a, b)
+    return _mk(sql, a.nullable or b.nullable, Kind.NUMBER, a, b)
 
 
 # ---------------------------------------------------------------- comparison
@@ -514,18 +536,49 @@ def coalesce(values: Sequence[Compiled]) -> Compiled:
 
 def min_max(a: Compiled, b: Compiled, smallest: bool) -> Compiled:
     """Two-argument MIN/MAX. With a BLANK operand the sources disagree: dax.guide defines
-    MIN(1, BLANK()) as BLANK, Microsoft Learn as 0. Either choice could show a wrong number,
-    so an operand that may be BLANK makes the measure untranslated (docs/semantics.md)."""
+    MIN(1, BLANK()) as BLANK, Microsoft Learn as 0. Translated as the mapping file's [semantics]
+    pins it (min_blank / max_blank, and min_max_both_blank when both may be BLANK); without the
+    pin, an operand that may be BLANK makes the measure untranslated (docs/semantics.md)."""
     _numeric_pair(a, b, "MIN/MAX")
     refuse_nan("two-argument MIN/MAX", a, b)
-    if a.nullable or b.nullable:
-        name = "MIN" if smallest else "MAX"
+    if a.is_const and b.is_const and a.const is not None and b.const is not None:
+        return literal(min(a.const, b.const) if smallest else max(a.const, b.const))
+    cls = exp.Least if smallest else exp.Greatest
+    if not (a.nullable or b.nullable):
+        return _mk(cls(this=a.sql, expressions=[b.sql]), False, Kind.NUMBER, a, b)
+    name = "MIN" if smallest else "MAX"
+    one = pinned("min_blank" if smallest else "max_blank")
+    both = pinned("min_max_both_blank") if a.nullable and b.nullable else BLANK_PIN
+    if one is None or both is None:
         raise Untranslatable(
             UNDOCUMENTED_BLANK,
             f"two-argument {name} of a value that may be BLANK: dax.guide returns BLANK where "
-            "Microsoft Learn returns 0 (e.g. MIN(1, BLANK())), so the SQL could show a different number",
+            "Microsoft Learn returns 0 (e.g. MIN(1, BLANK())), so the SQL could show a different number "
+            f"(pin {'min_blank' if smallest else 'max_blank'}"
+            + (" and min_max_both_blank" if a.nullable and b.nullable else "")
+            + " in [semantics] with `translator parity pin`)",
         )
-    if a.is_const and b.is_const:
-        return literal(min(a.const, b.const) if smallest else max(a.const, b.const))
-    cls = exp.Least if smallest else exp.Greatest
-    return _mk(cls(this=a.sql, expressions=[b.sql]), False, Kind.NUMBER, a, b)
+    x, y = coalesce_zero(a, Kind.NUMBER), coalesce_zero(b, Kind.NUMBER)
+    as_zero = cls(this=x, expressions=[y])
+    if one == "zero":
+        core: exp.Expression = as_zero
+    elif one == "ignore":
+        core = cls(this=a.sql, expressions=[b.sql])  # PostgreSQL's LEAST/GREATEST skip NULL
+    else:  # "blank": compared as 0, BLANK where the BLANK operand wins strictly
+        wins = exp.GT if smallest else exp.LT
+        core = exp.case()
+        for blank_side, other in ((a, y), (b, x)):
+            if blank_side.nullable:
+                core = core.when(
+                    exp.and_(exp.Is(this=paren(blank_side.sql), expression=exp.Null()),
+                             wins(this=paren(other), expression=exp.Literal.number(0))),
+                    exp.null(),
+                )
+        core = core.else_(as_zero)
+    if a.nullable and b.nullable:
+        both_null = exp.and_(exp.Is(this=paren(a.sql), expression=exp.Null()),
+                             exp.Is(this=paren(b.sql), expression=exp.Null()))
+        value = exp.null() if both == "blank" else exp.Literal.number(0)
+        core = exp.case().when(both_null, value).else_(core)
+    nullable = one == "blank" or (a.nullable and b.nullable and both == "blank")
+    return _mk(core, nullable, Kind.NUMBER, a, b)

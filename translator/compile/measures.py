@@ -52,6 +52,8 @@ from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
 from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, info, warning
 from translator.diagnostics import codes
 from translator.model.semantic import Measure
+from translator.compile.pins import pinned_semantics
+from translator.model.semantics import NO_PINS, Semantics
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,7 +493,13 @@ def locate_in(loc: SourceLocation | None, span: ast.Span) -> SourceLocation | No
     return SourceLocation(loc.file, line, column)
 
 
-def compile_model(parsed: ParsedModel) -> CompiledModel:
+def compile_model(parsed: ParsedModel, semantics: Semantics = NO_PINS) -> CompiledModel:
+    """Every measure of the model, translated with the pins of the mapping file's [semantics]."""
+    with pinned_semantics(semantics):
+        return _compile_model(parsed)
+
+
+def _compile_model(parsed: ParsedModel) -> CompiledModel:
     service = MeasureService(parsed)
     translations = [service.translate(pm) for pm in parsed.measures]
     toggles = {key: s.toggle for key, s in service.index.toggles.items()}
@@ -563,8 +571,13 @@ def _without_options(t: Translation, table: str, dropped: set[str]) -> Translati
     return replace(t, variants=kept, toggles=toggles)
 
 
-def compile_expression(text: str, parsed: ParsedModel) -> Translation:
+def compile_expression(text: str, parsed: ParsedModel, semantics: Semantics = NO_PINS) -> Translation:
     """Translate one DAX expression against a model's measures and tables (`translator explain`)."""
+    with pinned_semantics(semantics):
+        return _compile_expression(text, parsed)
+
+
+def _compile_expression(text: str, parsed: ParsedModel) -> Translation:
     from translator.dax import DaxSyntaxError, parse
 
     measure = Measure(table="", name="(expression)", expression=text)

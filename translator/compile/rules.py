@@ -16,7 +16,8 @@ from translator.compile import blank, scalars
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import Rules, counted
 from translator.compile.context import Scope
-from translator.compile.errors import TYPE_MISMATCH, UNSUPPORTED, Untranslatable
+from translator.compile.errors import TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
+from translator.compile.pins import pinned
 from translator.compile.filters import (
     all_modifier,
     allselected_modifier,
@@ -88,6 +89,26 @@ def max_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 def count_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     col, _ = _column_arg(cx, call, scope)
     return counted(cx.aggregate(exp.Count(this=col.sql), scope, exp.Sum, span=call.span))
+
+
+def countblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
+    """COUNTBLANK: BLANK over no rows (both sources); with rows and no blank, Microsoft Learn says
+    0 and dax.guide BLANK, so it is translated only as Power BI answered probe.dax
+    (`countblank_no_blanks`). Empty text counts as blank."""
+    col, _ = _column_arg(cx, call, scope)
+    answer = pinned("countblank_no_blanks")
+    if answer is None:
+        raise Untranslatable(
+            UNDOCUMENTED_BLANK,
+            "COUNTBLANK with rows but no blank: Microsoft Learn returns 0 and dax.guide BLANK (pin "
+            "countblank_no_blanks in [semantics] with `translator parity pin`)", call.span)
+    value = exp.Nullif(this=col.sql, expression=exp.Literal.string("")) if col.kind is Kind.TEXT else col.sql
+    rows = cx.aggregate(exp.Count(this=exp.Star()), scope, exp.Sum, span=call.span)
+    blanks = exp.Sub(this=rows, expression=cx.aggregate(exp.Count(this=value), scope, exp.Sum, span=call.span))
+    if answer == "blank":
+        return counted(blanks)
+    sql = exp.case().when(exp.GT(this=rows.copy(), expression=exp.Literal.number(0)), blanks)
+    return Compiled(sql, True, Kind.NUMBER, aggregated=True)
 
 
 def countrows_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
@@ -338,22 +359,24 @@ def _numeric_sql(value: Compiled) -> exp.Expression:
 
 
 def _back_to_double(sql: exp.Expression, *parts: Compiled) -> Compiled:
-    return Compiled(exp.cast(sql, blank.DOUBLE), False, Kind.NUMBER, aggregated=any(p.aggregated for p in parts))
+    """NUMERIC back to a double; BLANK when a part may be BLANK (a pin said BLANK stays BLANK)."""
+    return Compiled(exp.cast(sql, blank.DOUBLE), any(p.nullable for p in parts), Kind.NUMBER,
+                    aggregated=any(p.aggregated for p in parts))
 
 
 def abs_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     value = _number_arg(cx, call, scope, 0)
     if value.is_const and value.const is not None:
         return blank.literal(abs(value.const))
-    blank.require_not_blank(value, "ABS")
-    return Compiled(exp.Abs(this=value.sql), False, Kind.NUMBER, aggregated=value.aggregated)
+    value = blank.pinned_blank(value, "abs_blank", "ABS")
+    return Compiled(exp.Abs(this=value.sql), value.nullable, Kind.NUMBER, aggregated=value.aggregated)
 
 
 def round_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     """DAX rounds half away from zero; PostgreSQL does that for NUMERIC (not for doubles)."""
     value = _number_arg(cx, call, scope, 0)
     digits = _integer_const(cx, call, scope, 1)
-    blank.require_not_blank(value, "ROUND")
+    value = blank.pinned_blank(value, "round_blank", "ROUND")
     sql = exp.Round(this=_numeric_sql(value), decimals=exp.Literal.number(digits))
     return _back_to_double(sql, value)
 
@@ -366,7 +389,7 @@ def roundup_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     """ROUNDUP rounds away from zero: SIGN(x) * CEIL(ABS(x) * 10^d) / 10^d, in NUMERIC."""
     value = _number_arg(cx, call, scope, 0)
     digits = _integer_const(cx, call, scope, 1)
-    blank.require_not_blank(value, "ROUNDUP")
+    value = blank.pinned_blank(value, "roundup_blank", "ROUNDUP")
     x = _numeric_sql(value)
     scaled = exp.Ceil(this=exp.Mul(this=exp.Abs(this=x), expression=_scale(digits)))
     sql = exp.Div(this=exp.Mul(this=exp.Sign(this=x), expression=scaled), expression=_scale(digits))
@@ -377,7 +400,7 @@ def rounddown_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     """ROUNDDOWN (and TRUNC) round toward zero: TRUNC(x, d) in NUMERIC."""
     value = _number_arg(cx, call, scope, 0)
     digits = _integer_const(cx, call, scope, 1)
-    blank.require_not_blank(value, call.name)
+    value = blank.pinned_blank(value, f"{call.name.lower()}_blank", call.name)
     sql = exp.func("TRUNC", _numeric_sql(value), exp.Literal.number(digits), dialect="postgres")
     return _back_to_double(sql, value)
 
@@ -400,7 +423,7 @@ def mod_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     """MOD takes the sign of the divisor: n - d * FLOOR(n / d) (PostgreSQL's % takes the
     dividend's). MOD(n, 0) is an error in DAX: BLANK here (docs/semantics.md)."""
     n, d = _number_arg(cx, call, scope, 0), _number_arg(cx, call, scope, 1)
-    blank.require_not_blank(n, "MOD")
+    n = blank.pinned_blank(n, "mod_blank", "MOD")
     blank.require_not_blank(d, "MOD")
     if d.is_const and d.const == 0:
         raise Untranslatable(UNSUPPORTED, "MOD by 0 is an error in DAX", call.span)
@@ -508,6 +531,7 @@ SCALAR: dict[str, Callable[..., Compiled]] = {
     "MIN": min_,
     "MAX": max_,
     "COUNT": count_,
+    "COUNTBLANK": countblank_,
     "COUNTA": count_,
     "COUNTROWS": countrows_,
     "DISTINCTCOUNT": distinctcount_,

@@ -23,6 +23,7 @@ class Stage(enum.Enum):
     READ = "RDR"  # RDR4xx
     EMIT = "EMT"  # EMT5xx
     COMMAND = "CLI"  # CLI6xx
+    PARITY = "PAR"  # PAR7xx: translator parity (queries, compare, pin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,3 +154,15 @@ CLI603 = _register("CLI603", E, "unreadable committed report", "rebuild output/ 
 CLI604 = _register("CLI604", E, "nothing to verify", "run `translator build` and fix its errors")
 CLI605 = _register("CLI605", E, "no such mapping file", "name an existing file with --mapping, or leave it out")
 CLI606 = _register("CLI606", E, "committed output is stale", "run `translator build` and commit output/")
+
+# --- PAR7xx: proving the catalog against Power BI (translator parity) ----------------------------
+PAR701 = _register("PAR701", E, "nothing to ask", "run `translator build` and fix its errors")
+PAR702 = _register("PAR702", E, "not a parity manifest", "regenerate the folder with `translator parity queries`")
+PAR703 = _register("PAR703", E, "no answer for a query", "answer it, or pass --allow-missing")
+PAR704 = _register("PAR704", E, "unreadable answer", "save the response body or DAX Studio's CSV as it came")
+PAR705 = _register("PAR705", E, "Power BI refused the query, or the answer may be cut short",
+                   "run that query in DAX Studio (no row limit) and save its CSV")
+PAR706 = _register("PAR706", E, "the queries filter on another client", "pass the client id the queries were written for")
+PAR707 = _register("PAR707", E, "cannot connect to the database", "check the --dsn URL")
+PAR708 = _register("PAR708", E, "a probe answer we cannot pin", "check it is the answer to probe.dax as written")
+PAR709 = _register("PAR709", E, "not the probe's answer", "answer probe.dax itself: one row")

@@ -12,6 +12,8 @@ from typing import TypeVar
 
 from translator.diagnostics import SourceLocation
 
+from translator.model.semantics import NO_PINS, Semantics
+
 
 # The report_builder columns keys and names go to (DESIGN.md, Milestone 1 DDL): every *_key is
 # VARCHAR(100), every display_name VARCHAR(200). A value pinned in the mapping must fit (the reader
@@ -134,6 +136,7 @@ class Mapping:
     dimensions: tuple[tuple[str, DimensionOverride], ...] = ()
     toggles: tuple[tuple[str, ToggleOverride], ...] = ()
     templates: tuple[tuple[str, TemplateOverride], ...] = ()  # page display name -> override
+    semantics: Semantics = NO_PINS  # [semantics]: Power BI's answers to probe.dax
 
     def template(self, page: str) -> TemplateOverride | None:
         return _lookup(self.templates, page)

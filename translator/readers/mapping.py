@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError
 
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
+from translator.model.semantics import ENGINE, PINS, Semantics
 from translator.model.mapping import (
     KEY_LENGTH,
     NAME_LENGTH,
@@ -39,7 +40,7 @@ from translator.model.mapping import (
 
 # ---------------------------------------------------------------- loading
 
-_TOP_LEVEL = ("defaults", "categories", "sources", "metrics", "dimensions", "toggles", "templates")
+_TOP_LEVEL = ("defaults", "categories", "sources", "metrics", "dimensions", "toggles", "templates", "semantics")
 _METRIC_DATA_TYPES = ("integer", "decimal", "currency", "percentage", "text")
 _AGGREGATIONS = ("sum", "count", "avg", "ratio", "custom")
 _DIMENSION_DATA_TYPES = ("text", "integer", "decimal", "date", "boolean")
@@ -130,7 +131,23 @@ class _Loader:
             dimensions=self.named(data, "dimensions", DimensionOverride),
             toggles=self.named(data, "toggles", ToggleOverride),
             templates=self.named(data, "templates", TemplateOverride),
+            semantics=self.semantics(data),
         )
+
+    def semantics(self, data: dict[str, Any]) -> Semantics:
+        path = ("semantics",)
+        values = self.table(data, path)
+        self.known(values, path, (*PINS, ENGINE))
+        pins = []
+        for name, allowed in PINS.items():
+            if name not in values:
+                continue
+            value = values[name]
+            if value not in allowed or isinstance(value, bool) != isinstance(allowed[0], bool):
+                raise self.fail((*path, name), "one of " + ", ".join(
+                    str(a).lower() if isinstance(a, bool) else f'"{a}"' for a in allowed))
+            pins.append((name, value))
+        return Semantics(tuple(pins), self.string(values, (*path, ENGINE)), self.line(path))
 
     def named(self, data: dict[str, Any], section: str, kind: type[T]) -> tuple[tuple[str, T], ...]:
         table = self.table(data, (section,))

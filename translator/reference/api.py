@@ -9,6 +9,7 @@ import pandas as pd
 
 from translator.dax.ast import Expr
 from translator.dax.model import ParsedModel
+from translator.model.semantics import NO_PINS, Semantics
 from translator.reference.context import ColumnKey, Filter, FilterContext, Origin
 from translator.reference.data import BaseTable, Data, key
 from translator.reference.evaluator import Env, Evaluator
@@ -35,6 +36,7 @@ def evaluate_measure(
     group_by: tuple[str, ...] = (),
     report_filters: Mapping[str, Collection[object]] | None = None,
     slicers: Mapping[str, str] | None = None,
+    semantics: Semantics = NO_PINS,
 ) -> dict[tuple, Scalar]:
     """The measure's value for each group of a visual grouped by `group_by`.
 
@@ -46,7 +48,7 @@ def evaluate_measure(
         raise EvaluationError(f"no measure named [{measure}]")
     from translator.dax.ast import MeasureRef
 
-    return evaluate(MeasureRef(found.measure.name), frames, parsed, group_by, report_filters, slicers)
+    return evaluate(MeasureRef(found.measure.name), frames, parsed, group_by, report_filters, slicers, semantics)
 
 
 def evaluate(
@@ -56,13 +58,16 @@ def evaluate(
     group_by: tuple[str, ...] = (),
     report_filters: Mapping[str, Collection[object]] | None = None,
     slicers: Mapping[str, str] | None = None,
+    semantics: Semantics = NO_PINS,
 ) -> dict[tuple, Scalar]:
-    """A bare DAX expression (text or AST) evaluated per group, like a measure in a visual."""
+    """A bare DAX expression (text or AST) evaluated per group, like a measure in a visual.
+    `semantics`: the pins of the mapping file's [semantics] the evaluator follows."""
     if isinstance(expr, str):
         from translator.dax import parse
 
         expr = parse(expr)
     evaluator = _evaluator(parsed, frames)
+    evaluator.semantics = semantics
     report = FilterContext(
         tuple(_report_filters(evaluator, report_filters or {})) + tuple(_slicers(evaluator, slicers or {}))
     )

@@ -30,6 +30,7 @@ from translator.dax.ast import (
     VarBlock,
     VariableRef,
 )
+from translator.model.semantics import NO_PINS, Semantics
 from translator.reference import values as v
 from translator.reference.context import ColumnKey, Filter, FilterContext, Origin
 from translator.reference.data import Data, key
@@ -114,8 +115,24 @@ class Evaluator:
     # a column of the measure's own table (legacy SSAS style; docs/semantics.md)
     homes: dict[str, str] = field(default_factory=dict)
     _home: list[str] = field(default_factory=list)
+    # Power BI's answers to probe.dax (the mapping file's [semantics]); absent pins keep the
+    # reference's documented choices (translator/reference/README.md).
+    semantics: Semantics = NO_PINS
     _measure_cache: dict[tuple, Scalar] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
+
+    def blank_as_pinned(self, value: Scalar, pin: str, default: str) -> Scalar:
+        """A BLANK argument of a function whose BLANK behaviour only Power BI settles: 0 when the
+        pin (or, without one, `default`) is "zero", else BLANK (the function returns BLANK)."""
+        if value is not None:
+            return value
+        return 0 if (self.semantics.get(pin) or default) == "zero" else None
+
+    def power(self, base: Scalar, exponent: Scalar) -> Scalar:
+        """`^` and POWER: without a pin a BLANK operand reads as 0 (as in + and -)."""
+        base = self.blank_as_pinned(base, "power_blank_base", "zero")
+        exponent = self.blank_as_pinned(exponent, "power_blank_exponent", "zero")
+        return None if base is None or exponent is None else v.power(base, exponent)
 
     # ---- values -------------------------------------------------------------------------
     def value(self, node: Expr, env: Env) -> Value:
@@ -154,7 +171,7 @@ class Evaluator:
             case UnaryOp(op=op, operand=operand):
                 match op:
                     case UnaryOpKind.NEG:
-                        return v.negate(self.scalar(operand, env))
+                        return v.negate(self.blank_as_pinned(self.scalar(operand, env), "negate_blank", "blank"))
                     case UnaryOpKind.POS:
                         return self.scalar(operand, env)
                     case UnaryOpKind.NOT:
@@ -212,7 +229,7 @@ class Evaluator:
             case BinOp.DIV:
                 return v.divide(a, b)
             case BinOp.POW:
-                return v.power(a, b)
+                return self.power(a, b)
             case BinOp.CONCAT:
                 return v.concat(a, b)
             case BinOp.AND:

@@ -119,15 +119,16 @@ def divide_(ev: Evaluator, args: Args, env: Env) -> Scalar:
 
 
 def abs_(ev: Evaluator, args: Args, env: Env) -> Scalar:
-    value = ev.scalar(_arg(args, 0), env)
+    value = ev.blank_as_pinned(ev.scalar(_arg(args, 0), env), "abs_blank", "blank")
     return None if value is None else abs(v.to_number(value))
 
 
-def _rounding(mode: str, default_digits: int | None):
+def _rounding(mode: str, default_digits: int | None, pin: str):
     def rule(ev: Evaluator, args: Args, env: Env) -> Scalar:
-        value = ev.scalar(_arg(args, 0), env)
+        # INT(BLANK()) is BLANK (SQLBI); without a pin the other rounding functions follow it
+        value = ev.blank_as_pinned(ev.scalar(_arg(args, 0), env), pin, "blank")
         if value is None:
-            return None  # INT(BLANK()) is BLANK (SQLBI); the other rounding functions follow it
+            return None
         digits = _optional(ev, args, 1, env) if default_digits is None or len(args) > 1 else default_digits
         digits = int(v.to_number(digits))
         return v.round_half_away(v.to_number(value), digits, mode)
@@ -135,10 +136,14 @@ def _rounding(mode: str, default_digits: int | None):
     return rule
 
 
-round_ = _rounding("half", None)
-roundup_ = _rounding("up", None)
-rounddown_ = _rounding("down", None)
-trunc_ = _rounding("down", 0)
+round_ = _rounding("half", None, "round_blank")
+roundup_ = _rounding("up", None, "roundup_blank")
+rounddown_ = _rounding("down", None, "rounddown_blank")
+trunc_ = _rounding("down", 0, "trunc_blank")
+
+
+def power_(ev: Evaluator, args: Args, env: Env) -> Scalar:
+    return ev.power(ev.scalar(_arg(args, 0), env), ev.scalar(_arg(args, 1), env))
 
 
 def int_(ev: Evaluator, args: Args, env: Env) -> Scalar:
@@ -152,6 +157,7 @@ def mod_(ev: Evaluator, args: Args, env: Env) -> Scalar:
     divisor = v.to_number(ev.scalar(_arg(args, 1), env))
     if divisor == 0:
         raise EvaluationError("MOD by zero")
+    number = ev.blank_as_pinned(number, "mod_blank", "blank")
     if number is None:
         return None
     n = v.to_number(number)
@@ -209,7 +215,13 @@ def _min_max(pick, function: str):
         # Two scalars: BLANK compares as 0 ("" for text), per the MIN/MAX reference.
         a, b = ev.scalar(_arg(args, 0), env), ev.scalar(_arg(args, 1), env)
         if a is None and b is None:
-            return None
+            return 0 if ev.semantics.get("min_max_both_blank") == "zero" else None
+        one = ev.semantics.get("min_blank" if pick is min else "max_blank")
+        if (a is None or b is None) and one == "ignore":
+            return b if a is None else a
+        if (a is None or b is None) and one == "blank":  # dax.guide: BLANK where it wins strictly
+            other = v.to_number(b if a is None else a)
+            return None if (other > 0 if pick is min else other < 0) else (b if a is None else a)
         a = v.zero_like(b) if a is None else a
         b = v.zero_like(a) if b is None else b
         first_wins = v.compare(BinOp.LTE, a, b) if pick is min else v.compare(BinOp.GTE, a, b)
@@ -245,9 +257,13 @@ def distinctcountnoblank_(ev: Evaluator, args: Args, env: Env) -> Scalar:
 
 
 def countblank_(ev: Evaluator, args: Args, env: Env) -> Scalar:
-    """Pinned to dax.guide: empty strings count as blank, and the result is never 0 (BLANK when
-    nothing is blank). Microsoft Learn's older page says 0; see the semantics notes."""
-    return _count(sum(x is None or x == "" for x in ev.column_values(_arg(args, 0), env.ctx)))
+    """Empty strings count as blank. Without a pin, dax.guide: never 0 (BLANK when nothing is
+    blank; Microsoft Learn's older page says 0). Pinned "zero": 0 when there are rows but no blank."""
+    values = ev.column_values(_arg(args, 0), env.ctx)
+    blanks = sum(x is None or x == "" for x in values)
+    if ev.semantics.get("countblank_no_blanks") == "zero":
+        return blanks if values else None
+    return _count(blanks)
 
 
 # ---- iterators ----------------------------------------------------------------------------
@@ -549,6 +565,7 @@ RULES: dict[str, Callable[..., Value]] = {
     "INT": int_,
     "TRUNC": trunc_,
     "MOD": mod_,
+    "POWER": power_,
     "BLANK": blank_,
     "TRUE": true_,
     "FALSE": false_,

@@ -24,6 +24,7 @@ import sqlglot
 from sqlglot import exp
 
 from translator.dax.model import ParsedModel
+from translator.model.semantics import NO_PINS, Semantics
 from translator.reference import EvaluationError, evaluate_measure
 from translator.reference.data import Data
 
@@ -142,15 +143,17 @@ def _literal(value: object) -> exp.Expression:
 
 
 def reference_cell(parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-                   cell: Cell, slicers: Mapping[str, str]) -> dict[tuple, object]:
-    """The same cell from the model's own tables: group by and filter `table`'s columns."""
+                   cell: Cell, slicers: Mapping[str, str], semantics: Semantics = NO_PINS) -> dict[tuple, object]:
+    """The same cell from the model's own tables: group by and filter `table`'s columns, the
+    reference following the mapping file's [semantics] pins."""
     quoted = "'" + table.replace("'", "''") + "'"
 
     def name(column: str) -> str:
         return f"{quoted}[{column.replace(']', ']]')}]"
 
     result = evaluate_measure(parsed, measure, frames, group_by=tuple(name(c) for c in cell.group_by),
-                              report_filters={name(c): [v] for c, v in cell.where}, slicers=slicers)
+                              report_filters={name(c): [v] for c, v in cell.where}, slicers=slicers,
+                              semantics=semantics)
     return {tuple(_key(v) for v in k): _value(v) for k, v in result.items()}
 
 
@@ -165,18 +168,19 @@ def compare_cell(expected: Mapping[tuple, object], actual: Mapping[tuple, object
 
 def check_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, text_columns: set[str],
                 parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-                cells: Sequence[Cell], slicers: Mapping[str, str]) -> list[Outcome]:
+                cells: Sequence[Cell], slicers: Mapping[str, str],
+                semantics: Semantics = NO_PINS) -> list[Outcome]:
     """Each cell run both ways and compared."""
     return [_outcome(cell, expected, actual)
-            for cell, expected, actual in zip(cells, [_reference(parsed, measure, frames, table, c, slicers)
-                                                      for c in cells],
+            for cell, expected, actual in zip(cells, [_reference(parsed, measure, frames, table, c, slicers,
+                                                                 semantics) for c in cells],
                                               sql_cells(conn, sql, view, cells, text_columns))]
 
 
 def _reference(parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-               cell: Cell, slicers: Mapping[str, str]) -> dict[tuple, object] | EvaluationError:
+               cell: Cell, slicers: Mapping[str, str], semantics: Semantics) -> dict[tuple, object] | EvaluationError:
     try:
-        return reference_cell(parsed, measure, frames, table, cell, slicers)
+        return reference_cell(parsed, measure, frames, table, cell, slicers, semantics)
     except EvaluationError as err:
         return err
 

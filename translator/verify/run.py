@@ -25,6 +25,7 @@ from translator.diagnostics import codes
 from translator.emit import SCHEMA_FILE, SEED_FILE
 from translator.model.mapping import Mapping as MappingFile
 from translator.model.semantic import Column, TableKind
+from translator.model.semantics import Semantics
 from translator.readers.mapping import load_mapping
 from translator.reference import prepare
 from translator.reference.data import Data
@@ -279,7 +280,8 @@ def check_catalog(conn: psycopg.Connection, catalog: Catalog, built: Catalog, co
             window = entry.accepted and translation is not None and translation.status is Status.APPROXIMATE
             for setting in _settings(catalog, metric.metric_key, translation, entry.export, toggles):
                 checks.append(_check(conn, catalog, metric.metric_key, source, table, setting, parsed_model,
-                                     prepared[entry.export], entry, shapes, toggles, approximate, window))
+                                     prepared[entry.export], entry, shapes, toggles, approximate, window,
+                                     mapping.semantics))
     return checks
 
 
@@ -330,7 +332,7 @@ def _closure(catalog: Catalog, metric_key: str) -> set[str]:
 def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: Source, table: str,
            setting: tuple[tuple[str, str], ...], parsed: ParsedModel, frames: Data,
            entry: ReportEntry, shapes: Sequence[Cell], toggles: Toggles, approximate: set[str],
-           window: bool) -> Check:
+           window: bool, semantics: Semantics) -> Check:
     def result(status: str, detail: str, outcomes: Sequence[Outcome] = ()) -> Check:
         grouped = next((o for o in outcomes if o.cell.group_by), None)
         counted = Counter(o.status for o in outcomes) or Counter({status: 1})
@@ -353,7 +355,7 @@ def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: 
     outcomes = [Outcome(cell, UNVERIFIED, f"{cell.label}: an accepted approximation differs here by design "
                         "(CAT332 override, or ALL read as a window over filtered rows)") for cell in skipped]
     outcomes += check_cells(conn, parsed_sql, view, text_columns, parsed, entry.measure, frames, table,
-                            [cell for cell in shapes if cell not in skipped], slicers)
+                            [cell for cell in shapes if cell not in skipped], slicers, semantics)
     for status in (DISAGREE, SQL_ERROR, AGREE, UNVERIFIED):
         found = [o for o in outcomes if o.status == status]
         if found:
