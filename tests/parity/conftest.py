@@ -24,10 +24,12 @@ ROWS = 30
 
 # Metrics whose every query is answered by the reference in the end-to-end test: plain sums and
 # counts, a ratio of derived components, slicer toggles (with variants and through components),
-# a Display Mode switch, a distinct count, several views. Chosen by hand to cover the shapes;
+# a Display Mode switch, a distinct count, several views, a numeric what-if parameter and an
+# Enter-data slicer. Chosen by hand to cover the shapes;
 # the whole manifest is generated and checked for form in test_queries.py.
 METRICS = ("approvals", "approval_rate", "alert_display", "active_campaigns", "revenue",
-           "refund_rate", "chargebacks")
+           "refund_rate", "chargebacks", "revenue_target",
+           "revenue_selected_basis")
 
 
 @dataclass(frozen=True)

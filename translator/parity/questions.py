@@ -146,7 +146,8 @@ def ask(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: Mapping,
                 skipped.append(Skipped(metric.metric_key, None, f"resolve: {err}"))
                 continue
             filters = tuple(
-                Filter(*toggles.columns[t], (toggles.values[(t, o)],)) for t, o in setting
+                Filter(*toggles.columns[t], (_typed(model, *toggles.columns[t], toggles.values[(t, o)]),))
+                for t, o in setting
             ) + client
             for dimension, grouping in ((None, None), *groupings):
                 questions.append(Question(
@@ -227,6 +228,22 @@ def _dimension_column(table: Table, dimension: Dimension) -> Column | None:
     if not isinstance(tree, exp.Column):
         return None
     return table.column(tree.name)
+
+
+def _typed(model: CompiledModel, table: str, column: str, value: str) -> object:
+    """An option as the slicer column holds it: a number for a numeric column (a what-if
+    parameter), since TREATAS does not convert text to numbers."""
+    found = model.model.table(table)
+    kind = found.column(column).data_type.casefold() if found and found.column(column) else "string"
+    try:
+        if kind == "int64":
+            return int(float(value))
+        if kind in ("double", "decimal"):
+            number = float(value)
+            return int(number) if number.is_integer() else number
+    except ValueError:
+        pass
+    return value
 
 
 def _client_filter(table: Table, source: DataSource, client_id: int | None) -> tuple[Filter, ...]:
