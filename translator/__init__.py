@@ -6,10 +6,10 @@ query-engine rule (and sqlglot) on first use.
 
 from __future__ import annotations
 
-import importlib
-
 
 def __getattr__(name: str):
     if name == "resolve":
-        return importlib.import_module("translator.resolve")
+        import translator.resolve  # deferred so that `import translator` stays light
+
+        return globals()["resolve"]  # the import bound the submodule here
     raise AttributeError(f"module 'translator' has no attribute {name!r}")

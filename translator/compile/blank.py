@@ -582,3 +582,19 @@ def min_max(a: Compiled, b: Compiled, smallest: bool) -> Compiled:
         core = exp.case().when(both_null, value).else_(core)
     nullable = one == "blank" or (a.nullable and b.nullable and both == "blank")
     return _mk(core, nullable, Kind.NUMBER, a, b)
+
+
+def conjunction(predicates: list[exp.Expression]) -> exp.Expression:
+    if len(predicates) == 1:
+        return predicates[0]
+    result = paren(predicates[0])
+    for p in predicates[1:]:
+        result = exp.And(this=result, expression=paren(p))
+    return result
+
+
+def counted(count: exp.Expression) -> Compiled:
+    """Counting functions return BLANK, not 0, when nothing is counted."""
+    return Compiled(
+        exp.Nullif(this=count, expression=exp.Literal.number(0)), True, Kind.NUMBER, aggregated=True
+    )

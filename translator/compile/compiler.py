@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, assert_never
+from typing import Protocol, assert_never
 
 from sqlglot import exp
 
@@ -46,8 +46,13 @@ from translator.dax.ast import fold
 from translator.dax.model import ParsedMeasure
 from translator.model.semantic import Column, Table
 
-if TYPE_CHECKING:
-    from translator.compile.measures import MeasureService
+
+
+class Components(Protocol):
+    """What the compiler needs from the measure service (translator/compile/measures.py): a
+    measure referenced as a component of a derived metric, compiled on its own."""
+
+    def component(self, pm: ParsedMeasure, stack: tuple[str, ...], span: ast.Span) -> Compiled: ...
 
 # Placeholder table qualifier for a derived metric's component inside the formula being built.
 COMPONENT = "__component__"
@@ -89,7 +94,7 @@ class Compiler:
         self,
         rules: Rules,
         index: ModelIndex,
-        service: MeasureService,
+        service: Components,
         selection: dict[str, str],
         inline_measures: bool,
         stack: tuple[str, ...],
@@ -195,8 +200,6 @@ class Compiler:
     def binding(self, value: ast.Expr, scope: Scope) -> object:
         """A VAR is evaluated where it is defined: compile it now, substitute the result."""
         if self.is_table_expression(value, scope):
-            from translator.compile.tables import compile_table
-
             return TableVar(compile_table(self, value, scope), scope.filters)
         return self.expr(value, scope)
 
@@ -389,7 +392,7 @@ class Compiler:
         predicates = [f.sql for f in scope.filters] + list(extra)
         node = agg
         if predicates:
-            node = exp.Filter(this=agg, expression=exp.Where(this=conjunction(predicates)))
+            node = exp.Filter(this=agg, expression=exp.Where(this=blank.conjunction(predicates)))
         if scope.window is None:
             return node
         if reaggregate is None:
@@ -419,17 +422,60 @@ class Compiler:
         return blank.as_value(compiled)
 
 
-def conjunction(predicates: list[exp.Expression]) -> exp.Expression:
-    if len(predicates) == 1:
-        return predicates[0]
-    result = blank.paren(predicates[0])
-    for p in predicates[1:]:
-        result = exp.And(this=result, expression=blank.paren(p))
-    return result
+# ------------------------------------------------------------ tables
 
 
-def counted(count: exp.Expression) -> Compiled:
-    """Counting functions return BLANK, not 0, when nothing is counted."""
-    return Compiled(
-        exp.Nullif(this=count, expression=exp.Literal.number(0)), True, Kind.NUMBER, aggregated=True
+def compile_table(cx: Compiler, node: ast.Expr | None, scope: Scope) -> TableSource:
+    match node:
+        case ast.TableRef(name=name) | ast.VariableRef(name=name) if scope.lookup(name) is None:
+            return _fact_table(cx, name, node.span)
+        case ast.VariableRef(name=name):
+            bound = scope.lookup(name)
+            if not isinstance(bound, TableVar):
+                raise Untranslatable(UNSUPPORTED, f"variable {name} is not a table", node.span)
+            if bound.filters != scope.filters:
+                raise Untranslatable(
+                    UNSUPPORTED,
+                    f"table variable {name} was evaluated under other filters than where it is used",
+                    node.span,
+                )
+            return bound.source
+        case ast.FunctionCall(name=name):
+            fn = cx.function(node)
+            rule = cx.rules.table.get(fn.name)
+            if rule is not None:
+                return rule(cx, node, scope)
+            if fn.untranslated:
+                raise Untranslatable(NO_SQL_RULE, f"{fn.name}: {fn.untranslated}", node.span)
+            if fn.name in _REMOVES_FILTERS:
+                raise Untranslatable(
+                    UNSUPPORTED,
+                    f"{fn.name}(...) as a table reads rows the report's filters leave out (a running "
+                    "total, a share, a guard against future dates): needs a window or a subquery",
+                    node.span,
+                )
+            raise Untranslatable(
+                UNSUPPORTED, f"iterating {name}(...) is not a scan of the fact table's rows", node.span
+            )
+        case ast.ColumnRef() | ast.MeasureRef():
+            raise Untranslatable(UNSUPPORTED, "a column or measure where a table is expected", node.span)
+        case ast.TableConstructor():
+            raise Untranslatable(UNSUPPORTED, "a table constructor {...} is not a table of the view", node.span)
+    raise Untranslatable(
+        UNSUPPORTED, "only a table name or FILTER(<table>, ...) can be iterated", getattr(node, "span", ast.NO_SPAN)
     )
+
+
+_REMOVES_FILTERS = frozenset({"ALL", "ALLSELECTED", "ALLNOBLANKROW", "REMOVEFILTERS", "ALLEXCEPT"})
+
+
+def _fact_table(cx: Compiler, name: str, span: ast.Span) -> TableSource:
+    table = cx.index.table(name)
+    if table is None:
+        raise Untranslatable(UNKNOWN_NAME, f"unknown table '{name}'", span)
+    if not cx.index.is_data_table(table):
+        raise Untranslatable(
+            UNSUPPORTED, f"'{table.name}' is a {table.kind.value} table, not a table of the view", span
+        )
+    cx.read_table(table.name, span)
+    return TableSource(table.name)

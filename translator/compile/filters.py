@@ -11,15 +11,13 @@ Modifiers (ALL*, REMOVEFILTERS) apply before the filters, whatever their positio
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
-
 from translator.compile import blank
+from translator.compile.compiler import Compiler
 from translator.compile.context import ColumnKey, Filter, Scope
 from translator.compile.errors import NO_SQL_RULE, UNSUPPORTED, Untranslatable
+from translator.compile.tables import filter_table
 from translator.dax import ast
 
-if TYPE_CHECKING:
-    from translator.compile.compiler import Compiler
 
 
 @dataclass(slots=True)
@@ -139,12 +137,10 @@ def keepfilters_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, sta
 
 
 def filter_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: FilterState) -> None:
-    from translator.compile.tables import filter_table
-
     source = filter_table(cx, call, replace(scope, filters=()))
     if source.predicates:
         state.added.append(
-            Filter(_conjunction(list(source.predicates)), source.columns, table_filter=True)
+            Filter(blank.conjunction(list(source.predicates)), source.columns, table_filter=True)
         )
 
 
@@ -190,8 +186,3 @@ def _remove_all(cx: Compiler, call: ast.FunctionCall, state: FilterState) -> Non
         cx.collector.filtered.append((table.name, arg.span))
     state.outer = []
 
-
-def _conjunction(predicates: list) -> object:
-    from translator.compile.compiler import conjunction
-
-    return conjunction(predicates)

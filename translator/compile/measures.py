@@ -46,7 +46,7 @@ from translator.compile.sql import to_sql
 from translator.compile.timeintel import inventory
 from translator.compile.toggles import direct_toggles, discover_parameters, discover_slicers, with_defaults
 from translator.compile.translation import CompiledModel, Status, Toggle, Translation, Variant
-from translator.dax import ast
+from translator.dax import DaxSyntaxError, ast, parse
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
 from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, info, warning
@@ -578,8 +578,6 @@ def compile_expression(text: str, parsed: ParsedModel, semantics: Semantics = NO
 
 
 def _compile_expression(text: str, parsed: ParsedModel) -> Translation:
-    from translator.dax import DaxSyntaxError, parse
-
     measure = Measure(table="", name="(expression)", expression=text)
     try:
         tree = parse(text)

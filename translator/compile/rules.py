@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from translator.compile import blank, scalars
 from translator.compile.compiled import Compiled, Kind
-from translator.compile.compiler import Rules, counted
+from translator.compile.compiler import Compiler, Rules, compile_table
 from translator.compile.context import Scope
 from translator.compile.errors import TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
 from translator.compile.pins import pinned
@@ -25,12 +24,9 @@ from translator.compile.filters import (
     filter_modifier,
     keepfilters_modifier,
 )
-from translator.compile.tables import compile_table, filter_table, keepfilters_table
+from translator.compile.tables import filter_table, keepfilters_table
 from translator.dax import ast
 from translator.dax.ast import fold
-
-if TYPE_CHECKING:
-    from translator.compile.compiler import Compiler
 
 Call = ast.FunctionCall
 
@@ -88,7 +84,7 @@ def max_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 
 def count_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     col, _ = _column_arg(cx, call, scope)
-    return counted(cx.aggregate(exp.Count(this=col.sql), scope, exp.Sum, span=call.span))
+    return blank.counted(cx.aggregate(exp.Count(this=col.sql), scope, exp.Sum, span=call.span))
 
 
 def countblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
@@ -117,7 +113,7 @@ def countrows_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
         return _count_distinct_values(cx, distinct, scope)
     source = compile_table(cx, call.args[0], scope)
     agg = cx.aggregate(exp.Count(this=exp.Star()), scope, exp.Sum, source.predicates, call.span)
-    return counted(agg)
+    return blank.counted(agg)
 
 
 def _distinct_key(col: Compiled) -> exp.Expression:
@@ -157,13 +153,13 @@ def distinctcount_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     rows = cx.aggregate(exp.Count(this=exp.Star()), scope, None, span=call.span)
     values = cx.aggregate(exp.Count(this=col.sql), scope, None, span=call.span)
     has_blank = exp.case().when(exp.GT(this=rows, expression=values), exp.Literal.number(1)).else_(exp.Literal.number(0))
-    return counted(exp.Add(this=distinct, expression=has_blank))
+    return blank.counted(exp.Add(this=distinct, expression=has_blank))
 
 
 def distinctcountnoblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     col, _ = _column_arg(cx, call, scope)
     distinct = exp.Count(this=exp.Distinct(expressions=[_distinct_key(col)]))
-    return counted(cx.aggregate(distinct, scope, None, span=call.span))
+    return blank.counted(cx.aggregate(distinct, scope, None, span=call.span))
 
 
 def median_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
@@ -234,7 +230,7 @@ def countx_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     value, where = _iterator(cx, call, scope)
     if value.const is None:
         return blank.blank()
-    return counted(cx.aggregate(exp.Count(this=value.sql), scope, exp.Sum, where, call.span))
+    return blank.counted(cx.aggregate(exp.Count(this=value.sql), scope, exp.Sum, where, call.span))
 
 
 def _extreme_x(cx: Compiler, call: Call, scope: Scope, cls: type[exp.AggFunc]) -> Compiled:
