@@ -49,6 +49,37 @@ def test_plan_writes_nothing_and_build_writes_exactly_the_plan(exports: Path, tm
     assert check(exports, out).stale == ()
 
 
+def test_a_measure_breaking_a_catalog_invariant_costs_that_measure_only(exports: Path) -> None:
+    """Issue 10: a key longer than its column, a function outside the allow-list and SQL reading a
+    column no view has each make their one measure untranslated, at its location; the rest of the
+    catalog is built and written."""
+    before = plan(exports)
+    mapping = exports / "translator.toml"
+    text = mapping.read_text(encoding="utf-8")
+    for old, new in (('key = "attempts"', 'key = "' + "a" * 101 + '"'),
+                     ('[metrics."Hour Share of Today"]\n', '[metrics."Hour Share of Today"]\nsql = "pg_sleep(1)"\n'),
+                     ('key = "avg_7d_revenue"', 'key = "avg_7d_revenue"\nsql = "SUM(no_such_column)"')):
+        assert old in text
+        text = text.replace(old, new)
+    mapping.write_text(text, encoding="utf-8")
+    after = plan(exports)
+    assert after.ok and set(after.files) == set(before.files)
+    entries = {e.measure: e for e in after.catalog.report}  # (a name in two tables: either one)
+    wanted = {"Total Attempts": "EMT501", "Hour Share of Today": "EMT513", "7-Day Avg Revenue": "EMT515"}
+    for name, code in wanted.items():
+        entry = entries[name]
+        assert (entry.placement, entry.metric_key) == ("untranslated", None), name
+        assert any(r.startswith(code + ": ") for r in entry.reasons), (name, entry.reasons)
+        assert entry.location in [d.location for d in after.diagnostics if d.code == code], name
+    # Lost from the catalog: those three, and the derived metrics built on them (CAT305); no more.
+    for old in before.catalog.report:
+        new = entries[old.measure]
+        if old.placement == "metric" and new.placement != "metric" and old.measure not in wanted:
+            assert any(r.startswith("CAT305: ") for r in new.reasons), (old.measure, new.reasons, new.status, new.placement)
+    assert len(after.catalog.metrics) < len(before.catalog.metrics)
+    assert not [d for d in after.diagnostics if d.code == "CAT313"]
+
+
 def test_check_ignores_files_that_are_not_ours(exports: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(exports, out)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translator.catalog import build_catalog
+from translator.catalog import build_catalog, check_rows
 from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.catalog.rows import Catalog
 from translator.compile import compile_expression, compile_model
@@ -39,7 +39,7 @@ class Plan:
 
     exports: Path
     catalog: Catalog
-    files: Mapping[str, str]  # file name -> text, as emit renders them; empty when emit refused
+    files: Mapping[str, str]  # file name -> text, as emit renders them; empty when the catalog is refused
     diagnostics: tuple[Diagnostic, ...] = ()
     compiled: tuple[CompiledModel, ...] = field(default=(), repr=False)
     parsed: tuple[ParsedModel, ...] = field(default=(), repr=False)
@@ -47,7 +47,7 @@ class Plan:
 
     @property
     def ok(self) -> bool:
-        """Emit rendered the files: no ERROR diagnostic stopped it."""
+        """The files were rendered: the catalog's final check found no breach."""
         return bool(self.files)
 
     @property
@@ -110,8 +110,13 @@ def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrde
     diagnostics.extend(report_diagnostics)
     catalog, catalog_diagnostics = build_catalog(compiled, mapping, reports, previous)
     diagnostics.extend(catalog_diagnostics)
-    files, render_diagnostics = render(catalog)
-    diagnostics.extend(render_diagnostics)
+    # A row no measure owns breaking an invariant (a contract breach): nothing is written.
+    breaches = check_rows(catalog)
+    diagnostics.extend(breaches)
+    files: dict[str, str] = {}
+    if not breaches:
+        files, render_diagnostics = render(catalog)
+        diagnostics.extend(render_diagnostics)
     return Plan(
         exports=exports,
         catalog=catalog,

@@ -36,7 +36,7 @@ def translation(m: Measure, sql: exp.Expression | None = None, status: Status = 
 
 
 def summed(m: Measure, column: str, **kw) -> Translation:
-    return translation(m, sum_of(column), columns=(column,), aggregation="sum", **kw)
+    return translation(m, sum_of(column), columns=kw.pop("columns", (column,)), aggregation="sum", **kw)
 
 
 ORDERS = Table(

@@ -121,21 +121,37 @@ def test_untranslated_and_parse_errors_are_reported_with_reasons():
     a, b = entry(catalog, "Approvals"), entry(catalog, "Broken")
     assert (a.status, a.placement, a.sql) == ("untranslated", "untranslated", None)
     assert a.reasons[0] == "CMP201: DATEADD is time intelligence"
-    assert (b.status, b.location, b.reasons[0]) == ("parse_error", "m.tmdl:7:3", "DAX101: expected ')'")
+    assert (b.status, b.location, b.reasons[0]) == ("parse_error", SourceLocation("m.tmdl", 7, 3), "DAX101: expected ')'")
 
 
 def test_manual_sql_makes_an_untranslated_measure_a_metric():
-    mapping = parse_mapping('[metrics.Approvals]\nsql = "sum(Approvals) - sum(cancel)"\n', "t.toml")
+    mapping = parse_mapping('[metrics.Approvals]\nsql = "sum(Approvals) * 2"\n', "t.toml")
     catalog, diagnostics = build(compiled(translation(APPROVALS, None, Status.UNTRANSLATED)), mapping=mapping)
     m = metric(catalog, "approvals")
-    assert m.sql_expression == 'SUM("approvals") - SUM("cancel")'  # unquoted names fold to lower case
+    assert m.sql_expression == 'SUM("approvals") * 2'  # unquoted names fold to lower case
     assert (m.aggregation_type, m.is_derived) == ("custom", False)
     e = entry(catalog, "Approvals")
     assert (e.status, e.placement) == ("manual", "metric")
     assert "CAT314" in codes(diagnostics)
-    # manual SQL reads a column (cancel) no source has: reported, not linked
-    assert catalog.data_source_metrics == ()
-    assert "CAT306" in codes(diagnostics)
+
+
+def test_a_metric_no_data_source_can_run_costs_that_measure_only():
+    # manual SQL reads a column (cancel) no source has: the measure is untranslated (EMT515 at
+    # its location), the other measure is a metric and the catalog is complete
+    mapping = parse_mapping('[metrics.Approvals]\nsql = "sum(Approvals) - sum(cancel)"\n', "t.toml")
+    approvals = measure("Approvals", location=SourceLocation("m.tmdl", 12, 5))
+    catalog, diagnostics = build(compiled(translation(approvals, None, Status.UNTRANSLATED),
+                                          summed(measure("Revenue"), "revenue")), mapping=mapping)
+    assert [m.metric_key for m in catalog.metrics] == ["revenue"]
+    e = entry(catalog, "Approvals")
+    assert (e.status, e.placement, e.metric_key) == ("manual", "untranslated", None)
+    refused = [d for d in diagnostics if d.code == "EMT515"]
+    assert len(refused) == 1 and refused[0].severity is Severity.ERROR
+    assert refused[0].location == SourceLocation("m.tmdl", 12, 5)
+    assert any(r.startswith("EMT515: ") for r in e.reasons)
+    assert {"CAT306", "CAT314"} <= set(codes(diagnostics))
+    assert "CAT313" not in codes(diagnostics)
+    assert all(link.metric_key == "revenue" for link in catalog.data_source_metrics)
 
 
 def test_key_collision_gets_a_suffix_and_a_diagnostic():
@@ -210,10 +226,11 @@ def test_sort_order_is_model_order_within_category():
 
 
 def test_variants_rows_per_differing_option():
+    # the compiler's columns cover every variant's (the metric is linked where all of them are)
     t = summed(APPROVALS, "approvals", variants=(
         variant("Organic", sum_of("approvals_organic")),
         variant("Net", ratio(sum_of("approvals"), sum_of("attempts"))),
-    ), toggles=("Approval Mode",))
+    ), toggles=("Approval Mode",), columns=("approvals", "approvals_organic", "attempts"))
     catalog, diagnostics = build(compiled(t))
     assert [(v.metric_key, v.toggle_key, v.option_key, v.sql_expression) for v in catalog.variants] == [
         ("approvals", "approval_mode", "net", to_sql(ratio(sum_of("approvals"), sum_of("attempts")))),
@@ -237,7 +254,8 @@ def test_variant_equal_to_default_or_unknown_toggle_gives_no_row():
 def test_hidden_branch_measure_is_placed_as_variant():
     organic = measure("Approvals Organic", is_hidden=True)
     parent = summed(APPROVALS, "approvals", branch_measures=("Approvals Organic",),
-                    variants=(variant("Organic", sum_of("approvals_organic")),))
+                    variants=(variant("Organic", sum_of("approvals_organic")),),
+                    columns=("approvals", "approvals_organic"))
     catalog, _ = build(compiled(parent, summed(organic, "approvals_organic")))
     assert [m.metric_key for m in catalog.metrics] == ["approvals"]
     e = entry(catalog, "Approvals Organic")

@@ -9,7 +9,8 @@ import re
 from markdown_it import MarkdownIt
 
 from tests.seed.catalogs import sample_catalog
-from translator.catalog.rows import Catalog, ReportEntry
+from translator.catalog.rows import Catalog, Placement, ReportEntry, Status
+from translator.diagnostics import SourceLocation
 from translator.emit import render
 
 
@@ -71,7 +72,8 @@ def test_markdown_has_one_section_per_measure_with_fenced_dax_and_sql():
 def test_markdown_blocks_survive_backticks_and_hostile_names():
     dax = "[X] := \"```\" & \"````\"\n-- `tick`"
     entry = ReportEntry(export="e`x", table="T`able\n|x|", measure="## not a heading ```",
-                        location="m.bim:3", status="untranslated", placement="untranslated",
+                        location=SourceLocation("m.bim", 3), status=Status.UNTRANSLATED,
+                        placement=Placement.UNTRANSLATED,
                         metric_key=None, dax=dax, sql=None, reasons=("CMP201: ``` inside",))
     markdown, _ = report(Catalog(report=(entry,)))
     blocks = _blocks(markdown)

@@ -19,8 +19,11 @@ from translator.catalog.rows import (
     MetricToggle,
     MetricToggleOption,
     MetricVariant,
+    Placement,
     ReportEntry,
+    Status,
 )
+from translator.diagnostics import SourceLocation
 
 ORDER_SUMMARY_COLUMNS = (
     "client_id", "date", "campaign_id", "product_id", "gateway_id", "attempts", "approvals",
@@ -35,7 +38,8 @@ COHORT_SUMMARY_COLUMNS = (
 def _entry(measure: str, key: str | None, status: str = "exact", placement: str = "metric",
            sql: str | None = None, line: int = 1, **extra: object) -> ReportEntry:
     return ReportEntry(export="sales.pbit", table="Sales", measure=measure,
-                       location=f"sales.pbit:{line}", status=status, placement=placement,
+                       location=SourceLocation("sales.pbit", line), status=Status(status),
+                       placement=Placement(placement),
                        metric_key=key, dax=f"[{measure}] := SUM ( 'Sales'[x] )", sql=sql,
                        **extra)
 

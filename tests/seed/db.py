@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 
 from tests.pgserver import find_pg_bin
+from translator.catalog import check_catalog
 from translator.catalog.rows import Catalog
 from translator.diagnostics.render import human
 from translator.emit import render
@@ -28,6 +29,8 @@ USER_TABLES = ("report_templates", "saved_views", "dashboards", "dashboard_widge
 
 
 def render_ok(catalog: Catalog) -> dict[str, str]:
+    problems = check_catalog(catalog)
+    assert not problems, [human(d) for d in problems]
     files, diagnostics = render(catalog)
     assert not diagnostics, [human(d) for d in diagnostics]
     return files

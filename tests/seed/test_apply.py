@@ -16,7 +16,7 @@ from tests.seed.db import (
     run_script,
     snapshot,
 )
-from translator.emit.columns import SEED_TABLES, Kind
+from translator.catalog.columns import SEED_TABLES, Kind
 
 # From the appendix of the design document: the 18 report_builder tables.
 DESIGN_TABLES = {

@@ -3,7 +3,7 @@ input measure is placed: a metric, a variant of one, or the untranslated list.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import sqlglot
@@ -19,17 +19,27 @@ from translator.catalog.diagnostics import (
     CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, err, info, reason, warn,
 )
 from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
+from translator.catalog.invariants import MetricTrees, measure_problems
 from translator.catalog.naming import KEY_LENGTH, NAME_LENGTH, fit_key, fit_name, snake_case, unique_key
-from translator.catalog.rows import DataSource, DataSourceMetric, Metric, MetricVariant, ReportEntry
+from translator.catalog.rows import (
+    DataSource,
+    DataSourceMetric,
+    Metric,
+    MetricVariant,
+    Placement,
+    ReportEntry,
+    Status,
+)
 from translator.catalog.sources import ModelSource
 from translator.catalog.sql import column_names, formula_sql, to_sql
+from translator.catalog.subjects import describe
 from translator.catalog.toggles import ToggleKeys
-from translator.compile.translation import CompiledModel, Status, Translation
+from translator.compile.translation import CompiledModel, Translation
+from translator.compile.translation import Status as Compiled
 from translator.diagnostics import Diagnostic
 from translator.model.mapping import Mapping, MetricOverride
 from translator.model.semantic import Measure
 
-MANUAL = "manual"  # report status of a measure whose SQL the mapping file supplies
 
 
 @dataclass(slots=True)
@@ -40,8 +50,8 @@ class _Item:
     measure: Measure
     translation: Translation | None
     override: MetricOverride | None
-    status: str
-    placement: str = "untranslated"
+    status: Status
+    placement: Placement = Placement.UNTRANSLATED
     metric_key: str | None = None
     sql: str | None = None  # the default SQL text, when there is one
     manual: exp.Expression | None = None
@@ -77,7 +87,6 @@ def build_metrics(
     previous: PreviousOrder = NO_PREVIOUS,
 ) -> MetricsResult:
     """`offered`: per source key, the dimensions offered there (folded view column -> key)."""
-    diagnostics: list[Diagnostic] = []
     items = _items(compiled, mapping)
     by_ident = {item.ident: item for item in items}
     sides = links_module.relationship_sides(compiled)
@@ -86,38 +95,111 @@ def build_metrics(
     _approximate_overrides(items, placements, offered or {})
     _choose_metrics(items, by_ident, _calculated_columns(compiled, sources))
     _place_branch_measures(items, by_ident)
-    _assign_keys([i for i in items if i.placement == "metric"])
-
-    metrics: list[Metric] = []
-    links: set[DataSourceMetric] = set()
-    variants: dict[tuple[str, str, str], MetricVariant] = {}
-    owners = _owners(items)
-    category_of, category_diagnostics = _categories(owners, mapping)
-    diagnostics += category_diagnostics
-    sort_orders = _sort_orders(owners, category_of, previous)
-    for item in owners:
-        metric = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)])
-        metrics.append(metric)
-        for variant in _variant_rows(item, metric, toggles, diagnostics):
-            variants.setdefault((variant.metric_key, variant.toggle_key, variant.option_key), variant)
-    for item in items:
-        if item.placement == "metric" and item.metric_key is not None:
-            placement = placements[id(item)]
-            item.reasons += placement.reasons
-            links.update(DataSourceMetric(s.source_key, item.metric_key) for s in placement.sources)
+    _assign_keys([i for i in items if i.placement == Placement.METRIC])
+    # A measure whose rows break an invariant (catalog/invariants.py) is untranslated; the
+    # measures built on it follow (CAT305). Until nothing more fails: each round drops at least one.
+    while True:
+        made = _make_rows(items, by_ident, mapping, toggles, placements, previous)
+        if not made.failed:
+            break
+        failed = {item.ident for item, _ in made.failed}
+        for item, problems in made.failed:
+            # A derived metric failing beside its component waits: the component may be the cause.
+            if not any((item.export, c.casefold()) in failed for c in _component_names(item)):
+                _refuse(item, made.reasons.get(id(item), []) + problems, items)
+        _drop_unplaced_components(items, by_ident)
+        for branch in items:
+            if branch.parent is not None and branch.parent.placement != Placement.METRIC:
+                branch.placement, branch.parent = Placement.UNTRANSLATED, None
 
     for item in items:
+        item.reasons += made.reasons.get(id(item), [])
         if item.parent is not None:
             item.metric_key = item.parent.metric_key
+    diagnostics = list(made.diagnostics)
+    for item in items:
         diagnostics += [d for d in item.reasons if d.code != CAT_NOT_TRANSLATED]
     diagnostics += _unused_overrides(items, mapping)
+    variants = made.variants
+    by_metric: dict[str, list[MetricVariant]] = {}
+    for variant in sorted(variants.values(), key=lambda v: (v.toggle_key, v.option_key)):
+        by_metric.setdefault(variant.metric_key, []).append(variant)
     return MetricsResult(
-        metrics=sorted(metrics, key=lambda m: m.metric_key),
-        links=sorted(links, key=lambda link: (link.source_key, link.metric_key)),
+        metrics=sorted(made.metrics, key=lambda m: m.metric_key),
+        links=sorted(made.links, key=lambda link: (link.source_key, link.metric_key)),
         variants=sorted(variants.values(), key=lambda v: (v.metric_key, v.toggle_key, v.option_key)),
-        report=sorted((_entry(item, variants.values()) for item in items), key=lambda e: (e.export, e.table.casefold(), e.measure.casefold())),
+        report=sorted((_entry(item, by_metric) for item in items),
+                      key=lambda e: (e.export, e.table.casefold(), e.measure.casefold())),
         diagnostics=diagnostics,
     )
+
+
+@dataclass(slots=True)
+class _Rows:
+    metrics: list[Metric] = field(default_factory=list)
+    links: set[DataSourceMetric] = field(default_factory=set)
+    variants: dict[tuple[str, str, str], MetricVariant] = field(default_factory=dict)
+    reasons: dict[int, list[Diagnostic]] = field(default_factory=dict)  # id(item) -> reasons
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # not about one measure
+    failed: list[tuple[_Item, list[Diagnostic]]] = field(default_factory=list)
+
+
+def _make_rows(items: list[_Item], by_ident: dict[tuple[str, str], _Item], mapping: Mapping,
+               toggles: ToggleKeys, placements: dict[int, links_module.Placement],
+               previous: PreviousOrder) -> _Rows:
+    made = _Rows()
+    owners = _owners(items)
+    category_of, made.diagnostics = _categories(owners, mapping)
+    sort_orders = _sort_orders(owners, category_of, previous)
+    metric_keys = frozenset(i.metric_key for i in owners if i.metric_key is not None)
+    for item in owners:
+        reasons = made.reasons.setdefault(id(item), [])
+        metric, formula = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)])
+        linked = placements[id(item)].sources
+        variant_rows = _variant_rows(item, metric, toggles, reasons)
+        allowed = frozenset.intersection(*(frozenset(s.columns) for s in linked)) if linked else None
+        trees = MetricTrees(
+            sql=item.manual if item.manual is not None else item.translation.sql,
+            derived_formula=formula,
+            variants=tuple(tree for _, tree in variant_rows),
+        )
+        problems = measure_problems(metric, [row for row, _ in variant_rows],
+                                    describe(item.measure.table, item.name, item.export),
+                                    item.measure.location, allowed, metric_keys, trees)
+        if problems:
+            made.failed.append((item, problems))
+            continue
+        made.metrics.append(metric)
+        for variant, _ in variant_rows:
+            made.variants.setdefault((variant.metric_key, variant.toggle_key, variant.option_key), variant)
+
+    made_keys = {m.metric_key for m in made.metrics}
+    for item in items:
+        if item.placement == Placement.METRIC and item.metric_key in made_keys:
+            placement = placements[id(item)]
+            made.reasons.setdefault(id(item), []).extend(placement.reasons)
+            made.links.update(DataSourceMetric(s.source_key, item.metric_key) for s in placement.sources)
+    return made
+
+
+def _component_names(item: _Item) -> tuple[str, ...]:
+    if item.translation is None or item.manual is not None:
+        return ()
+    return item.translation.components
+
+
+def _refuse(item: _Item, problems: list[Diagnostic], items: list[_Item]) -> None:
+    """`item`'s rows break an invariant: it is untranslated, and so are the measures that would
+    only have been seeded through it (the same metric in another export, its toggle branches)."""
+    key = item.metric_key
+    item.placement = Placement.UNTRANSLATED
+    item.metric_key = None
+    item.reasons += problems
+    for other in items:
+        if other.shared and other.metric_key == key and other.placement == Placement.METRIC:
+            other.placement, other.metric_key, other.shared = Placement.UNTRANSLATED, None, False
+            other.reasons.append(warn(CAT_COMPONENT, f"'{other.name}' is the metric of '{item.name}' in "
+                                      "another export, which is not in the catalog", other.measure.location))
 
 
 # ------------------------------------------------------------------ placement
@@ -130,7 +212,7 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
             translation = translations.get((measure.table.casefold(), measure.name.casefold()))
             override = mapping.metric(measure.name)
             item = _Item(model.export, measure, translation, override,
-                         translation.status.value if translation else Status.UNTRANSLATED.value)
+                         Status(translation.status.value) if translation else Status.UNTRANSLATED)
             if translation is None:
                 item.reasons.append(err(CAT_NO_TRANSLATION, f"the compiler returned no translation for '{measure.name}'",
                                         measure.location))
@@ -138,13 +220,13 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
                 item.sql = to_sql(translation.sql)
             if override is not None and override.sql is not None:
                 item.manual = _manual_sql(override.sql)
-                if translation is not None and translation.status in (Status.EXACT, Status.APPROXIMATE):
+                if translation is not None and translation.status in (Compiled.EXACT, Compiled.APPROXIMATE):
                     item.reasons.append(info(CAT_MANUAL, f"the mapping's SQL replaces the {translation.status.value} "
                                              f"translation of '{measure.name}'", at(mapping, override.line)))
                 else:
                     item.reasons.append(info(CAT_MANUAL, f"SQL for '{measure.name}' supplied by the mapping file",
                                              at(mapping, override.line)))
-                item.status = MANUAL
+                item.status = Status.MANUAL
                 item.sql = to_sql(item.manual)
             items.append(item)
     return items
@@ -170,11 +252,11 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
                     calculated: dict[str, dict[str, str]]) -> None:
     for item in items:
         accepted = item.override is not None and item.override.accept_approximate
-        if item.status in (Status.EXACT.value, MANUAL) or (item.status == Status.APPROXIMATE.value and accepted):
-            item.placement = "metric"
-        elif item.status in (Status.PRESENTATION.value, Status.CONSTANT.value):
+        if item.status in (Status.EXACT, Status.MANUAL) or (item.status == Status.APPROXIMATE and accepted):
+            item.placement = Placement.METRIC
+        elif item.status in (Status.PRESENTATION, Status.CONSTANT):
             pass  # not a metric: not in the catalog, listed in its own part of the report
-        elif item.status == Status.APPROXIMATE.value:
+        elif item.status == Status.APPROXIMATE:
             item.reasons.append(info(
                 CAT_APPROXIMATE, f"approximate translation of '{item.name}' awaits review",
                 item.measure.location,
@@ -186,28 +268,32 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
                                      f"supply SQL by hand with [metrics.\"{item.name}\"] sql = \"...\""))
     # A metric that aggregates a calculated column no view has cannot run: it is untranslated.
     for item in items:
-        if item.placement != "metric" or item.manual is not None:
+        if item.placement != Placement.METRIC or item.manual is not None:
             continue
         only_in_model = calculated.get(item.export, {})
         read = [only_in_model[c.casefold()] for c in _columns(item, by_ident, set()) if c.casefold() in only_in_model]
         if read:
-            item.placement, item.status = "untranslated", Status.UNTRANSLATED.value
+            item.placement, item.status = Placement.UNTRANSLATED, Status.UNTRANSLATED
             item.reasons.append(warn(
                 CAT_CALCULATED_COLUMN, f"'{item.name}' aggregates the calculated column(s) {', '.join(read)}, which "
                 "exist only in the Power BI model: no data source's view has them", item.measure.location,
                 "add the column to the view and declare it in the mapping file, or supply SQL by hand with "
                 f"[metrics.\"{item.name}\"] sql = \"...\""))
-    # A derived metric needs every component in the catalog: drop the ones that lack one, until stable.
+    _drop_unplaced_components(items, by_ident)
+
+
+def _drop_unplaced_components(items: list[_Item], by_ident: dict[tuple[str, str], _Item]) -> None:
+    """A derived metric needs every component in the catalog: drop the ones that lack one, until stable."""
     changed = True
     while changed:
         changed = False
         for item in items:
-            if item.placement != "metric" or item.manual is not None or item.translation is None:
+            if item.placement != Placement.METRIC or item.manual is not None or item.translation is None:
                 continue
             missing = [c for c in item.translation.components
-                       if (component := by_ident.get((item.export, c.casefold()))) is None or component.placement != "metric"]
+                       if (component := by_ident.get((item.export, c.casefold()))) is None or component.placement != Placement.METRIC]
             if missing:
-                item.placement = "untranslated"
+                item.placement = Placement.UNTRANSLATED
                 item.reasons.append(warn(CAT_COMPONENT, f"'{item.name}' is built on measures that are not metrics: "
                                          + ", ".join(missing), item.measure.location))
                 changed = True
@@ -217,14 +303,14 @@ def _place_branch_measures(items: list[_Item], by_ident: dict[tuple[str, str], _
     """A hidden measure that only serves as a toggle branch of a metric is that metric's variant."""
     components = {(i.export, c.casefold()) for i in items if i.translation for c in i.translation.components}
     for parent in items:
-        if parent.placement != "metric" or parent.translation is None or parent.manual is not None:
+        if parent.placement != Placement.METRIC or parent.translation is None or parent.manual is not None:
             continue
         for name in parent.translation.branch_measures:
             branch = by_ident.get((parent.export, name.casefold()))
             if branch is None or not branch.measure.is_hidden or branch.ident in components or branch is parent:
                 continue
-            if branch.placement != "variant":
-                branch.placement = "variant"
+            if branch.placement != Placement.VARIANT:
+                branch.placement = Placement.VARIANT
                 branch.metric_key = None
                 branch.reasons.append(info(CAT_NOT_TRANSLATED, f"'{branch.name}' is a toggle branch of '{parent.name}'",
                                            branch.measure.location))
@@ -269,7 +355,7 @@ def _assign_keys(metric_items: list[_Item]) -> None:
 
 
 def _owners(items: list[_Item]) -> list[_Item]:
-    return [i for i in items if i.placement == "metric" and not i.shared]
+    return [i for i in items if i.placement == Placement.METRIC and not i.shared]
 
 
 def _unknown_category(category: str, mapping: Mapping, line: int | None) -> list[Diagnostic]:
@@ -325,12 +411,15 @@ def _sort_orders(owners: list[_Item], category_of: dict[int, str], previous: Pre
     return {id(item): number for item, number in zip(owners, numbers)}
 
 
-def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str, sort_order: int) -> Metric:
+def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str,
+                sort_order: int) -> tuple[Metric, exp.Expression | None]:
+    """The metric row, and the tree of its derived formula (None when it has none)."""
     measure, t = item.measure, item.translation
     o = item.override or MetricOverride()
     data_type, pattern = rules.metric_format(measure.format_string, _kind(item))
     derived = t.derived_formula if t is not None and item.manual is None else None
-    formula = formula_sql(_rename_components(derived, item.export, by_ident)) if derived is not None else None
+    formula_tree = _rename_components(derived, item.export, by_ident) if derived is not None else None
+    formula = formula_sql(formula_tree) if formula_tree is not None else None
     aggregation = t.aggregation if t is not None and item.manual is None else "custom"
     assert item.metric_key is not None and item.sql is not None
     display_name = o.display_name or fit_name(measure.name)  # the mapping reader checks a pinned name's length
@@ -352,7 +441,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
         derived_formula=formula,
         sort_order=sort_order,
         is_invertable=rules.is_invertable(measure.name, category) if o.is_invertable is None else o.is_invertable,
-    )
+    ), formula_tree
 
 
 def _kind(item: _Item) -> str:
@@ -443,11 +532,12 @@ def _approximate_overrides(items: list[_Item], placements: dict[int, links_modul
         if not dimensions:
             continue
         item.reasons.append(links_module.override_reason(item.name, dimensions, item.measure.location))
-        if item.status == Status.EXACT.value:
-            item.status = Status.APPROXIMATE.value
+        if item.status == Status.EXACT:
+            item.status = Status.APPROXIMATE
 
 
-def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys, diagnostics: list[Diagnostic]) -> list[MetricVariant]:
+def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys,
+                  reasons: list[Diagnostic]) -> list[tuple[MetricVariant, exp.Expression]]:
     t = item.translation
     if t is None or item.manual is not None:
         return []
@@ -456,16 +546,16 @@ def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys, diagnostics:
         toggle_key = toggles.toggle(item.export, variant.toggle_table)
         option_key = toggles.option(toggle_key, variant.option) if toggle_key else None
         if toggle_key is None or option_key is None:
-            item.reasons.append(err(CAT_VARIANT_TARGET, f"variant of '{item.name}' names toggle '{variant.toggle_table}' "
-                                    f"option '{variant.option}', which the model's toggles do not have",
-                                    item.measure.location))
+            reasons.append(err(CAT_VARIANT_TARGET, f"variant of '{item.name}' names toggle '{variant.toggle_table}' "
+                               f"option '{variant.option}', which the model's toggles do not have",
+                               item.measure.location))
             continue
         sql = to_sql(variant.sql)
         if sql == metric.sql_expression:
-            item.reasons.append(warn(CAT_VARIANT_SAME, f"variant '{toggle_key}={option_key}' of '{item.name}' has "
-                                     "the default SQL; no variant row", item.measure.location))
+            reasons.append(warn(CAT_VARIANT_SAME, f"variant '{toggle_key}={option_key}' of '{item.name}' has "
+                                "the default SQL; no variant row", item.measure.location))
             continue
-        rows.append(MetricVariant(metric.metric_key, toggle_key, option_key, sql))
+        rows.append((MetricVariant(metric.metric_key, toggle_key, option_key, sql), variant.sql))
     return rows
 
 
@@ -479,19 +569,17 @@ def _unused_overrides(items: list[_Item], mapping: Mapping) -> list[Diagnostic]:
     ]
 
 
-def _entry(item: _Item, variants: Iterable[MetricVariant]) -> ReportEntry:
+def _entry(item: _Item, variants: dict[str, list[MetricVariant]]) -> ReportEntry:
     t = item.translation
     own_variants = tuple(
-        (v.toggle_key, v.option_key, v.sql_expression)
-        for v in sorted(variants, key=lambda v: (v.toggle_key, v.option_key))
-        if item.placement == "metric" and v.metric_key == item.metric_key
-    )
+        (v.toggle_key, v.option_key, v.sql_expression) for v in variants.get(item.metric_key or "", ())
+    ) if item.placement == Placement.METRIC else ()
     own = tuple(reason(d) for d in t.reasons) if t is not None else ()
     return ReportEntry(
         export=item.export,
         table=item.measure.table,
         measure=item.measure.name,
-        location=str(item.measure.location) if item.measure.location else None,
+        location=item.measure.location,
         status=item.status,
         placement=item.placement,
         metric_key=item.metric_key,
@@ -499,14 +587,14 @@ def _entry(item: _Item, variants: Iterable[MetricVariant]) -> ReportEntry:
         sql=item.sql,
         reasons=own + tuple(reason(d) for d in item.reasons),
         overridden_columns=t.overridden_columns if t is not None and item.manual is None else (),
-        accepted=item.status == Status.APPROXIMATE.value and item.placement == "metric",
+        accepted=item.status == Status.APPROXIMATE and item.placement == Placement.METRIC,
         variants=own_variants,
         presentation=t.presentation if t is not None else None,
-        constant=_constant_text(t) if t is not None and t.status is Status.CONSTANT else None,
+        constant=_constant_text(t) if t is not None and t.status is Compiled.CONSTANT else None,
         time_intelligence=tuple(u.as_dict() for u in t.time_intelligence) if t is not None else (),
-        blocked_by=t.blocked_by if t is not None and item.status == Status.UNTRANSLATED.value else None,
-        lookups=t.lookups if t is not None and item.status == Status.UNTRANSLATED.value else (),
-        lookup_fact=t.lookup_fact if t is not None and item.status == Status.UNTRANSLATED.value else None,
+        blocked_by=t.blocked_by if t is not None and item.status == Status.UNTRANSLATED else None,
+        lookups=t.lookups if t is not None and item.status == Status.UNTRANSLATED else (),
+        lookup_fact=t.lookup_fact if t is not None and item.status == Status.UNTRANSLATED else None,
     )
 
 

@@ -7,12 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from translator.catalog.diagnostics import CAT_INCOMPLETE, err
-from translator.catalog.rows import Catalog
+from translator.catalog.rows import Catalog, Placement, Status
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic
 
-STATUSES = ("exact", "approximate", "manual", "untranslated", "parse_error", "presentation", "constant")
-PLACEMENTS = ("metric", "variant", "untranslated")
 
 
 def check_completeness(compiled: Sequence[CompiledModel], catalog: Catalog) -> list[Diagnostic]:
@@ -32,14 +30,14 @@ def check_completeness(compiled: Sequence[CompiledModel], catalog: Catalog) -> l
     metric_keys = {m.metric_key for m in catalog.metrics}
     placed = set()
     for e in catalog.report:
-        if e.status not in STATUSES or e.placement not in PLACEMENTS:
+        if not isinstance(e.status, Status) or not isinstance(e.placement, Placement):
             problems.append(f"{_show((e.export, e.table, e.measure))} has status {e.status!r} placement {e.placement!r}")
-        if e.placement == "metric":
+        if e.placement == Placement.METRIC:
             placed.add(e.metric_key)
             if e.metric_key not in metric_keys:
                 problems.append(f"{_show((e.export, e.table, e.measure))} is placed as metric "
                                 f"'{e.metric_key}', which the catalog does not have")
-        elif e.placement == "variant" and e.metric_key not in metric_keys:
+        elif e.placement == Placement.VARIANT and e.metric_key not in metric_keys:
             problems.append(f"{_show((e.export, e.table, e.measure))} is a variant of '{e.metric_key}', "
                             "which the catalog does not have")
     for key in sorted(metric_keys - placed):

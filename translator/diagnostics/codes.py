@@ -38,11 +38,13 @@ class Code:
 REGISTRY: dict[str, Code] = {}
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+CATALOG = Stage.CATALOG
 
 
-def _register(code: str, severity: Severity, title: str, fix: str) -> str:
+def _register(code: str, severity: Severity, title: str, fix: str, stage: Stage | None = None) -> str:
+    """`stage` is where the code is reported, when it moved after the code was numbered."""
     assert code not in REGISTRY, code
-    REGISTRY[code] = Code(code, Stage(code[:3]), severity, title, fix)
+    REGISTRY[code] = Code(code, stage or Stage(code[:3]), severity, title, fix)
     return code
 
 
@@ -134,18 +136,18 @@ RDR420 = _register("RDR420", W, "measure not ready", "fix the measure in Power B
 RDR421 = _register("RDR421", W, "relationship to an unknown column", "fix or remove the relationship")
 RDR422 = _register("RDR422", I, "report part is not a model", "none needed")
 
-# --- EMT5xx: emitting output ------------------------------------------------------------------
-EMT501 = _register("EMT501", E, "value longer than its column", "pin a shorter key or name in the mapping")
-EMT502 = _register("EMT502", E, "NUL character", "remove the character from the model")
-EMT503 = _register("EMT503", E, "value of the wrong kind", "a bug in an earlier stage: report it")
-EMT504 = _register("EMT504", E, "duplicate natural key", "pin distinct keys in the mapping")
-EMT505 = _register("EMT505", E, "reference to a row the catalog does not contain", "a bug: report it")
-EMT510 = _register("EMT510", E, "not a single SQL expression", "write one expression in the mapping's `sql`")
-EMT511 = _register("EMT511", E, "comment in SQL", "remove the comment from the mapping's `sql`")
-EMT512 = _register("EMT512", E, "column not in the metric's views", "read only the source view's columns")
-EMT513 = _register("EMT513", E, "function not allowed", "use an allowed function")
-EMT514 = _register("EMT514", E, "SQL construct not allowed", "remove the subquery, cast or construct")
-EMT515 = _register("EMT515", E, "metric without a data source", "declare a source with the metric's columns")
+# --- EMT5xx: the catalog's invariants (checked where each row is made; numbered when emit did) --
+EMT501 = _register("EMT501", E, "value longer than its column", "pin a shorter key or name in the mapping", CATALOG)
+EMT502 = _register("EMT502", E, "NUL character", "remove the character from the model", CATALOG)
+EMT503 = _register("EMT503", E, "value of the wrong kind", "a bug in an earlier stage: report it", CATALOG)
+EMT504 = _register("EMT504", E, "duplicate natural key", "pin distinct keys in the mapping", CATALOG)
+EMT505 = _register("EMT505", E, "reference to a row the catalog does not contain", "a bug: report it", CATALOG)
+EMT510 = _register("EMT510", E, "not a single SQL expression", "write one expression in the mapping's `sql`", CATALOG)
+EMT511 = _register("EMT511", E, "comment in SQL", "remove the comment from the mapping's `sql`", CATALOG)
+EMT512 = _register("EMT512", E, "column not in the metric's views", "read only the source view's columns", CATALOG)
+EMT513 = _register("EMT513", E, "function not allowed", "use an allowed function", CATALOG)
+EMT514 = _register("EMT514", E, "SQL construct not allowed", "remove the subquery, cast or construct", CATALOG)
+EMT515 = _register("EMT515", E, "metric without a data source", "declare a source with the metric's columns", CATALOG)
 
 # --- CLI6xx: command line and pipeline --------------------------------------------------------
 CLI601 = _register("CLI601", E, "no such model", "choose a model with --model")

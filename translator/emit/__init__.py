@@ -1,16 +1,15 @@
 """emit: the catalog as the files people review and run (the only stage that writes output/).
 
 render(catalog) -> (files, diagnostics): the text of every output file, deterministic (same
-catalog, byte-identical files). When a diagnostic is an ERROR nothing is rendered and files is
-empty: the caller must stop without writing.
+catalog, byte-identical files). emit only lays out: the catalog stage has checked every value
+(translator/catalog/invariants.py), so rendering reports nothing of its own.
 write_output(files, out_dir): swaps the files into out_dir atomically (see output.py).
 """
 
 from __future__ import annotations
 
 from translator.catalog.rows import Catalog
-from translator.diagnostics import Diagnostic, Severity
-from translator.emit.checks import check_catalog
+from translator.diagnostics import Diagnostic
 from translator.emit.output import write_output
 from translator.emit import pages as _pages  # noqa: F401  (registers the "Report pages" part)
 from translator.emit.report import render_json, render_markdown
@@ -24,16 +23,13 @@ REPORT_JSON_FILE = "translation_report.json"
 
 
 def render(catalog: Catalog) -> tuple[dict[str, str], list[Diagnostic]]:
-    diagnostics = check_catalog(catalog)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        return {}, diagnostics
     files = {
         SCHEMA_FILE: render_schema(),
         SEED_FILE: render_seed(catalog),
         REPORT_MD_FILE: render_markdown(catalog),
         REPORT_JSON_FILE: render_json(catalog),
     }
-    return files, diagnostics
+    return files, []
 
 
 __all__ = ["render", "write_output", "SCHEMA_FILE", "SEED_FILE", "REPORT_MD_FILE",

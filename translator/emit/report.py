@@ -20,16 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
-from translator.catalog.rows import Catalog, ReportEntry
+from translator.catalog.columns import SEED_TABLES
+from translator.catalog.rows import Catalog, Placement, ReportEntry, Status
 from translator.compile.timeintel import KINDS
 from translator.diagnostics import codes
-from translator.emit.checks import rows
-from translator.emit.columns import SEED_TABLES
 from translator.emit.templates import render_template
 
 SCHEMA_VERSION = 1  # of translation_report.json and every --format json payload (docs/json-schema.md)
-STATUSES = ("exact", "approximate", "untranslated", "parse_error", "manual", "presentation", "constant")
-PLACEMENTS = ("metric", "variant", "untranslated")
+STATUSES = tuple(Status)
+PLACEMENTS = tuple(Placement)
 
 _BACKTICKS = re.compile(r"`+")
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
@@ -38,7 +37,11 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 def ordered_entries(catalog: Catalog) -> list[ReportEntry]:
     return sorted(catalog.report, key=lambda e: (e.export, e.table, e.measure,
-                                                 e.location or "", e.dax))
+                                                 _location(e), e.dax))
+
+
+def _location(entry: ReportEntry) -> str:
+    return str(entry.location) if entry.location else ""
 
 
 def _counts(values: list[str], known: tuple[str, ...]) -> dict[str, int]:
@@ -61,7 +64,7 @@ def summary(catalog: Catalog) -> dict[str, object]:
             status: _counts([e.placement for e in entries if e.status == status], PLACEMENTS)
             for status in statuses
         },
-        "catalog_rows": {t.name: len(rows(catalog, t)) for t in SEED_TABLES},
+        "catalog_rows": {t.name: len(t.rows(catalog)) for t in SEED_TABLES},
         "time_intelligence_by_kind": _counts([use["kind"] for e in entries for use in e.time_intelligence], KINDS),
     }
 
@@ -158,7 +161,7 @@ def _entry_json(entry: ReportEntry) -> dict[str, object]:
         "export": entry.export,
         "table": entry.table,
         "measure": entry.measure,
-        "location": entry.location,
+        "location": _location(entry) or None,
         "status": entry.status,
         "placement": entry.placement,
         "metric_key": entry.metric_key,
@@ -181,7 +184,7 @@ def sql_emitted(entry: ReportEntry) -> bool:
     """Whether entry.sql went into the seed as a metric's SQL (approximate SQL does only once
     the mapping file accepts it). A measure placed as a variant is seeded as its parent
     metric's variant row, which the parent's entry lists."""
-    return entry.sql is not None and entry.placement == "metric"
+    return entry.sql is not None and entry.placement == Placement.METRIC
 
 
 def catalog_rows(catalog: Catalog) -> dict[str, list[dict[str, object]]]:
@@ -234,9 +237,9 @@ def _sql_title(entry: ReportEntry) -> str:
     if entry.sql is None:
         return "SQL: none"
     emitted = sql_emitted(entry)
-    if entry.status == "approximate" and not emitted:
+    if entry.status == Status.APPROXIMATE and not emitted:
         return "Proposed SQL (approximate; not emitted until the mapping file accepts it by name)"
-    if entry.status == "approximate":
+    if entry.status == Status.APPROXIMATE:
         return "SQL (approximate, accepted by the mapping file)"
     return "SQL" if emitted else "SQL (not emitted)"
 
@@ -292,7 +295,7 @@ def _section(entry: ReportEntry, anchor: str) -> Section:
         ("Status", entry.status + (" (accepted)" if entry.accepted else "")),
         ("Placement", entry.placement),
         ("Metric key", code_span(entry.metric_key) if entry.metric_key else "none"),
-        ("Location", code_span(entry.location) if entry.location else "unknown"),
+        ("Location", code_span(_location(entry)) if entry.location else "unknown"),
         ("Export", code_span(entry.export)),
     ]
     if entry.overridden_columns:

@@ -1,8 +1,8 @@
 """seed_catalog.sql: the catalog as one idempotent, lock-protected transaction.
 
 Values become SQL literals here, through sqlglot (`exp.convert`), and nowhere else; the template
-only lays the statements out. Run `checks.check_catalog` first: this module assumes every value
-fits its column.
+only lays the statements out. The catalog stage has checked that every value fits its column
+(translator/catalog/invariants.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from translator.catalog.rows import Catalog
-from translator.emit.checks import rows
-from translator.emit.columns import SEED_TABLES, Kind, SeedTable
+from translator.catalog.columns import SEED_TABLES, Kind, SeedTable
 from translator.emit.templates import render_template
 
 # The pg_advisory_xact_lock key every apply of the seed takes ("rbseed01" read as a bigint).
@@ -49,7 +48,7 @@ def sql_literal(value: object, kind: Kind = Kind.TEXT) -> str:
 
 
 def _stage(table: SeedTable, catalog: Catalog) -> StagedTable:
-    ordered = sorted(rows(catalog, table),
+    ordered = sorted(table.rows(catalog),
                      key=lambda row: tuple(getattr(row, name) for name in table.key))
     return StagedTable(
         name=table.name,

@@ -1,4 +1,4 @@
-"""The SQL allow-list, case by case (tests/emit/allowlist_cases.txt, a test id per line)."""
+"""The SQL allow-list, case by case (tests/catalog/allowlist_cases.txt, a test id per line)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.emit.allowlist import check_sql
+from translator.catalog.allowlist import check_sql
 
 CASES_FILE = Path(__file__).with_name("allowlist_cases.txt")
 COLUMNS = frozenset({"approvals", "attempts", "revenue", "date", "campaign_id",

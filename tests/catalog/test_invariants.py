@@ -1,4 +1,6 @@
-"""render(): build errors name the measure and stop rendering; output is deterministic."""
+"""The catalog's invariants over whole catalogs (check_catalog): each problem names the measure
+behind the row. The per-measure path (a problem costs that measure) is in test_measure_invariants.py;
+render's own properties (every file, determinism) are checked here on the sample too."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 from tests.seed.catalogs import rename_metric_key, replace_metric, sample_catalog
 from translator.catalog.rows import Catalog, DataSourceMetric, MetricVariant
 from translator.diagnostics import Severity, SourceLocation
+from translator.catalog import check_catalog
 from translator.emit import render
 
 FILES = {"report_builder_schema.sql", "seed_catalog.sql", "translation_report.md",
@@ -17,13 +20,13 @@ FILES = {"report_builder_schema.sql", "seed_catalog.sql", "translation_report.md
 
 
 def codes(catalog: Catalog) -> list[str]:
-    files, diagnostics = render(catalog)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        assert files == {}
+    diagnostics = check_catalog(catalog)
+    assert all(d.severity is Severity.ERROR for d in diagnostics)
     return [d.code for d in diagnostics]
 
 
 def test_sample_renders_every_file_with_a_trailing_newline():
+    assert check_catalog(sample_catalog()) == []
     files, diagnostics = render(sample_catalog())
     assert diagnostics == []
     assert set(files) == FILES
@@ -67,8 +70,7 @@ def test_value_longer_than_its_column_is_a_build_error(field, limit):
 
     assert codes(catalog_with("x" * limit)) == []
     too_long = catalog_with("é" * (limit + 1))
-    files, diagnostics = render(too_long)
-    assert files == {}
+    diagnostics = check_catalog(too_long)
     found = [d for d in diagnostics if d.code == "EMT501"]
     assert len(found) == 1
     assert "Approval Rate" in found[0].message and field in found[0].message
@@ -77,8 +79,7 @@ def test_value_longer_than_its_column_is_a_build_error(field, limit):
 
 def test_nul_character_is_a_build_error_naming_the_measure():
     catalog = replace_metric(sample_catalog(), "revenue", description="bad\x00value")
-    files, diagnostics = render(catalog)
-    assert files == {}
+    diagnostics = check_catalog(catalog)
     assert [d.code for d in diagnostics] == ["EMT502"]
     assert "Revenue" in diagnostics[0].message and "description" in diagnostics[0].message
     assert diagnostics[0].location == SourceLocation("sales.pbit", 18)
@@ -104,8 +105,7 @@ def test_integer_out_of_range_and_wrong_types_are_build_errors():
     ("SUM(revenue); DELETE FROM report_builder.metrics", "EMT510"),
 ])
 def test_allow_list_failures_are_build_errors_naming_the_measure(sql, code):
-    files, diagnostics = render(replace_metric(sample_catalog(), "revenue", sql_expression=sql))
-    assert files == {}
+    diagnostics = check_catalog(replace_metric(sample_catalog(), "revenue", sql_expression=sql))
     assert code in [d.code for d in diagnostics]
     assert all("Revenue" in d.message for d in diagnostics)
 
@@ -124,7 +124,7 @@ def test_variant_sql_is_checked_against_its_metric_sources():
     catalog = dataclasses.replace(catalog, variants=(
         *catalog.variants, MetricVariant("attempts", "approval_mode", "organic",
                                          "SUM(approvals_organic)")))
-    files, diagnostics = render(catalog)
+    diagnostics = check_catalog(catalog)
     assert [d.code for d in diagnostics] == ["EMT512"]
     assert "Attempts" in diagnostics[0].message and "organic" in diagnostics[0].message
 
@@ -161,13 +161,20 @@ def test_duplicate_keys_and_dangling_references_are_build_errors():
     assert codes(no_option) == ["EMT505"]
 
 
-def test_every_emitted_code_is_documented():
-    import re
-    from pathlib import Path
+def test_every_seed_column_is_a_field_of_its_row_class_and_back():
+    from translator.catalog import columns, rows
 
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
-    section = docs.split("## EMT5xx", 1)[1].split("\n## ", 1)[0]
-    source = "".join(p.read_text() for p in (
-        Path(__file__).resolve().parents[2] / "translator" / "emit").glob("*.py"))
-    for code in sorted(set(re.findall(r'"(EMT5\d\d)"', source))):
-        assert f"### {code}" in section, code
+    row_classes = {
+        columns.DATA_SOURCES: rows.DataSource, columns.METRICS: rows.Metric,
+        columns.DIMENSIONS: rows.Dimension, columns.METRIC_TOGGLES: rows.MetricToggle,
+        columns.METRIC_TOGGLE_OPTIONS: rows.MetricToggleOption,
+        columns.METRIC_VARIANTS: rows.MetricVariant,
+        columns.DATA_SOURCE_METRICS: rows.DataSourceMetric,
+        columns.DATA_SOURCE_DIMENSIONS: rows.DataSourceDimension,
+    }
+    assert set(row_classes) == set(columns.SEED_TABLES)
+    not_seeded = {(rows.DataSource, "columns")}  # the view's columns, used for the junctions
+    for table, cls in row_classes.items():
+        fields = {f.name for f in dataclasses.fields(cls) if (cls, f.name) not in not_seeded}
+        assert set(table.column_names) == fields, table.name
+        assert set(table.key) <= fields

@@ -1,17 +1,24 @@
-"""Build-time checks of a catalog before any SQL is written: every problem the database would
-otherwise raise at apply time (or worse, accept) is a diagnostic here, naming the measure."""
+"""The catalog's invariants: every problem the database would otherwise raise at apply time (or,
+worse, accept) is found here, naming the measure behind the row.
+
+- `measure_problems`: where a metric's rows are made (catalog/metrics.py), the values, the key and
+  the SQL of that one measure's rows, the SQL checked on the compiler's own sqlglot trees. A
+  problem costs that measure (it becomes untranslated with the diagnostics); the rest is built.
+- `check_rows`: the values, keys and references of every row, once the catalog is built. A
+  problem here is a contract breach that no single measure owns: nothing is written.
+- `check_catalog`: both, over a finished catalog whose SQL is text (hand-built catalogs, tests).
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence, Set
+from dataclasses import dataclass
 
-from translator.catalog.rows import Catalog
-from translator.catalog.templates import layout_keys
-from translator.diagnostics import Diagnostic, error
-from translator.diagnostics import codes
-from translator.emit.allowlist import check_sql
-from translator.emit.columns import (
+from sqlglot import exp
+
+from translator.catalog.allowlist import Problem, check_sql, check_tree
+from translator.catalog.columns import (
     DATA_SOURCE_DIMENSIONS,
     DATA_SOURCE_METRICS,
     INTEGER_MAX,
@@ -25,7 +32,10 @@ from translator.emit.columns import (
     Kind,
     SeedTable,
 )
-from translator.emit.subjects import Subject, Subjects
+from translator.catalog.rows import Catalog, Metric, MetricVariant
+from translator.catalog.subjects import Subject, Subjects, row_subject
+from translator.catalog.templates import layout_keys
+from translator.diagnostics import Diagnostic, SourceLocation, codes, error
 
 TOO_LONG = codes.EMT501
 NUL = codes.EMT502
@@ -36,7 +46,53 @@ NO_DATA_SOURCE = codes.EMT515
 
 
 def rows(catalog: Catalog, table: SeedTable) -> tuple[object, ...]:
-    return getattr(catalog, table.catalog_field)
+    return table.rows(catalog)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricTrees:
+    """The sqlglot trees behind one metric's SQL texts, as the catalog made them."""
+
+    sql: exp.Expression | None = None  # None: check the text (parsed here)
+    derived_formula: exp.Expression | None = None
+    variants: tuple[exp.Expression | None, ...] = ()  # one per variant row, same order
+
+
+def measure_problems(metric: Metric, variants: Sequence[MetricVariant], measure: str,
+                     location: SourceLocation | None, allowed: frozenset[str] | None,
+                     metric_keys: Set[str], trees: MetricTrees = MetricTrees()) -> list[Diagnostic]:
+    """Everything wrong with one measure's metric row and its variant rows. `measure` names the
+    measure (subjects.describe), `allowed` holds the columns every data source of the metric has
+    (None: it has no data source), `metric_keys` the keys a derived formula may name."""
+    subject = row_subject(METRICS, metric, measure, location)
+    found = list(_value_problems(METRICS, metric, subject))
+    for variant in variants:
+        found += _value_problems(METRIC_VARIANTS, variant,
+                                 row_subject(METRIC_VARIANTS, variant, measure, location))
+    if found:
+        return found
+    found += _sql_diagnostics(metric.sql_expression, trees.sql, "sql_expression", allowed, subject)
+    if metric.derived_formula is not None:
+        # The contract: a derived formula ranges over other metrics' keys only (the compiler
+        # inlines a measure that mixes components with its own aggregates).
+        names = frozenset(metric_keys) - {metric.metric_key}
+        problems = _sql_problems(metric.derived_formula, trees.derived_formula, names, "metric key")
+        found += [_diagnostic(p.code, subject, f"derived_formula {p.message}") for p in problems]
+    variant_trees = trees.variants or (None,) * len(variants)
+    for variant, tree in zip(variants, variant_trees, strict=True):
+        found += _sql_diagnostics(variant.sql_expression, tree, "sql_expression", allowed,
+                                  row_subject(METRIC_VARIANTS, variant, measure, location))
+    return found
+
+
+def check_rows(catalog: Catalog) -> list[Diagnostic]:
+    subjects = Subjects(catalog)
+    return [
+        *_check_values(catalog, subjects),
+        *_check_keys(catalog, subjects),
+        *_check_references(catalog, subjects),
+        *_check_template_references(catalog, subjects),
+    ]
 
 
 def check_catalog(catalog: Catalog) -> list[Diagnostic]:
@@ -93,14 +149,18 @@ def value_problem(value: object, column: Column) -> tuple[str, str] | None:
     return None
 
 
+def _value_problems(table: SeedTable, row: object, subject: Subject) -> Iterator[Diagnostic]:
+    for column in table.columns:
+        found = value_problem(getattr(row, column.name), column)
+        if found is not None:
+            notes = (_SHORTEN,) if found[0] == TOO_LONG else ()
+            yield _diagnostic(found[0], subject, found[1], *notes)
+
+
 def _check_values(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
     for table in SEED_TABLES:
-        for row in rows(catalog, table):
-            for column in table.columns:
-                found = value_problem(getattr(row, column.name), column)
-                if found is not None:
-                    notes = (_SHORTEN,) if found[0] == TOO_LONG else ()
-                    yield _diagnostic(found[0], subjects.row(table, row), found[1], *notes)
+        for row in table.rows(catalog):
+            yield from _value_problems(table, row, subjects.row(table, row))
 
 
 def _natural_key(table: SeedTable, row: object) -> tuple[object, ...]:
@@ -109,9 +169,9 @@ def _natural_key(table: SeedTable, row: object) -> tuple[object, ...]:
 
 def _check_keys(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
     for table in SEED_TABLES:
-        counts = Counter(_natural_key(table, row) for row in rows(catalog, table))
+        counts = Counter(_natural_key(table, row) for row in table.rows(catalog))
         reported: set[tuple[object, ...]] = set()
-        for row in rows(catalog, table):
+        for row in table.rows(catalog):
             key = _natural_key(table, row)
             if counts[key] > 1 and key not in reported:
                 reported.add(key)
@@ -131,7 +191,7 @@ def _check_references(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnost
     referring = (METRIC_TOGGLE_OPTIONS, METRIC_VARIANTS, DATA_SOURCE_METRICS,
                  DATA_SOURCE_DIMENSIONS)
     for table in referring:
-        for row in rows(catalog, table):
+        for row in table.rows(catalog):
             for name in table.key:
                 value = getattr(row, name)
                 if name in known and value not in known[name]:
@@ -163,7 +223,7 @@ def _check_template_references(catalog: Catalog, subjects: Subjects) -> Iterator
                                   f"layout refers to {kind} key {key!r}, which the catalog does not contain")
 
 
-def _metric_columns(catalog: Catalog) -> dict[str, frozenset[str] | None]:
+def metric_columns(catalog: Catalog) -> dict[str, frozenset[str] | None]:
     """Per metric key, the columns every one of its data sources has (None: no data source)."""
     columns = {s.source_key: frozenset(s.columns) for s in catalog.data_sources}
     sources: dict[str, list[frozenset[str]]] = defaultdict(list)
@@ -175,29 +235,38 @@ def _metric_columns(catalog: Catalog) -> dict[str, frozenset[str] | None]:
 
 
 def _check_sql(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
-    allowed = _metric_columns(catalog)
+    allowed = metric_columns(catalog)
     metric_keys = frozenset(m.metric_key for m in catalog.metrics)
+    variants: dict[str, list[MetricVariant]] = defaultdict(list)
+    for variant in catalog.variants:
+        variants[variant.metric_key].append(variant)
     for metric in catalog.metrics:
+        # Values were checked above: only the SQL is left to check.
         subject = subjects.row(METRICS, metric)
-        yield from _sql_diagnostics(metric.sql_expression, "sql_expression",
+        yield from _sql_diagnostics(metric.sql_expression, None, "sql_expression",
                                     allowed[metric.metric_key], subject)
         if metric.derived_formula is not None:
-            # The contract: a derived formula ranges over other metrics' keys only (the
-            # compiler inlines a measure that mixes components with its own aggregates).
             names = metric_keys - {metric.metric_key}
-            for found in check_sql(metric.derived_formula, names, noun="metric key"):
+            for found in _sql_problems(metric.derived_formula, None, names, "metric key"):
                 yield _diagnostic(found.code, subject, f"derived_formula {found.message}")
     for variant in catalog.variants:
-        yield from _sql_diagnostics(variant.sql_expression, "sql_expression",
+        yield from _sql_diagnostics(variant.sql_expression, None, "sql_expression",
                                     allowed.get(variant.metric_key),
                                     subjects.row(METRIC_VARIANTS, variant))
 
 
-def _sql_diagnostics(text: object, field: str, allowed: frozenset[str] | None,
-                     subject: Subject) -> Iterator[Diagnostic]:
+def _sql_problems(text: object, tree: exp.Expression | None, allowed: Set[str],
+                  noun: str = "column") -> list[Problem]:
+    if tree is not None:
+        return check_tree(tree, allowed, noun)
     if not isinstance(text, str) or "\x00" in text:
-        return  # reported by the value checks
-    problems = check_sql(text, allowed or frozenset())
+        return []  # reported by the value checks
+    return check_sql(text, allowed, noun)
+
+
+def _sql_diagnostics(text: object, tree: exp.Expression | None, field: str,
+                     allowed: frozenset[str] | None, subject: Subject) -> Iterator[Diagnostic]:
+    problems = _sql_problems(text, tree, allowed or frozenset())
     if allowed is None and any(p.code == codes.EMT512 for p in problems):
         yield _diagnostic(NO_DATA_SOURCE, subject,
                           f"{field} reads columns but the metric has no data source "

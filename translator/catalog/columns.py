@@ -1,4 +1,4 @@
-"""The seeded report_builder columns: their SQL kind and size limit, one spec per staging table.
+"""The seeded report_builder columns: their SQL kind and size limit, one spec per catalog table.
 
 The seed stages each catalog table in a temporary table of these columns (natural keys instead
 of ids), then upserts from it. Field names of the catalog rows (translator/catalog/rows.py) are
@@ -35,6 +35,10 @@ class SeedTable:
     catalog_field: str  # the Catalog attribute holding the rows
     key: tuple[str, ...]  # natural key (column names below)
     columns: tuple[Column, ...]
+
+    def rows(self, catalog: object) -> tuple[object, ...]:
+        """This table's rows of a Catalog."""
+        return getattr(catalog, self.catalog_field)
 
     @property
     def staging(self) -> str:

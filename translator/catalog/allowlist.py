@@ -1,4 +1,4 @@
-"""The allow-list every SQL value passes before it is written into the seed.
+"""The allow-list every SQL value passes before the catalog takes it (where each row is made).
 
 The catalog stores SQL that the report builder pastes into its queries, so the seed must only
 ever contain one scalar expression over the metric's own view columns: no statement, no
@@ -81,22 +81,36 @@ def check_sql(text: str, allowed_columns: Set[str], noun: str = "column") -> lis
     `allowed_columns` are the exact names it may read; `noun` says what they are in messages
     ("column" of a view, "metric key" in a derived formula).
     """
+    tree, problems = parse_sql(text)
+    if tree is None:
+        return problems
+    return _unique([*problems, *check_tree(tree, allowed_columns, noun)])
+
+
+def parse_sql(text: str) -> tuple[exp.Expression | None, list[Problem]]:
+    """The one expression `text` holds, and what is wrong with the text itself (comments, more
+    than one statement, no parse). The tree is None when there is no single expression to check."""
     try:
         tokens = sqlglot.tokenize(text, read="postgres")
         with _quiet_sqlglot():
             trees = sqlglot.parse(text, read="postgres")
     except SqlglotError as e:
-        return [Problem(STATEMENT, f"does not parse as a PostgreSQL expression: {_first_line(e)}")]
+        return None, [Problem(STATEMENT, f"does not parse as a PostgreSQL expression: {_first_line(e)}")]
     problems: list[Problem] = []
     if any(t.comments for t in tokens):
         problems.append(Problem(COMMENT, "contains a comment"))
     if any(t.token_type == TokenType.SEMICOLON for t in tokens) or len(trees) != 1:
         problems.append(Problem(STATEMENT, "contains more than one statement"))
     if not trees or trees[0] is None:
-        return problems or [Problem(STATEMENT, "is empty")]
-    tree = trees[0]
+        return None, problems or [Problem(STATEMENT, "is empty")]
+    return trees[0], problems
+
+
+def check_tree(tree: exp.Expression, allowed_columns: Set[str], noun: str = "column") -> list[Problem]:
+    """Problems with an expression tree (as the compiler builds it, or as parsed) as catalog SQL."""
     if _is_statement(tree):
-        return [*problems, Problem(STATEMENT, f"is a statement ({tree.key.upper()}), not an expression")]
+        return [Problem(STATEMENT, f"is a statement ({tree.key.upper()}), not an expression")]
+    problems: list[Problem] = []
     for node in tree.walk():
         problems.extend(_check_node(node, allowed_columns, noun))
     return _unique(problems)
