@@ -50,13 +50,13 @@ def test_plan_writes_nothing_and_build_writes_exactly_the_plan(exports: Path, tm
 
 
 def test_a_measure_breaking_a_catalog_invariant_costs_that_measure_only(exports: Path) -> None:
-    """Issue 10: a key longer than its column, a function outside the allow-list and SQL reading a
+    """Issue 10: a value longer than its column, a function outside the allow-list and SQL reading a
     column no view has each make their one measure untranslated, at its location; the rest of the
     catalog is built and written."""
     before = plan(exports)
     mapping = exports / "translator.toml"
     text = mapping.read_text(encoding="utf-8")
-    for old, new in (('key = "attempts"', 'key = "' + "a" * 101 + '"'),
+    for old, new in (('key = "attempts"', 'key = "attempts"\nformat_pattern = "' + "0" * 51 + '"'),
                      ('[metrics."Hour Share of Today"]\n', '[metrics."Hour Share of Today"]\nsql = "pg_sleep(1)"\n'),
                      ('key = "avg_7d_revenue"', 'key = "avg_7d_revenue"\nsql = "SUM(no_such_column)"')):
         assert old in text

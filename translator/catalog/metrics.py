@@ -154,7 +154,7 @@ def _make_rows(items: list[_Item], by_ident: dict[tuple[str, str], _Item], mappi
     metric_keys = frozenset(i.metric_key for i in owners if i.metric_key is not None)
     for item in owners:
         reasons = made.reasons.setdefault(id(item), [])
-        metric, formula = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)])
+        metric, formula = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)], reasons)
         linked = placements[id(item)].sources
         variant_rows = _variant_rows(item, metric, toggles, reasons)
         allowed = frozenset.intersection(*(frozenset(s.columns) for s in linked)) if linked else None
@@ -411,8 +411,8 @@ def _sort_orders(owners: list[_Item], category_of: dict[int, str], previous: Pre
     return {id(item): number for item, number in zip(owners, numbers)}
 
 
-def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str,
-                sort_order: int) -> tuple[Metric, exp.Expression | None]:
+def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: str, sort_order: int,
+                reasons: list[Diagnostic]) -> tuple[Metric, exp.Expression | None]:
     """The metric row, and the tree of its derived formula (None when it has none)."""
     measure, t = item.measure, item.translation
     o = item.override or MetricOverride()
@@ -424,7 +424,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
     assert item.metric_key is not None and item.sql is not None
     display_name = o.display_name or fit_name(measure.name)  # the mapping reader checks a pinned name's length
     if display_name != (o.display_name or measure.name):
-        item.reasons.append(warn(
+        reasons.append(warn(
             CAT_NAME_SHORTENED, f"the display name of '{fit_name(measure.name, 60)}' is {len(measure.name)} characters, longer "
             f"than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", measure.location,
             f"set [metrics.\"<measure name>\"] display_name = \"...\" in the mapping file"))
