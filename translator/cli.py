@@ -366,14 +366,7 @@ def _github_attention(attention: Any, plan: Any) -> None:
 
 
 def _github_at(entry: Any, severity: Severity, code: str, message: str) -> None:
-    location = None
-    if entry is not None and entry.location:
-        parts = entry.location.split(":")
-        numbers: list[int] = []
-        while parts and parts[-1].isdigit() and len(numbers) < 2:
-            numbers.insert(0, int(parts.pop()))
-        line, column = (numbers + [None, None])[:2]  # type: ignore[list-item]
-        location = SourceLocation(":".join(parts), line, column)
+    location = entry.location if entry is not None else None  # a SourceLocation, never text
     click.echo(_annotation(Diagnostic(code, severity, message, location)))
 
 

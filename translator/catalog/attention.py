@@ -163,4 +163,4 @@ def needs_attention(entries: Iterable[ReportEntry], mapping: Iterable[MappingPro
 
 
 def _ordered(entries: Sequence[ReportEntry]) -> list[ReportEntry]:
-    return sorted(entries, key=lambda e: (e.export, e.table, e.measure, e.location or ""))
+    return sorted(entries, key=lambda e: (e.export, e.table, e.measure, str(e.location) if e.location else ""))
