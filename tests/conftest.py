@@ -22,6 +22,10 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The build cache stays off for the suite (tests patch code the cache key cannot see);
+# tests/test_cache.py turns it on in a temporary folder.
+os.environ["TRANSLATOR_CACHE_DIR"] = ""
+
 
 @pytest.fixture(scope="session")
 def pg_server():

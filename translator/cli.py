@@ -29,6 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, render
+from translator.dialect import TARGET
 
 OK, FINDINGS, ERROR = 0, 1, 2
 DISTRIBUTION = "pbi-translator"
@@ -379,8 +380,8 @@ def _github_at(entry: Any, severity: Severity, code: str, message: str) -> None:
 @input_boundary
 def build(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, fmt: str) -> int:
     """Read the exports and write the schema, the seed and the translation report to --out."""
+    from translator.cache import build as run_build  # the pipeline's build, through the build cache
     from translator.catalog.attention import needs_attention
-    from translator.pipeline import build as run_build
 
     _use_exports(exports)
     with progress("translating the exports…"):
@@ -503,7 +504,7 @@ def explain(dax: str, exports: Path, model: str | None, fmt: str) -> int:
 
     _use_exports(exports)
     translation = run_explain(dax, exports, model)
-    sql = translation.sql.sql(dialect="postgres") if translation.sql is not None else None
+    sql = translation.sql.sql(dialect=TARGET.name) if translation.sql is not None else None
     status = translation.status.value
     if fmt == "json":
         emit_json("explain", {
@@ -511,14 +512,14 @@ def explain(dax: str, exports: Path, model: str | None, fmt: str) -> int:
             "status": status,
             "sql": sql,
             "derived_formula": (
-                translation.derived_formula.sql(dialect="postgres")
+                translation.derived_formula.sql(dialect=TARGET.name)
                 if translation.derived_formula is not None else None
             ),
             "columns": list(translation.columns),
             "overridden_columns": list(translation.overridden_columns),
             "toggles": list(translation.toggles),
             "variants": [
-                {"toggle": v.toggle_table, "option": v.option, "sql": v.sql.sql(dialect="postgres")}
+                {"toggle": v.toggle_table, "option": v.option, "sql": v.sql.sql(dialect=TARGET.name)}
                 for v in translation.variants
             ],
             "reasons": [diagnostic_json(d) for d in translation.reasons],
@@ -531,7 +532,7 @@ def explain(dax: str, exports: Path, model: str | None, fmt: str) -> int:
             console.print(Text(f"reads toggle(s): {', '.join(translation.toggles)}"))
         for variant in translation.variants:
             console.print(Text(
-                f"variant {variant.toggle_table} = {variant.option!r}: {variant.sql.sql(dialect='postgres')}"
+                f"variant {variant.toggle_table} = {variant.option!r}: {variant.sql.sql(dialect=TARGET.name)}"
             ))
         if translation.overridden_columns:
             console.print(Text(f"overrides outer filters on: {', '.join(translation.overridden_columns)}"))

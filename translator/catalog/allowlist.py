@@ -14,11 +14,11 @@ import logging
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 from translator.diagnostics import codes
+from translator.dialect import TARGET
 
 # Functions the report builder may run. Each is a sqlglot node class (never exp.Anonymous).
 ALLOWED_FUNCTIONS: frozenset[type[exp.Expression]] = frozenset({
@@ -91,9 +91,9 @@ def parse_sql(text: str) -> tuple[exp.Expression | None, list[Problem]]:
     """The one expression `text` holds, and what is wrong with the text itself (comments, more
     than one statement, no parse). The tree is None when there is no single expression to check."""
     try:
-        tokens = sqlglot.tokenize(text, read="postgres")
+        tokens = TARGET.tokens(text)
         with _quiet_sqlglot():
-            trees = sqlglot.parse(text, read="postgres")
+            trees = TARGET.parse_all(text)
     except SqlglotError as e:
         return None, [Problem(STATEMENT, f"does not parse as a PostgreSQL expression: {_first_line(e)}")]
     problems: list[Problem] = []
@@ -140,7 +140,7 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Prob
     match node:
         case exp.Column():
             if node.table or node.args.get("db") or node.args.get("catalog"):
-                return [Problem(UNKNOWN_COLUMN, f"reads {node.sql('postgres')}: columns must be "
+                return [Problem(UNKNOWN_COLUMN, f"reads {node.sql(TARGET.name)}: columns must be "
                                                 "unqualified")]
             if isinstance(node.this, exp.Star):
                 return [Problem(CONSTRUCT, "reads *")]
@@ -153,7 +153,7 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Prob
         case exp.Where() if not isinstance(node.parent, exp.Filter):
             return [Problem(CONSTRUCT, "contains a WHERE clause outside an aggregate FILTER")]
         case exp.DataType() if node.this not in ALLOWED_TYPES:
-            return [Problem(CONSTRUCT, f"casts to {node.sql('postgres')}, which is not an "
+            return [Problem(CONSTRUCT, f"casts to {node.sql(TARGET.name)}, which is not an "
                                        "allowed type")]
         case exp.In() if node.args.get("query") or node.args.get("unnest") or node.args.get(
                 "field"):

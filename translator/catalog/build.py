@@ -105,7 +105,8 @@ def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[
             row = build_source(c.model, table, mapping)
             if row.source_key in merged:
                 first = merged[row.source_key]
-                extra = tuple(col for col in row.columns if col.casefold() not in {x.casefold() for x in first.columns})
+                have = {x.casefold() for x in first.columns}
+                extra = tuple(col for col in row.columns if col.casefold() not in have)
                 row = merged[row.source_key] = replace(first, columns=first.columns + extra)
             else:
                 merged[row.source_key] = row

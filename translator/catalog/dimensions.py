@@ -18,6 +18,7 @@ from translator.catalog.sources import (
     CLIENT_ID_COLUMN, VIEW_SCHEMA, ModelSource, database_object, is_date_table, view_columns, view_key,
 )
 from translator.diagnostics import Diagnostic
+from translator.dialect import TARGET
 from translator.model.mapping import Mapping
 from translator.model.semantic import Column, SemanticModel, Table
 
@@ -73,10 +74,16 @@ def build_dimensions(
     ]
     # A plain column that names a joined dimension's rows (Products[product_name] next to
     # product_id -> Products) is covered by that dimension wherever its id column is present.
-    shown_by = [(lookup.display.name.casefold(), column.name.casefold()) for _, column, lookup in found if lookup]
+    shown_by: dict[str, set[str]] = {}  # a lookup's display column -> the id columns that join it
+    for _, column, lookup in found:
+        if lookup:
+            shown_by.setdefault(lookup.display.name.casefold(), set()).add(column.name.casefold())
+    present_in: dict[str, set[str]] = {}
     for source, column, lookup in found:
-        present = {c.casefold() for c in source.row.columns}
-        if lookup is None and any(shown == column.name.casefold() and key in present for shown, key in shown_by):
+        present = present_in.get(source.row.source_key)
+        if present is None:
+            present = present_in[source.row.source_key] = {c.casefold() for c in source.row.columns}
+        if lookup is None and not shown_by.get(column.name.casefold(), set()).isdisjoint(present):
             continue
         order += 1
         name = column.name.casefold()
@@ -102,12 +109,13 @@ def build_dimensions(
     dimensions = [replace(candidate.row, dimension_key=keys[position], sort_order=number_of[position])
                   for position, candidate in enumerate(ordered)]
 
+    folded = [(source, {c.casefold() for c in source.row.columns}) for source in sources]
     links = sorted(
         {
             DataSourceDimension(source.row.source_key, dimension.dimension_key)
             for dimension, candidate in zip(dimensions, ordered)
-            for source in sources
-            if candidate.column.casefold() in {c.casefold() for c in source.row.columns}
+            for source, columns in folded
+            if candidate.column.casefold() in columns
         },
         key=lambda link: (link.source_key, link.dimension_key),
     )
@@ -142,7 +150,7 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
             description=lookup.display.description or column.description,
             display_column=lookup.display.name,
             join_table=lookup.join_table,
-            join_condition=condition.sql(dialect="postgres"),
+            join_condition=condition.sql(dialect=TARGET.name),
             data_type=data_type,
             filter_type=rules.filter_type(lookup.display.name, data_type, False),
             category=rules.dimension_category(column.name, data_type),
@@ -178,7 +186,7 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
 
 
 def _quoted(name: str) -> str:
-    return exp.column(name, quoted=True).sql(dialect="postgres")
+    return TARGET.quote(name)
 
 
 def _label(display_column: str) -> str:
@@ -227,7 +235,7 @@ def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Map
         name = found[1] if found else snake_case(target.name)
         if found and found[0].casefold() == VIEW_SCHEMA and (view := view_key(target.source)):
             name = f"{view}_{CLIENT_PLACEHOLDER}"  # a per-client reporting view, like the sources
-        return _Lookup(target, key, display, exp.table_(name, db=schema, quoted=True).sql(dialect="postgres"), name)
+        return _Lookup(target, key, display, exp.table_(name, db=schema, quoted=True).sql(dialect=TARGET.name), name)
     return None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
@@ -37,12 +36,13 @@ from translator.catalog.toggles import ToggleKeys
 from translator.compile.translation import CompiledModel, Translation
 from translator.compile.translation import Status as Compiled
 from translator.diagnostics import Diagnostic
+from translator.dialect import TARGET
 from translator.model.mapping import Mapping, MetricOverride
 from translator.model.semantic import Measure
 
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Item:
     """One input measure on its way to the catalog."""
 
@@ -235,8 +235,8 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
 def _manual_sql(text: str) -> exp.Expression:
     """Hand-written SQL with its identifiers as PostgreSQL reads them (unquoted ones folded to lower
     case), then quoted, like every identifier the compiler writes."""
-    tree = normalize_identifiers(sqlglot.parse_one(text, read="postgres"), dialect="postgres")
-    return quote_identifiers(tree, dialect="postgres", identify=True)
+    tree = normalize_identifiers(TARGET.parse(text), dialect=TARGET.name)
+    return quote_identifiers(tree, dialect=TARGET.name, identify=True)
 
 
 def _calculated_columns(compiled: Sequence[CompiledModel], sources: Sequence[DataSource]) -> dict[str, dict[str, str]]:
@@ -331,12 +331,20 @@ def _assign_keys(metric_items: list[_Item]) -> None:
     The same measure in several exports (same key, same SQL) is one metric; any other clash gets
     the first free suffix _2, _3, ..."""
     owners: dict[str, _Item] = {}
-    pinned = [i for i in metric_items if i.override is not None and i.override.key]
-    for item in pinned + [i for i in metric_items if i not in pinned]:
-        wanted = item.override.key if item in pinned else snake_case(item.name)
+    # by identity: an _Item compares by value, translations and all
+    pinned = {id(i): i for i in metric_items if i.override is not None and i.override.key}
+    signatures: dict[int, tuple] = {}
+
+    def signature(item: _Item) -> tuple:
+        if id(item) not in signatures:
+            signatures[id(item)] = _signature(item)
+        return signatures[id(item)]
+
+    for item in [*pinned.values(), *(i for i in metric_items if id(i) not in pinned)]:
+        wanted = item.override.key if id(item) in pinned else snake_case(item.name)
         fitted = fit_key(wanted)  # a pinned key always fits: the mapping reader checks its length
         owner = owners.get(fitted)
-        if owner is not None and owner.export != item.export and _signature(owner) == _signature(item):
+        if owner is not None and owner.export != item.export and signature(owner) == signature(item):
             item.metric_key, item.shared = fitted, True
             continue
         given = unique_key(wanted, owners)

@@ -17,8 +17,9 @@ from sqlglot import exp
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.errors import NAN_ORDER, TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
 from translator.compile.pins import pinned
+from translator.dialect import TARGET
 
-DOUBLE = "DOUBLE PRECISION"
+DOUBLE = TARGET.double
 BLANK_PIN = "blank"  # a pin answer: see translator/model/semantics.py
 _ATOMS = (
     exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Cast, exp.Case, exp.Func,
@@ -49,8 +50,7 @@ def literal(value: object, kind: Kind | None = None) -> Compiled:
             return Compiled(exp.true() if value else exp.false(), False, Kind.BOOLEAN, const=value)
         case int() | float():
             if isinstance(value, float) and not math.isfinite(value):
-                text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-                sql: exp.Expression = exp.cast(exp.Literal.string(text), DOUBLE)
+                sql: exp.Expression = TARGET.special_float(value)
             elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
                 sql = exp.Literal.number(repr(value))
             else:

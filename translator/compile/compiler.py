@@ -44,6 +44,7 @@ from translator.compile.errors import (
 from translator.dax import ast
 from translator.dax.ast import fold
 from translator.dax.model import ParsedMeasure
+from translator.dialect import TARGET
 from translator.model.semantic import Column, Table
 
 
@@ -398,7 +399,7 @@ class Compiler:
         if reaggregate is None:
             raise Untranslatable(
                 NOT_ADDITIVE,
-                f"{agg.sql(dialect='postgres')} under ALLSELECTED/ALL cannot be re-aggregated from "
+                f"{agg.sql(dialect=TARGET.name)} under ALLSELECTED/ALL cannot be re-aggregated from "
                 "per-group results (only SUM, COUNT, MIN and MAX can)",
                 span,
             )

@@ -26,6 +26,7 @@ from translator.compile.filters import (
 )
 from translator.compile.tables import filter_table, keepfilters_table
 from translator.dax import ast
+from translator.dialect import TARGET
 from translator.dax.ast import fold
 
 Call = ast.FunctionCall
@@ -397,7 +398,7 @@ def rounddown_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     value = _number_arg(cx, call, scope, 0)
     digits = _integer_const(cx, call, scope, 1)
     value = blank.pinned_blank(value, f"{call.name.lower()}_blank", call.name)
-    sql = exp.func("TRUNC", _numeric_sql(value), exp.Literal.number(digits), dialect="postgres")
+    sql = exp.func("TRUNC", _numeric_sql(value), exp.Literal.number(digits), dialect=TARGET.name)
     return _back_to_double(sql, value)
 
 

@@ -18,6 +18,7 @@ from translator.compile.compiled import Compiled, Kind
 from translator.compile.context import Scope
 from translator.compile.errors import TYPE_MISMATCH, UNSUPPORTED, Untranslatable
 from translator.dax import ast
+from translator.dialect import TARGET
 
 if TYPE_CHECKING:
     from translator.compile.compiler import Compiler
@@ -62,7 +63,7 @@ def _mk(sql: exp.Expression, kind: Kind, *parts: Compiled) -> Compiled:
 
 
 def _func(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.func(name, *args, dialect="postgres")
+    return exp.func(name, *args, dialect=TARGET.name)
 
 
 def _bigint(sql: exp.Expression) -> exp.Expression:

@@ -192,7 +192,7 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[dict[str, object]]]:
     compares with a build now."""
     found = {}
     for table in SEED_TABLES:
-        listed = [{c: getattr(row, c) for c in table.column_names} for row in rows(catalog, table)]
+        listed = [{c: getattr(row, c) for c in table.column_names} for row in table.rows(catalog)]
         found[table.name] = sorted(listed, key=lambda r: tuple(str(r[c]) for c in table.key))
     return found
 

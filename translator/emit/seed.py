@@ -1,6 +1,6 @@
 """seed_catalog.sql: the catalog as one idempotent, lock-protected transaction.
 
-Values become SQL literals here, through sqlglot (`exp.convert`), and nowhere else; the template
+Values become SQL literals here, through the target (`translator.dialect`), and nowhere else; the template
 only lays the statements out. The catalog stage has checked that every value fits its column
 (translator/catalog/invariants.py).
 """
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlglot import exp
-
 from translator.catalog.rows import Catalog
+from translator.dialect import TARGET
 from translator.catalog.columns import SEED_TABLES, Kind, SeedTable
 from translator.emit.templates import render_template
 
@@ -42,9 +41,8 @@ class StagedTable:
 
 def sql_literal(value: object, kind: Kind = Kind.TEXT) -> str:
     if kind is Kind.TEXT_ARRAY and value is not None:
-        array = exp.Array(expressions=[exp.Literal.string(v) for v in value])  # type: ignore[attr-defined]
-        return exp.cast(array, exp.DataType.build("TEXT[]", dialect="postgres")).sql(dialect="postgres")
-    return exp.convert(value).sql(dialect="postgres")
+        return TARGET.text_array(value)  # type: ignore[arg-type]
+    return TARGET.literal(value)
 
 
 def _stage(table: SeedTable, catalog: Catalog) -> StagedTable:

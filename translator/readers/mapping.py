@@ -17,13 +17,13 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
 from translator.model.semantics import ENGINE, PINS, Semantics
+from translator.dialect import TARGET
 from translator.model.mapping import (
     KEY_LENGTH,
     NAME_LENGTH,
@@ -254,7 +254,7 @@ class _Loader:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(path, "a PostgreSQL expression as a string")
         try:
-            tree = sqlglot.parse_one(value, read="postgres")
+            tree = TARGET.parse(value)
         except ParseError as e:
             raise self.fail(path, f"a PostgreSQL expression that parses ({e.errors[0]['description']})")
         if isinstance(tree, (exp.Query, exp.Command)) or tree.find(exp.Table) is not None:

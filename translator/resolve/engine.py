@@ -20,8 +20,9 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError
 
 from translator.catalog.rows import Catalog, Metric, MetricVariant
+from translator.dialect import TARGET
 
-DIALECT = "postgres"
+DIALECT = TARGET.name
 
 
 class ResolveError(ValueError):

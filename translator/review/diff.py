@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.catalog.columns import SEED_TABLES
 from translator.emit import REPORT_JSON_FILE
-from translator.emit.columns import SEED_TABLES
 from translator.pipeline import plan
 from translator.review.committed import parse_document, previous_order, read_document
 from translator.review.tables import TableChanges, compare_catalogs

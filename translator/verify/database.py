@@ -17,10 +17,11 @@ from translator.catalog.rows import (
     MetricToggleOption,
     MetricVariant,
 )
+from translator.dialect import TARGET
 from translator.model.semantic import Column
 from translator.verify.sample import sql_type
 
-DIALECT = "postgres"
+DIALECT = TARGET.name
 
 # Stand-ins for the existing beast_insights_v2 tables the DDL refers to, created only when the
 # database has none (a scratch database): the real ones have more columns, these are enough.

@@ -1,0 +1,80 @@
+"""The build cache (translator/cache.py): an unchanged rebuild is served from it and writes exactly
+what the build wrote; any change of the inputs misses; a broken or deleted entry only costs time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.cli.sample import copy_sample
+from translator import cache
+from translator.cli import main
+
+
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(folder))
+    return folder
+
+
+def _build(exports: Path, out: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["build", "--exports", str(exports), "--out", str(out)])
+    return result.exit_code, result.output
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_an_unchanged_rebuild_is_served_from_the_cache_and_writes_the_same(cached, tmp_path):
+    exports = copy_sample(tmp_path / "pbix_exports")
+    first, second = tmp_path / "first", tmp_path / "second"
+    code, text = _build(exports, first)
+    assert code == 0 and len(list(cached.glob("*.pickle"))) == 1
+    outcome = cache.load(cache.build_key(exports))
+    assert outcome is not None and outcome.cached
+    code2, text2 = _build(exports, second)  # a fresh out/ is written from the entry
+    assert (code2, text2) == (code, text.replace(str(first), str(second)))
+    assert _files(second) == _files(first)
+    assert len(list(cached.glob("*.pickle"))) == 1
+
+
+def test_any_change_of_an_input_or_the_mapping_is_another_key(cached, tmp_path):
+    exports = copy_sample(tmp_path / "pbix_exports")
+    before = cache.build_key(exports)
+    assert cache.build_key(exports) == before
+    tmdl = next(exports.rglob("*.tmdl"))
+    tmdl.write_bytes(tmdl.read_bytes() + b"\n")
+    changed = cache.build_key(exports)
+    assert changed != before
+    mapping = exports / "translator.toml"
+    mapping.write_text(mapping.read_text(encoding="utf-8") + "\n# note\n", encoding="utf-8")
+    assert cache.build_key(exports) not in (before, changed)
+    other = tmp_path / "elsewhere.toml"
+    other.write_text("", encoding="utf-8")
+    assert cache.build_key(exports, other) != cache.build_key(exports)
+
+
+def test_a_broken_or_deleted_entry_is_a_miss_and_the_build_runs(cached, tmp_path):
+    exports = copy_sample(tmp_path / "pbix_exports")
+    out = tmp_path / "out"
+    code, _ = _build(exports, out)
+    (entry,) = cached.glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert cache.load(entry.stem) is None
+    assert _build(exports, tmp_path / "again")[0] == code
+    assert _files(tmp_path / "again") == _files(out)
+    for path in cached.iterdir():
+        path.unlink()
+    assert _build(exports, tmp_path / "third")[0] == code
+
+
+def test_an_empty_cache_setting_turns_it_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSLATOR_CACHE_DIR", "")
+    assert cache.folder() is None
+    exports = copy_sample(tmp_path / "pbix_exports")
+    assert _build(exports, tmp_path / "out")[0] == 0
+    assert cache.load(cache.build_key(exports)) is None

@@ -1,0 +1,172 @@
+"""The build cache: an unchanged rebuild reuses what the last build of the same inputs made.
+
+A build's outcome (the files, the diagnostics, the catalog the report is drawn from) is stored under
+a key that hashes everything it depends on: every file of the exports (names and bytes), the mapping
+file, and the translator itself (the bytes of its own source and the versions of Python and of the
+libraries that shape the output), so a changed input, an edited checkout or an upgraded sqlglot never
+reuses an old entry. Same key, same outcome: the cache can miss, never serve a stale build.
+
+Where: $TRANSLATOR_CACHE_DIR when set (empty: no cache), else $XDG_CACHE_HOME/pbi-translator,
+else ~/.cache/pbi-translator. One file per key; the 16 newest are kept. Deleting the folder, or any
+file in it, is always safe: the next build computes again. Entries are pickles written by this
+user for this user: the folder must not be shared with anyone you would not let run code as you.
+
+A hit loads neither the readers nor the compiler: this module imports no stage up front.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from translator.catalog.rows import Catalog
+from translator.diagnostics import Diagnostic
+
+FORMAT = 1  # bump when an entry's layout changes
+KEEP = 16  # entries kept; the oldest beyond are removed, so the folder stays small
+MAPPING_FILE = "translator.toml"
+_PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("sqlglot", "lark", "jinja2", "pbixray")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a build made, as the command line reports it (from the cache or computed now)."""
+
+    exports: Path
+    catalog: Catalog
+    files: Mapping[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+    status_counts: Mapping[str, int]
+    mapping: Path | None
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    plan: Outcome
+    out: Path
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return tuple(sorted(self.plan.files))
+
+
+def build(exports: Path, out: Path, mapping_file: Path | None = None) -> Built:
+    """`translator.pipeline.build`, through the cache."""
+    key = build_key(exports, mapping_file)
+    found = load(key)
+    if found is not None:
+        if _differs(found.files, out):
+            _write(found.files, out)
+        return Built(found, out)
+    from translator.pipeline import build as run  # deferred: a hit never loads the stages
+
+    result = run(exports, out, mapping_file)
+    plan = result.plan
+    outcome = Outcome(plan.exports, plan.catalog, dict(plan.files), tuple(plan.diagnostics),
+                      dict(plan.status_counts), plan.mapping)
+    store(key, outcome)
+    return Built(outcome, out)
+
+
+def folder() -> Path | None:
+    configured = os.environ.get("TRANSLATOR_CACHE_DIR")
+    if configured is not None:
+        return Path(configured).expanduser() if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pbi-translator"
+
+
+def build_key(exports: Path, mapping_file: Path | None = None) -> str:
+    """The hash of the inputs, the mapping file(s) a build could read, and the translator."""
+    exports = Path(exports).resolve()
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"format {FORMAT} python {sys.version} exports at {exports}\n".encode())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library} {version(library)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} -\n".encode())
+    for label, root in (("tool", _PACKAGE), ("exports", exports)):
+        for path in _files(root):
+            digest.update(f"{label} {path.relative_to(root).as_posix()} {path.stat().st_size}\n".encode())
+            digest.update(path.read_bytes())
+    # The mapping a build reads: the one named, or translator.toml in or above the export.
+    nearby = [exports.parent / MAPPING_FILE, exports.parent.parent / MAPPING_FILE]
+    for path in [mapping_file, *nearby]:
+        if path is not None and Path(path).is_file():
+            digest.update(f"mapping {Path(path).resolve()}\n".encode() + Path(path).read_bytes())
+    digest.update(f"named mapping {mapping_file}\n".encode())
+    return digest.hexdigest()
+
+
+def _files(root: Path) -> Iterator[Path]:
+    if root.is_file():
+        yield root
+        return
+    for parent, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if not name.endswith((".pyc", ".pyo")):
+                yield Path(parent) / name
+
+
+def load(key: str) -> Outcome | None:
+    where = folder()
+    if where is None:
+        return None
+    try:
+        with (where / f"{key}.pickle").open("rb") as handle:
+            entry = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - missing, truncated or from another version: build instead
+        return None
+    if not isinstance(entry, tuple) or len(entry) != 2 or entry[0] != FORMAT or not isinstance(entry[1], Outcome):
+        return None
+    outcome = entry[1]
+    return Outcome(outcome.exports, outcome.catalog, outcome.files, outcome.diagnostics,
+                   outcome.status_counts, outcome.mapping, cached=True)
+
+
+def store(key: str, outcome: Outcome) -> None:
+    """Best effort: a cache that cannot be written only costs the next build its speed."""
+    where = folder()
+    if where is None:
+        return
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=where, suffix=".tmp", delete=False) as handle:
+            pickle.dump((FORMAT, outcome), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, where / f"{key}.pickle")
+        entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _differs(files: Mapping[str, str], out: Path) -> bool:
+    for name, text in files.items():
+        try:
+            if (out / name).read_bytes() != text.encode("utf-8"):
+                return True
+        except OSError:
+            return True
+    return False
+
+
+def _write(files: Mapping[str, str], out: Path) -> None:
+    from translator.emit.output import write_output  # deferred: only when out/ is not current
+
+    write_output(dict(files), out)
