@@ -70,7 +70,7 @@ ALLOWED: dict[str, set[str]] = {
     "translator.reference": BOTTOM | {"translator.dax"},
     "translator.resolve": BOTTOM | {"translator.catalog", "translator.compile", "translator.dax"},
     "translator.catalog": BOTTOM | {"translator.dax", "translator.compile"},
-    "translator.emit": BOTTOM | {"translator.catalog"},
+    "translator.emit": BOTTOM | {"translator.dax", "translator.compile", "translator.catalog"},
 }
 ORCHESTRATORS = {"translator.pipeline", "translator.review", "translator.verify", "translator.cli",
                  "translator.cache", "translator", "translator.__main__"}
