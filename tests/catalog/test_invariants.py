@@ -171,6 +171,7 @@ def test_every_seed_column_is_a_field_of_its_row_class_and_back():
         columns.METRIC_VARIANTS: rows.MetricVariant,
         columns.DATA_SOURCE_METRICS: rows.DataSourceMetric,
         columns.DATA_SOURCE_DIMENSIONS: rows.DataSourceDimension,
+        columns.REPORT_TEMPLATES: rows.ReportTemplate,
     }
     assert set(row_classes) == set(columns.SEED_TABLES)
     not_seeded = {(rows.DataSource, "columns")}  # the view's columns, used for the junctions
