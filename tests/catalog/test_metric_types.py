@@ -59,9 +59,9 @@ def test_every_seeded_metric_has_the_type_of_its_sql(sample, pg):
 def test_a_measure_returning_text_is_a_text_metric_without_a_numeric_format():
     # 'MID Health Status' returns 'Critical' / 'Warning' / 'Healthy' under a "#,0.00" format string
     status = measure("Health Status", fmt="#,0.00")
-    sql = exp.case().when(exp.GT(this=sum_of("cb"), expression=exp.Literal.number(1)),
+    sql = exp.case().when(exp.GT(this=sum_of("approvals"), expression=exp.Literal.number(1)),
                           exp.Literal.string("Critical")).else_(exp.Literal.string("Healthy"))
-    catalog, _ = build_catalog([compiled(translation(status, sql, columns=("cb",), kind="text"))],
+    catalog, _ = build_catalog([compiled(translation(status, sql, columns=("approvals",), kind="text"))],
                                parse_mapping("", "t.toml"))
     (metric,) = catalog.metrics
     assert (metric.data_type, metric.format_pattern) == ("text", None)

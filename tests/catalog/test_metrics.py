@@ -327,7 +327,7 @@ def test_a_calculated_column_aggregate_costs_only_that_measure():
 
 
 def test_a_calculated_column_a_view_has_is_read_from_the_view():
-    catalog, diagnostics = build(compiled(summed(measure("Gross Margin"), "margin"),
+    catalog, diagnostics = build(compiled(summed(measure("Gross Margin", table="Refund Alerts"), "margin"),
                                           tables=(ORDERS, REFUNDS_WITH_MARGIN)))
     assert [m.metric_key for m in catalog.metrics] == ["gross_margin"]
     assert "CAT319" not in codes(diagnostics)

@@ -25,6 +25,7 @@ from translator.catalog.rows import DataSource, DataSourceDimension, Dimension
 from translator.catalog.sources import ModelSource
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic, SourceLocation
+from translator.dialect import TARGET
 from translator.model.mapping import Mapping
 
 
@@ -134,7 +135,7 @@ def offered_columns(dimensions: Sequence[Dimension], links: Sequence[DataSourceD
 def dimension_column(dimension: Dimension) -> str | None:
     """The view column a dimension's column_expression names (`"sales_type"` -> sales_type)."""
     try:
-        tree = sqlglot.parse_one(dimension.column_expression, read="postgres")
+        tree = TARGET.parse(dimension.column_expression)
     except sqlglot.errors.ParseError:
         return None
     return tree.name if isinstance(tree, exp.Column) else None

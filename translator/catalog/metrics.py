@@ -156,6 +156,7 @@ def _make_rows(items: list[_Item], by_ident: dict[tuple[str, str], _Item], mappi
         reasons = made.reasons.setdefault(id(item), [])
         metric, formula = _metric_row(item, by_ident, category_of[id(item)], sort_orders[id(item)], reasons)
         linked = placements[id(item)].sources
+        reasons.extend(placements[id(item)].reasons)
         variant_rows = _variant_rows(item, metric, toggles, reasons)
         allowed = frozenset.intersection(*(frozenset(s.columns) for s in linked)) if linked else None
         trees = MetricTrees(
@@ -174,10 +175,12 @@ def _make_rows(items: list[_Item], by_ident: dict[tuple[str, str], _Item], mappi
             made.variants.setdefault((variant.metric_key, variant.toggle_key, variant.option_key), variant)
 
     made_keys = {m.metric_key for m in made.metrics}
+    owner_ids = {id(item) for item in owners}
     for item in items:
         if item.placement == Placement.METRIC and item.metric_key in made_keys:
             placement = placements[id(item)]
-            made.reasons.setdefault(id(item), []).extend(placement.reasons)
+            if id(item) not in owner_ids:  # the same metric in another export: its own views
+                made.reasons.setdefault(id(item), []).extend(placement.reasons)
             made.links.update(DataSourceMetric(s.source_key, item.metric_key) for s in placement.sources)
     return made
 
@@ -458,7 +461,7 @@ def _kind(item: _Item) -> str:
     if item.manual is None and item.translation is not None:
         return item.translation.kind
     if item.manual is not None:
-        typed = annotate_types(item.manual.copy(), dialect="postgres").type
+        typed = annotate_types(item.manual.copy(), dialect=TARGET.name).type
         if typed is not None and typed.is_type(*exp.DataType.TEXT_TYPES):
             return "text"
     return "number"

@@ -20,15 +20,14 @@ from decimal import Decimal
 
 import pandas as pd
 import psycopg
-import sqlglot
 from sqlglot import exp
 
 from translator.dax.model import ParsedModel
+from translator.dialect import TARGET
 from translator.model.semantics import NO_PINS, Semantics
 from translator.reference import EvaluationError, evaluate_measure
 from translator.reference.data import Data
 
-DIALECT = "postgres"
 AGREE, DISAGREE, SQL_ERROR, UNVERIFIED = "agree", "disagree", "sql_error", "unverified"
 
 
@@ -88,7 +87,7 @@ def _common_value(frame: pd.DataFrame, column: str) -> object:
 def cell_query(sql: str | exp.Expression, view: exp.Table, cell: Cell, text_columns: set[str]) -> str:
     """The query engine's query for one cell on the view. Text groups and filters ignore case, as
     Power BI does (the query engine groups and filters on LOWER(column))."""
-    value = sqlglot.parse_one(sql, dialect=DIALECT) if isinstance(sql, str) else sql.copy()
+    value = TARGET.parse(sql) if isinstance(sql, str) else sql.copy()
 
     def ref(column: str) -> exp.Expression:
         node = exp.column(column, quoted=True)
@@ -103,7 +102,7 @@ def cell_query(sql: str | exp.Expression, view: exp.Table, cell: Cell, text_colu
         query = query.group_by(*(ref(c) for c in cell.group_by), copy=False)
     else:  # the total is one group, even over no rows (a constant metric is a value there too)
         query.set("group", exp.Group(expressions=[exp.Tuple(expressions=[])]))
-    return query.sql(dialect=DIALECT, unsupported_level=sqlglot.ErrorLevel.RAISE)
+    return TARGET.sql(query)
 
 
 def sql_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, cells: Sequence[Cell],
