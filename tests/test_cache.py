@@ -78,3 +78,9 @@ def test_an_empty_cache_setting_turns_it_off(tmp_path, monkeypatch):
     exports = copy_sample(tmp_path / "pbix_exports")
     assert _build(exports, tmp_path / "out")[0] == 0
     assert cache.load(cache.build_key(exports)) is None
+
+
+def test_the_previous_report_named_in_the_key_is_the_one_emit_writes():
+    from translator.emit import REPORT_JSON_FILE
+
+    assert cache.PREVIOUS_REPORT == REPORT_JSON_FILE

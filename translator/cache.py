@@ -63,9 +63,13 @@ class Built:
         return tuple(sorted(self.plan.files))
 
 
+# emit's REPORT_JSON_FILE, spelled here so that a cache hit loads no stage (tests/test_cache.py checks).
+PREVIOUS_REPORT = "translation_report.json"
+
+
 def build(exports: Path, out: Path, mapping_file: Path | None = None) -> Built:
     """`translator.pipeline.build`, through the cache."""
-    key = build_key(exports, mapping_file)
+    key = build_key(exports, mapping_file, out)
     found = load(key)
     if found is not None:
         if _differs(found.files, out):
@@ -89,8 +93,9 @@ def folder() -> Path | None:
     return Path(base) / "pbi-translator"
 
 
-def build_key(exports: Path, mapping_file: Path | None = None) -> str:
-    """The hash of the inputs, the mapping file(s) a build could read, and the translator."""
+def build_key(exports: Path, mapping_file: Path | None = None, out: Path | None = None) -> str:
+    """The hash of the inputs, the mapping file(s) a build could read, the translator, and the
+    report of the output being replaced (its sort_order numbers are an input: catalog/order.py)."""
     exports = Path(exports).resolve()
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"format {FORMAT} python {sys.version} exports at {exports}\n".encode())
@@ -109,6 +114,9 @@ def build_key(exports: Path, mapping_file: Path | None = None) -> str:
         if path is not None and Path(path).is_file():
             digest.update(f"mapping {Path(path).resolve()}\n".encode() + Path(path).read_bytes())
     digest.update(f"named mapping {mapping_file}\n".encode())
+    previous = Path(out) / PREVIOUS_REPORT if out is not None else None
+    if previous is not None and previous.is_file():
+        digest.update(b"previous report\n" + previous.read_bytes())
     return digest.hexdigest()
 
 
