@@ -103,7 +103,7 @@ def countblank_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     rows = cx.aggregate(exp.Count(this=exp.Star()), scope, exp.Sum, span=call.span)
     blanks = exp.Sub(this=rows, expression=cx.aggregate(exp.Count(this=value), scope, exp.Sum, span=call.span))
     if answer == "blank":
-        return counted(blanks)
+        return blank.counted(blanks)
     sql = exp.case().when(exp.GT(this=rows.copy(), expression=exp.Literal.number(0)), blanks)
     return Compiled(sql, True, Kind.NUMBER, aggregated=True)
 

@@ -19,12 +19,12 @@ from sqlglot import exp
 from translator.catalog.rows import Catalog, DataSource, Dimension, ReportEntry
 from translator.catalog.sources import build_source, source_tables, view_columns
 from translator.compile.translation import CompiledModel, Translation
+from translator.dialect import TARGET
 from translator.model.mapping import Mapping
 from translator.model.semantic import Column, Table
 from translator.resolve import ResolveError, resolve
 from translator.verify.run import _closure, _translation, toggle_map
 
-DIALECT = "postgres"
 TOTAL = "total"
 MONTH = "month"
 CLIENT_PLACEHOLDER = "{client_id}"
@@ -222,7 +222,7 @@ def _dimension_column(table: Table, dimension: Dimension) -> Column | None:
     """The model column a dimension groups by: its column expression on the view (for a lookup
     dimension, the key column the view holds)."""
     try:
-        tree = sqlglot.parse_one(dimension.column_expression, dialect=DIALECT)
+        tree = TARGET.parse(dimension.column_expression)
     except sqlglot.ParseError:
         return None
     if not isinstance(tree, exp.Column):

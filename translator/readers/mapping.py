@@ -15,15 +15,15 @@ import re
 import tomllib
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
-from translator.model.semantics import ENGINE, PINS, Semantics
 from translator.dialect import TARGET
+from translator.model.semantics import ENGINE, PINS, Semantics
 from translator.model.mapping import (
     KEY_LENGTH,
     NAME_LENGTH,
@@ -36,6 +36,8 @@ from translator.model.mapping import (
     TemplateOverride,
     ToggleOverride,
 )
+
+T = TypeVar("T")  # the override record kind a mapping section holds
 
 
 # ---------------------------------------------------------------- loading
