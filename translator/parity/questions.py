@@ -25,6 +25,8 @@ from translator.model.semantic import Column, Table
 from translator.resolve import ResolveError, resolve
 from translator.verify.run import _closure, _translation, toggle_map
 
+DIALECT = TARGET.name
+
 TOTAL = "total"
 MONTH = "month"
 CLIENT_PLACEHOLDER = "{client_id}"
