@@ -173,3 +173,32 @@ def test_two_measures_differing_in_case_is_exit_2_naming_both(tmp_path):
     first_line, first_column = expression_at(SALES, KPI_MEASURE)
     assert f"{tmdl_file(written, 'Metrics.tmdl')}:{line}:{column}: error[RDR412]" in result.stderr
     assert f"{tmdl_file(written, 'Sales.tmdl')}:{first_line}:{first_column}" in result.stderr
+
+
+# --- per-measure problems the catalog's own checks find (EMT5xx): one measure, never the build ----
+
+def _mapping_line(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), start=1) if needle in line)
+
+
+@pytest.mark.parametrize(("sql", "codes"), [
+    pytest.param("SUM(qty_typo)", {"EMT512", "EMT515"}, id="column-no-view-has"),
+    pytest.param("SUM(quantity) -- total", {"EMT511"}, id="comment"),
+])
+def test_manual_sql_the_catalog_refuses_costs_only_that_measure(tmp_path, sql, codes):
+    written = write_tmdl(tmp_path / "exports")
+    mapping = f'[metrics."Quantity"]\nsql = "{sql}"\n'
+    (written.exports / "translator.toml").write_text(mapping, encoding="utf-8")
+    out = tmp_path / "out"
+    result = _build(written.exports, out)
+    assert result.exit_code == 0, result.output
+    report = _report(out)
+    assert len(report) == MEASURES
+    entry = report["Quantity"]
+    assert entry["placement"] == "untranslated"
+    assert codes & set(_codes(entry)), entry["reasons"]
+    line, column = expression_at(SALES, "Quantity")
+    assert entry["location"] == f"{tmdl_file(written, 'Sales.tmdl')}:{line}:{column}"
+    # every other measure is still a metric, and the catalog is written
+    assert sum(e["placement"] == "metric" for e in report.values()) == MEASURES - 2
+    assert "'sales_amount'" in (out / "seed_catalog.sql").read_text(encoding="utf-8")
