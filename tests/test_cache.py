@@ -33,13 +33,26 @@ def test_an_unchanged_rebuild_is_served_from_the_cache_and_writes_the_same(cache
     exports = copy_sample(tmp_path / "pbix_exports")
     first, second = tmp_path / "first", tmp_path / "second"
     code, text = _build(exports, first)
-    assert code == 0 and len(list(cached.glob("*.pickle"))) == 1
+    # two keys, one entry each: the build into a fresh folder, and a rebuild over its own output
+    assert code == 0 and len(list(cached.glob("*.pickle"))) == 2
     outcome = cache.load(cache.build_key(exports))
     assert outcome is not None and outcome.cached
     code2, text2 = _build(exports, second)  # a fresh out/ is written from the entry
     assert (code2, text2) == (code, text.replace(str(first), str(second)))
     assert _files(second) == _files(first)
-    assert len(list(cached.glob("*.pickle"))) == 1
+    assert len(list(cached.glob("*.pickle"))) == 2
+
+
+def test_a_rebuild_over_its_own_output_is_a_hit(cached, tmp_path):
+    exports = copy_sample(tmp_path / "pbix_exports")
+    out = tmp_path / "out"
+    assert _build(exports, out)[0] == 0
+    before = _files(out)
+    hit = cache.load(cache.build_key(exports, None, out))  # the key the next build will look up
+    assert hit is not None and hit.cached
+    assert _build(exports, out)[0] == 0
+    assert _files(out) == before
+    assert len(list(cached.glob("*.pickle"))) == 2
 
 
 def test_any_change_of_an_input_or_the_mapping_is_another_key(cached, tmp_path):
@@ -62,7 +75,7 @@ def test_a_broken_or_deleted_entry_is_a_miss_and_the_build_runs(cached, tmp_path
     exports = copy_sample(tmp_path / "pbix_exports")
     out = tmp_path / "out"
     code, _ = _build(exports, out)
-    (entry,) = cached.glob("*.pickle")
+    entry = cached / f"{cache.build_key(exports)}.pickle"  # what a build into a fresh folder looks up
     entry.write_bytes(b"not a pickle")
     assert cache.load(entry.stem) is None
     assert _build(exports, tmp_path / "again")[0] == code
