@@ -460,7 +460,8 @@ def _condition(condition: dict[str, Any], aliases: dict[str, str]) -> Filter:
     if "Comparison" in condition:
         inner = _object(condition["Comparison"])
         value = _literal(inner.get("Right"))
-        operator = _COMPARISONS.get(inner.get("ComparisonKind"), "other")
+        kind = inner.get("ComparisonKind")
+        operator = _COMPARISONS.get(kind, "other") if isinstance(kind, int) else "other"
         return Filter(_field(inner.get("Left"), aliases), operator, (value,) if value is not None else ())
     return Filter(None, "other")
 
