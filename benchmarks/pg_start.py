@@ -1,4 +1,4 @@
-"""How long the test suite's throwaway PostgreSQL cluster takes to start (target: under 2 s).
+"""How long the throwaway PostgreSQL cluster (verify and the test suite) takes to start (target: under 2 s).
 
 Run: .venv/bin/python -m benchmarks.pg_start
 """
@@ -7,7 +7,7 @@ import platform
 import statistics
 import time
 
-from tests.pgserver import find_pg_bin, throwaway_cluster
+from translator.verify.cluster import find_pg_bin, throwaway_cluster
 
 
 def main(runs: int = 5) -> None:

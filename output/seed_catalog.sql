@@ -12,6 +12,12 @@
 -- * Rows are found by their keys, never by id. A catalog row this build no longer produces is
 --   set is_active = false, never deleted, so rows users built on them keep their ids and
 --   foreign keys; a row produced again is re-activated.
+-- * The seed manages only rows it produced: report_builder.translator_seed_rows records, per
+--   table and row id, each row the seed wrote and its values as the seed left them. Only rows
+--   recorded there are ever deactivated; a row an admin created is never touched unless it
+--   carries a key the seed produces. A produced row edited by hand since the last apply (or not
+--   created by the seed) follows the model again, and each such row is reported with a NOTICE,
+--   then their count.
 -- * Each table is staged in a temporary table (dropped at commit), then merged from it.
 --
 -- Rows:
@@ -30,6 +36,31 @@ BEGIN;
 SELECT pg_advisory_xact_lock(8242277147371384881);
 SET LOCAL standard_conforming_strings = on;
 SET LOCAL client_encoding = 'UTF8';
+
+DO $create$
+BEGIN
+    IF to_regnamespace('report_builder') IS NOT NULL
+       AND to_regclass('report_builder.translator_seed_rows') IS NULL THEN
+        CREATE TABLE report_builder.translator_seed_rows (
+            table_name VARCHAR(100) NOT NULL,
+            row_id BIGINT NOT NULL,
+            written JSONB NOT NULL,
+            CONSTRAINT translator_seed_rows_pk PRIMARY KEY (table_name, row_id)
+        );
+        COMMENT ON TABLE report_builder.translator_seed_rows IS
+            'Rows the translator seed produced, with their values as it left them (seed_catalog.sql).';
+    END IF;
+END
+$create$;
+
+CREATE TEMPORARY TABLE rb_seed_watch (
+    table_name text NOT NULL,
+    row_id bigint NOT NULL,
+    owned boolean NOT NULL,
+    key_columns text[] NOT NULL,
+    before jsonb NOT NULL,
+    after jsonb
+) ON COMMIT DROP;
 
 -- ------------------------------------------------------------
 -- data_sources: 10 rows
@@ -608,6 +639,15 @@ INSERT INTO pg_temp.rb_seed_report_templates VALUES ('transaction-explorer', 'Tr
 -- ------------------------------------------------------------
 -- Merge, parents first
 -- ------------------------------------------------------------
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'data_sources', x.id, b.row_id IS NOT NULL, ARRAY['source_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_sources AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'data_sources' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.data_sources AS x
+    JOIN pg_temp.rb_seed_data_sources AS s ON s.source_key = x.source_key));
+
 INSERT INTO report_builder.data_sources AS t (source_key, display_name, view_pattern, date_column, client_id_column, refresh_frequency_minutes, description, is_active)
 SELECT source_key, display_name, view_pattern, date_column, client_id_column, refresh_frequency_minutes, description, true
 FROM pg_temp.rb_seed_data_sources AS s
@@ -627,11 +667,43 @@ ON CONFLICT (source_key) DO UPDATE SET
     updated_at = CURRENT_TIMESTAMP
 WHERE (t.display_name, t.view_pattern, t.date_column, t.client_id_column, t.refresh_frequency_minutes, t.description, t.is_active)
     IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.view_pattern, EXCLUDED.date_column, EXCLUDED.client_id_column, EXCLUDED.refresh_frequency_minutes, EXCLUDED.description, EXCLUDED.is_active);
-
 UPDATE report_builder.data_sources AS t
 SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_data_sources AS s WHERE s.source_key = t.source_key);
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'data_sources' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.data_sources AS x
+    JOIN pg_temp.rb_seed_data_sources AS s ON s.source_key = x.source_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_sources AS x
+WHERE w.table_name = 'data_sources' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'data_sources', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_sources AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.data_sources AS x
+    JOIN pg_temp.rb_seed_data_sources AS s ON s.source_key = x.source_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'data_sources' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'data_sources' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'data_sources'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.data_sources AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metrics', x.id, b.row_id IS NOT NULL, ARRAY['metric_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metrics AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metrics' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metrics AS x
+    JOIN pg_temp.rb_seed_metrics AS s ON s.metric_key = x.metric_key));
 
 INSERT INTO report_builder.metrics AS t (metric_key, display_name, description, sql_expression, data_type, format_pattern, category, aggregation_type, is_derived, derived_formula, sort_order, is_invertable, is_active)
 SELECT metric_key, display_name, description, sql_expression, data_type, format_pattern, category, aggregation_type, is_derived, derived_formula, sort_order, is_invertable, true
@@ -657,11 +729,43 @@ ON CONFLICT (metric_key) DO UPDATE SET
     updated_at = CURRENT_TIMESTAMP
 WHERE (t.display_name, t.description, t.sql_expression, t.data_type, t.format_pattern, t.category, t.aggregation_type, t.is_derived, t.derived_formula, t.sort_order, t.is_invertable, t.is_active)
     IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.sql_expression, EXCLUDED.data_type, EXCLUDED.format_pattern, EXCLUDED.category, EXCLUDED.aggregation_type, EXCLUDED.is_derived, EXCLUDED.derived_formula, EXCLUDED.sort_order, EXCLUDED.is_invertable, EXCLUDED.is_active);
-
 UPDATE report_builder.metrics AS t
 SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_metrics AS s WHERE s.metric_key = t.metric_key);
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'metrics' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.metrics AS x
+    JOIN pg_temp.rb_seed_metrics AS s ON s.metric_key = x.metric_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metrics AS x
+WHERE w.table_name = 'metrics' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'metrics', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metrics AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.metrics AS x
+    JOIN pg_temp.rb_seed_metrics AS s ON s.metric_key = x.metric_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'metrics' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'metrics' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'metrics'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.metrics AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'dimensions', x.id, b.row_id IS NOT NULL, ARRAY['dimension_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.dimensions AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'dimensions' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.dimensions AS x
+    JOIN pg_temp.rb_seed_dimensions AS s ON s.dimension_key = x.dimension_key));
 
 INSERT INTO report_builder.dimensions AS t (dimension_key, display_name, description, column_expression, display_column, join_table, join_condition, data_type, filter_type, is_groupable, is_filterable, category, sort_order, is_active)
 SELECT dimension_key, display_name, description, column_expression, display_column, join_table, join_condition, data_type, filter_type, is_groupable, is_filterable, category, sort_order, true
@@ -688,11 +792,43 @@ ON CONFLICT (dimension_key) DO UPDATE SET
     updated_at = CURRENT_TIMESTAMP
 WHERE (t.display_name, t.description, t.column_expression, t.display_column, t.join_table, t.join_condition, t.data_type, t.filter_type, t.is_groupable, t.is_filterable, t.category, t.sort_order, t.is_active)
     IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.column_expression, EXCLUDED.display_column, EXCLUDED.join_table, EXCLUDED.join_condition, EXCLUDED.data_type, EXCLUDED.filter_type, EXCLUDED.is_groupable, EXCLUDED.is_filterable, EXCLUDED.category, EXCLUDED.sort_order, EXCLUDED.is_active);
-
 UPDATE report_builder.dimensions AS t
 SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_dimensions AS s WHERE s.dimension_key = t.dimension_key);
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'dimensions' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.dimensions AS x
+    JOIN pg_temp.rb_seed_dimensions AS s ON s.dimension_key = x.dimension_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.dimensions AS x
+WHERE w.table_name = 'dimensions' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'dimensions', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.dimensions AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.dimensions AS x
+    JOIN pg_temp.rb_seed_dimensions AS s ON s.dimension_key = x.dimension_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'dimensions' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'dimensions' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'dimensions'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.dimensions AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metric_toggles', x.id, b.row_id IS NOT NULL, ARRAY['toggle_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggles AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metric_toggles' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_toggles AS x
+    JOIN pg_temp.rb_seed_metric_toggles AS s ON s.toggle_key = x.toggle_key));
 
 INSERT INTO report_builder.metric_toggles AS t (toggle_key, display_name, description, toggle_type, ui_component, sort_order, is_active)
 SELECT toggle_key, display_name, description, toggle_type, ui_component, sort_order, true
@@ -712,11 +848,45 @@ ON CONFLICT (toggle_key) DO UPDATE SET
     updated_at = CURRENT_TIMESTAMP
 WHERE (t.display_name, t.description, t.toggle_type, t.ui_component, t.sort_order, t.is_active)
     IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.toggle_type, EXCLUDED.ui_component, EXCLUDED.sort_order, EXCLUDED.is_active);
-
 UPDATE report_builder.metric_toggles AS t
 SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_metric_toggles AS s WHERE s.toggle_key = t.toggle_key);
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'metric_toggles' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.metric_toggles AS x
+    JOIN pg_temp.rb_seed_metric_toggles AS s ON s.toggle_key = x.toggle_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggles AS x
+WHERE w.table_name = 'metric_toggles' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'metric_toggles', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggles AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.metric_toggles AS x
+    JOIN pg_temp.rb_seed_metric_toggles AS s ON s.toggle_key = x.toggle_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'metric_toggles' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'metric_toggles' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'metric_toggles'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_toggles AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metric_toggle_options', x.id, b.row_id IS NOT NULL, ARRAY['toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metric_toggle_options' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
+    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
+    JOIN pg_temp.rb_seed_metric_toggle_options AS s
+        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key));
 
 INSERT INTO report_builder.report_templates AS t (template_key, name, description, category, layout, default_filters, default_date_range, required_data_sources, required_toggles, nav_section, nav_order, nav_icon, is_active)
 SELECT template_key, name, description, category, layout, default_filters, default_date_range, required_data_sources, required_toggles, nav_section, nav_order, nav_icon, true
@@ -769,14 +939,52 @@ ON CONFLICT (toggle_id, option_key) DO UPDATE SET
 WHERE (t.display_name, t.description, t.is_default, t.sort_order, t.is_active)
     IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.is_default,
                       EXCLUDED.sort_order, EXCLUDED.is_active);
-
 UPDATE report_builder.metric_toggle_options AS t
 SET is_active = false
-FROM report_builder.metric_toggles AS mt
-WHERE mt.id = t.toggle_id
-  AND t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_metric_toggle_options AS s
-                  WHERE s.toggle_key = mt.toggle_key AND s.option_key = t.option_key);
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'metric_toggle_options' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
+    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
+    JOIN pg_temp.rb_seed_metric_toggle_options AS s
+        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+WHERE w.table_name = 'metric_toggle_options' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'metric_toggle_options', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
+    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
+    JOIN pg_temp.rb_seed_metric_toggle_options AS s
+        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'metric_toggle_options' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'metric_toggle_options' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'metric_toggle_options'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_toggle_options AS x WHERE x.id = b.row_id);
+
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metric_variants', x.id, b.row_id IS NOT NULL, ARRAY['metric_key', 'toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_variants AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metric_variants' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_variants AS x
+    JOIN report_builder.metrics AS m ON m.id = x.metric_id
+    JOIN report_builder.metric_toggle_options AS o ON o.id = x.toggle_option_id
+    JOIN report_builder.metric_toggles AS mt ON mt.id = o.toggle_id
+    JOIN pg_temp.rb_seed_metric_variants AS s
+        ON s.metric_key = m.metric_key AND s.toggle_key = mt.toggle_key AND s.option_key = o.option_key));
 
 INSERT INTO report_builder.metric_variants AS t
     (metric_id, toggle_option_id, sql_expression, is_active)
@@ -796,20 +1004,55 @@ ON CONFLICT (metric_id, toggle_option_id) DO UPDATE SET
     is_active = EXCLUDED.is_active
 WHERE (t.sql_expression, t.is_active)
     IS DISTINCT FROM (EXCLUDED.sql_expression, EXCLUDED.is_active);
-
 UPDATE report_builder.metric_variants AS t
 SET is_active = false
-FROM report_builder.metrics AS m,
-     report_builder.metric_toggle_options AS o,
-     report_builder.metric_toggles AS mt
-WHERE m.id = t.metric_id
-  AND o.id = t.toggle_option_id
-  AND mt.id = o.toggle_id
-  AND t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_metric_variants AS s
-                  WHERE s.metric_key = m.metric_key
-                    AND s.toggle_key = mt.toggle_key
-                    AND s.option_key = o.option_key);
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'metric_variants' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.metric_variants AS x
+    JOIN report_builder.metrics AS m ON m.id = x.metric_id
+    JOIN report_builder.metric_toggle_options AS o ON o.id = x.toggle_option_id
+    JOIN report_builder.metric_toggles AS mt ON mt.id = o.toggle_id
+    JOIN pg_temp.rb_seed_metric_variants AS s
+        ON s.metric_key = m.metric_key AND s.toggle_key = mt.toggle_key AND s.option_key = o.option_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_variants AS x
+WHERE w.table_name = 'metric_variants' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'metric_variants', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_variants AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.metric_variants AS x
+    JOIN report_builder.metrics AS m ON m.id = x.metric_id
+    JOIN report_builder.metric_toggle_options AS o ON o.id = x.toggle_option_id
+    JOIN report_builder.metric_toggles AS mt ON mt.id = o.toggle_id
+    JOIN pg_temp.rb_seed_metric_variants AS s
+        ON s.metric_key = m.metric_key AND s.toggle_key = mt.toggle_key AND s.option_key = o.option_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'metric_variants' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'metric_variants' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'metric_variants'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_variants AS x WHERE x.id = b.row_id);
+
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'data_source_metrics', x.id, b.row_id IS NOT NULL, ARRAY['source_key', 'metric_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_metrics AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'data_source_metrics' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.data_source_metrics AS x
+    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
+    JOIN report_builder.metrics AS m ON m.id = x.metric_id
+    JOIN pg_temp.rb_seed_data_source_metrics AS s
+        ON s.source_key = ds.source_key AND s.metric_key = m.metric_key));
 
 INSERT INTO report_builder.data_source_metrics AS t (data_source_id, metric_id, is_active)
 SELECT ds.id, m.id, true
@@ -822,15 +1065,53 @@ WHERE NOT EXISTS (
 ON CONFLICT (data_source_id, metric_id) DO UPDATE SET
     is_active = EXCLUDED.is_active
 WHERE t.is_active IS DISTINCT FROM EXCLUDED.is_active;
-
 UPDATE report_builder.data_source_metrics AS t
 SET is_active = false
-FROM report_builder.data_sources AS ds, report_builder.metrics AS m
-WHERE ds.id = t.data_source_id
-  AND m.id = t.metric_id
-  AND t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_data_source_metrics AS s
-                  WHERE s.source_key = ds.source_key AND s.metric_key = m.metric_key);
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'data_source_metrics' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.data_source_metrics AS x
+    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
+    JOIN report_builder.metrics AS m ON m.id = x.metric_id
+    JOIN pg_temp.rb_seed_data_source_metrics AS s
+        ON s.source_key = ds.source_key AND s.metric_key = m.metric_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_metrics AS x
+WHERE w.table_name = 'data_source_metrics' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'data_source_metrics', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_metrics AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.data_source_metrics AS x
+    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
+    JOIN report_builder.metrics AS m ON m.id = x.metric_id
+    JOIN pg_temp.rb_seed_data_source_metrics AS s
+        ON s.source_key = ds.source_key AND s.metric_key = m.metric_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'data_source_metrics' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'data_source_metrics' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'data_source_metrics'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.data_source_metrics AS x WHERE x.id = b.row_id);
+
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'data_source_dimensions', x.id, b.row_id IS NOT NULL, ARRAY['source_key', 'dimension_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_dimensions AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'data_source_dimensions' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.data_source_dimensions AS x
+    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
+    JOIN report_builder.dimensions AS d ON d.id = x.dimension_id
+    JOIN pg_temp.rb_seed_data_source_dimensions AS s
+        ON s.source_key = ds.source_key AND s.dimension_key = d.dimension_key));
 
 INSERT INTO report_builder.data_source_dimensions AS t (data_source_id, dimension_id, is_active)
 SELECT ds.id, d.id, true
@@ -843,14 +1124,67 @@ WHERE NOT EXISTS (
 ON CONFLICT (data_source_id, dimension_id) DO UPDATE SET
     is_active = EXCLUDED.is_active
 WHERE t.is_active IS DISTINCT FROM EXCLUDED.is_active;
-
 UPDATE report_builder.data_source_dimensions AS t
 SET is_active = false
-FROM report_builder.data_sources AS ds, report_builder.dimensions AS d
-WHERE ds.id = t.data_source_id
-  AND d.id = t.dimension_id
-  AND t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_data_source_dimensions AS s
-                  WHERE s.source_key = ds.source_key AND s.dimension_key = d.dimension_key);
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'data_source_dimensions' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.data_source_dimensions AS x
+    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
+    JOIN report_builder.dimensions AS d ON d.id = x.dimension_id
+    JOIN pg_temp.rb_seed_data_source_dimensions AS s
+        ON s.source_key = ds.source_key AND s.dimension_key = d.dimension_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_dimensions AS x
+WHERE w.table_name = 'data_source_dimensions' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'data_source_dimensions', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_dimensions AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.data_source_dimensions AS x
+    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
+    JOIN report_builder.dimensions AS d ON d.id = x.dimension_id
+    JOIN pg_temp.rb_seed_data_source_dimensions AS s
+        ON s.source_key = ds.source_key AND s.dimension_key = d.dimension_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'data_source_dimensions' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'data_source_dimensions' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'data_source_dimensions'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.data_source_dimensions AS x WHERE x.id = b.row_id);
+
+
+-- ------------------------------------------------------------
+-- Report every row the merge overwrote that was edited by hand or not created by the seed
+-- ------------------------------------------------------------
+DO $report$
+DECLARE
+    r record;
+    overwritten integer := 0;
+BEGIN
+    FOR r IN
+        SELECT w.table_name, w.row_id, w.owned,
+               (SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(w.before) AS e
+                WHERE e.key = ANY (w.key_columns)) AS natural_key
+        FROM pg_temp.rb_seed_watch AS w
+        WHERE w.before IS DISTINCT FROM w.after
+        ORDER BY w.table_name, w.row_id
+    LOOP
+        overwritten := overwritten + 1;
+        RAISE NOTICE 'report_builder.% id=% %: %', r.table_name, r.row_id, coalesce(r.natural_key::text, ''),
+            CASE WHEN r.owned THEN 'edited by hand since the last apply; overwritten with the generated values'
+                 ELSE 'not created by the translator seed; overwritten with the generated values' END;
+    END LOOP;
+    IF overwritten > 0 THEN
+        RAISE NOTICE 'seed: % row(s) edited by hand or not created by the seed were overwritten', overwritten;
+    END IF;
+END
+$report$;
 
 COMMIT;

@@ -28,13 +28,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, render
+from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, error, render
 from translator.dialect import TARGET
 
 OK, FINDINGS, ERROR = 0, 1, 2
 DISTRIBUTION = "pbi-translator"
 # Version of every --format json payload and of translation_report.json (docs/json-schema.md).
 SCHEMA_VERSION = 1
+CANNOT_READ_SEED = codes.CLI603  # diff --dsn: the committed seed cannot be read (as the committed report)
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -471,25 +472,50 @@ def check(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, f
 @exports_option
 @out_option
 @mapping_option
+@click.option("--dsn", default=None,
+              help="Also show which rows of that database applying --out's seed would overwrite "
+                   "(edited by hand, or not created by the seed); the dry run is rolled back.")
 @common_options()
 @input_boundary
-def diff(exports: Path, out: Path, mapping: Path | None, fmt: str) -> int:
+def diff(exports: Path, out: Path, mapping: Path | None, dsn: str | None, fmt: str) -> int:
     """What a build would change in the catalog, against the translation report in --out."""
     from translator.review import diff as run_diff
 
     _use_exports(exports)
     with progress("comparing the catalog…"):
         changes = run_diff(exports, out, mapping)
+    overwritten = _overwritten(dsn, out) if dsn is not None else None
     if fmt == "json":
-        emit_json("diff", changes.to_json())
+        payload = changes.to_json()
+        if dsn is not None:
+            payload["overwritten_rows"] = overwritten
+        emit_json("diff", payload)
         return OK
     console = _stdout()
     if not changes:
         console.print("no catalog changes")
-        return OK
     for line in changes.lines():
         console.print(Text(line))
+    if dsn is not None:
+        if overwritten is None:
+            console.print("the database has no report_builder catalog yet")
+        elif not overwritten:
+            console.print("applying the seed overwrites no row edited by hand")
+        for line in overwritten or ():
+            console.print(Text(f"would overwrite {line}"))
     return OK
+
+
+def _overwritten(dsn: str, out: Path) -> list[str] | None:
+    from translator.emit import SEED_FILE
+    from translator.verify.dry_run import overwritten_rows
+
+    path = out / SEED_FILE
+    try:
+        seed_sql = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as err:
+        raise InputError(error(CANNOT_READ_SEED, f"cannot read the seed: {err}", SourceLocation(str(path))))
+    return overwritten_rows(dsn, seed_sql, str(path))
 
 
 @main.command()
@@ -541,19 +567,26 @@ def explain(dax: str, exports: Path, model: str | None, fmt: str) -> int:
 
 
 @main.command()
-@click.option("--dsn", required=True, help="A PostgreSQL URL the run may create objects in.")
+@click.option("--dsn", default=None,
+              help="An EMPTY PostgreSQL database to run in (default: a throwaway server started for "
+                   "the run). Refused when it holds report_builder, reporting or beast_insights_v2.")
+@click.option("--overwrite-scratch-database", "overwrite", is_flag=True, default=False,
+              help="--dsn names a scratch copy that may be written even though it holds those schemas "
+                   "(verify still rolls back everything it does).")
 @exports_option
 @click.option("--rows", default=200, show_default=True, help="Generated rows per view.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the row generator.")
 @common_options()
 @input_boundary
-def verify(dsn: str, exports: Path, rows: int, seed: int, fmt: str) -> int:
-    """Load the catalog into PostgreSQL and compare every metric with the reference evaluator."""
+def verify(dsn: str | None, overwrite: bool, exports: Path, rows: int, seed: int, fmt: str) -> int:
+    """Load the catalog into PostgreSQL and compare every metric with the reference evaluator.
+
+    Everything runs in one transaction that is rolled back: the database is left as found."""
     from translator.verify import verify as run_verify
 
     _use_exports(exports)
     with progress("verifying every metric on PostgreSQL…"):
-        result = run_verify(dsn, exports, rows=rows, seed=seed)
+        result = run_verify(dsn, exports, rows=rows, seed=seed, overwrite=overwrite)
     if fmt == "json":
         emit_json("verify", result.to_json())
         return OK if not result.failures else FINDINGS

@@ -79,7 +79,7 @@ def snapshot(conn: psycopg.Connection) -> dict[str, list[tuple]]:
     state: dict[str, list[tuple]] = {}
     for table in tables:
         state[table] = conn.execute(
-            psycopg.sql.SQL("SELECT xmin::text, t.* FROM report_builder.{} AS t ORDER BY id")
+            psycopg.sql.SQL("SELECT xmin::text, t.* FROM report_builder.{} AS t ORDER BY t::text")
             .format(psycopg.sql.Identifier(table))).fetchall()
     for (sequence,) in conn.execute(
             "SELECT sequence_name FROM information_schema.sequences "

@@ -155,10 +155,43 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Prob
         case exp.DataType() if node.this not in ALLOWED_TYPES:
             return [Problem(CONSTRUCT, f"casts to {node.sql(TARGET.name)}, which is not an "
                                        "allowed type")]
+        case exp.DataType() if not _modifiers_ok(node):
+            return [Problem(CONSTRUCT, f"casts to {node.sql('postgres')}, whose size or precision "
+                                       "PostgreSQL would refuse")]
+        case exp.Window() if node.args.get("alias") is not None:
+            return [Problem(CONSTRUCT, f"refers to the window {node.args['alias'].name!r} by name, "
+                                       "which no query the report builder runs defines")]
         case exp.In() if node.args.get("query") or node.args.get("unnest") or node.args.get(
                 "field"):
             return [Problem(CONSTRUCT, "uses IN with something other than a list of values")]
     return []
+
+
+# PostgreSQL's limits on type modifiers (src/backend/utils/adt: varchar.c MaxAttrSize,
+# numeric.c NUMERIC_MAX_PRECISION, timestamp.c MAX_TIMESTAMP_PRECISION): (min, max) per parameter.
+_MODIFIERS: dict[exp.DataType.Type, tuple[tuple[int, int], ...]] = {
+    exp.DataType.Type.VARCHAR: ((1, 10_485_760),),
+    exp.DataType.Type.CHAR: ((1, 10_485_760),),
+    exp.DataType.Type.DECIMAL: ((1, 1000), (-1000, 1000)),
+    exp.DataType.Type.TIMESTAMP: ((0, 6),),
+    exp.DataType.Type.TIMESTAMPTZ: ((0, 6),),
+}
+
+
+def _modifiers_ok(node: exp.DataType) -> bool:
+    """A type's modifiers are integer literals within what PostgreSQL accepts for that type."""
+    params = node.expressions
+    if not params:
+        return True
+    limits = _MODIFIERS.get(node.this, ())
+    if len(params) > len(limits):
+        return False
+    for param, (low, high) in zip(params, limits):
+        value = param.this if isinstance(param, exp.DataTypeParam) else param
+        if not (isinstance(value, exp.Literal) and not value.is_string and value.this.lstrip("-").isdigit()
+                and low <= int(value.this) <= high):
+            return False
+    return True
 
 
 @contextlib.contextmanager

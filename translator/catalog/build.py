@@ -12,10 +12,10 @@ from translator.catalog.metrics import build_metrics
 from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource, MappingProblem
-from translator.catalog.sources import ModelSource, build_source, source_tables
+from translator.catalog.sources import ModelSource, build_source, source_tables, unsafe_views
 from translator.catalog.templates import build_templates
 from translator.catalog.toggles import build_toggles
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, at, did_you_mean, warn
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, CAT_UNSAFE_VIEW, at, did_you_mean, warn
 from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic, Severity
@@ -30,6 +30,12 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
     diagnostics: list[Diagnostic] = []
     model_sources, sources = _sources(compiled, mapping)
     diagnostics += _unused_sources(compiled, mapping)
+    diagnostics += [
+        warn(CAT_UNSAFE_VIEW, f"table '{table.name}' reads the view {name!r}, which is not a plain "
+             "identifier (lower-case letters, digits, _): it is not a data source; name the view with "
+             f"[sources.\"{table.name}\"] source_key = \"...\" in the mapping", table.location)
+        for c in compiled for table, name in unsafe_views(c, mapping)
+    ]
     toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping, previous)
     diagnostics += toggle_diagnostics
     dimensions, dimension_links, dimension_diagnostics = build_dimensions(

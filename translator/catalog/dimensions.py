@@ -178,11 +178,18 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
             data_type=override.data_type or row.data_type,
             filter_type=override.filter_type or row.filter_type,
             display_column=override.display_column or row.display_column,
-            join_table=override.join_table or row.join_table,
+            join_table=_table_sql(override.join_table) if override.join_table else row.join_table,
             is_groupable=row.is_groupable if override.is_groupable is None else override.is_groupable,
             is_filterable=row.is_filterable if override.is_filterable is None else override.is_filterable,
         )
     return _Candidate(column.name, wanted, row, lookup is not None, order)
+
+
+def _table_sql(name: str) -> str:
+    """The mapping's [schema.]table (plain identifiers, checked when the mapping is read), quoted
+    the way the generated join tables are."""
+    schema, _, table = name.rpartition(".")
+    return exp.table_(table, db=schema or None, quoted=True).sql(dialect="postgres")
 
 
 def _quoted(name: str) -> str:

@@ -44,6 +44,7 @@ def source_tables(compiled: CompiledModel, mapping: Mapping) -> list[Table]:
     """
     model = compiled.model
     toggle_tables = {t.table.casefold() for t in compiled.toggles}
+    unsafe = {t.name.casefold() for t, _ in unsafe_views(compiled, mapping)}
     fact_tables = {t.fact_table.casefold() for t in compiled.translations if t.fact_table}
     many_side = {r.from_table.casefold() for r in model.relationships}
     one_side = {r.to_table.casefold() for r in model.relationships}
@@ -54,7 +55,7 @@ def source_tables(compiled: CompiledModel, mapping: Mapping) -> list[Table]:
             if override.include:
                 chosen.append(table)
             continue
-        if table.kind is not TableKind.DATA or is_date_table(table):
+        if table.kind is not TableKind.DATA or is_date_table(table) or table.name.casefold() in unsafe:
             continue
         name = table.name.casefold()
         if name in toggle_tables:
@@ -126,8 +127,33 @@ def database_object(source: str | None) -> tuple[str, str] | None:
     return None
 
 
+# The view name becomes SQL the report builder runs (view_pattern): only a plain lower-case
+# identifier is taken from an M source; anything else must be named in the mapping.
+_VIEW_KEY_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 def view_key(source: str | None) -> str | None:
-    """'order_summary' when the M source reads reporting.order_summary_<client>."""
+    """'order_summary' when the M source reads reporting.order_summary_<client> (a plain
+    identifier; None for a name that is not one, see unsafe_views)."""
+    key = _view_name(source)
+    return key if key is not None and _VIEW_KEY_RE.fullmatch(key) else None
+
+
+def unsafe_views(compiled: CompiledModel, mapping: Mapping) -> list[tuple[Table, str]]:
+    """Tables whose M source reads a reporting view under a name that is not a plain identifier
+    and whose mapping entry does not name the view (source_key): they are not data sources."""
+    found = []
+    for table in compiled.model.tables:
+        override = mapping.source(table.name)
+        if override is not None and (override.source_key or override.include is False):
+            continue
+        name = _view_name(table.source)
+        if name is not None and view_key(table.source) is None:
+            found.append((table, name))
+    return found
+
+
+def _view_name(source: str | None) -> str | None:
     if not source:
         return None
     obj = database_object(source)

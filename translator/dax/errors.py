@@ -3,7 +3,8 @@
 The message names what was found and what was expected in words; the notes hold a caret display
 (the source line with a `^` under the column). Codes (docs/diagnostics.md):
   DAX101 unexpected token, DAX102 unexpected character, DAX103 unexpected end of the expression,
-  DAX104 unterminated string, name or comment, DAX105 expression nested too deeply.
+  DAX104 unterminated string, name or comment, DAX105 expression nested too deeply,
+  DAX106 number out of range.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ UNEXPECTED_CHARACTER = codes.DAX102
 UNEXPECTED_END = codes.DAX103
 UNTERMINATED = codes.DAX104
 TOO_DEEP = codes.DAX105
+NUMBER_RANGE = codes.DAX106
 
 # Where the text of a bare parse() came from; parse_model maps locations into the export file.
 EXPRESSION = "<expression>"

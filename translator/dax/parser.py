@@ -12,6 +12,7 @@ exactly the lexical scope at each bare name.
 from __future__ import annotations
 
 import importlib.resources
+import math
 import threading
 from dataclasses import replace
 from itertools import chain
@@ -43,6 +44,7 @@ from translator.dax.ast import (
     VarBinding,
     VarBlock,
     VariableRef,
+    children,
     fold,
 )
 from translator.dax.errors import DaxSyntaxError
@@ -107,6 +109,9 @@ class _AstBuilder(Transformer):
             value = float(text)  # (a 4000-digit integer is past int()'s default limit anyway)
         else:
             value = int(text)
+        if value in (math.inf, -math.inf):
+            # 1e999999 is no DAX number (a double's range ends near 1.8e308): never an exact Infinity
+            raise _OutOfRange(token)
         return Number(value, _token_span(token))
 
     def string(self, children: list) -> String:
@@ -282,6 +287,10 @@ class _Parser:
                 tree = self.lark.parse(text)
             except UnexpectedInput as exc:
                 raise errors.from_lark(exc, text, self.separator) from None
+            except _OutOfRange as exc:
+                raise errors.syntax_error(errors.NUMBER_RANGE, f"the number {exc.token.value} is out of range "
+                                          "(DAX numbers are doubles: about ±1.8e308)", text,
+                                          exc.token.start_pos) from None
             except VisitError as exc:  # not expected with transformer=, but never leak it
                 raise _internal(text, exc.orig_exc) from None
             except RecursionError:
@@ -410,6 +419,14 @@ class _Position:
         return self.stack[-1]
 
 
+class _OutOfRange(Exception):
+    """A number literal past a double's range (raised by the AST builder, reported by parse)."""
+
+    def __init__(self, token: Token):
+        super().__init__(token.value)
+        self.token = token
+
+
 def _internal(text: str, exc: BaseException) -> DaxSyntaxError:
     return errors.syntax_error(errors.UNEXPECTED_TOKEN, f"syntax error: {exc}", text, 0)
 
@@ -431,7 +448,23 @@ def parse(text: str, *, semicolons: bool = False) -> Expr:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}")
-    return _parser(semicolons).parse(text)
+    tree = _parser(semicolons).parse(text)
+    _check_depth(tree, text)
+    return tree
+
+
+MAX_NESTING = 128  # levels of the tree (calls, operators, VARs); real measures stay far below
+
+
+def _check_depth(tree: Expr, text: str) -> None:
+    """DAX105 at the first node deeper than MAX_NESTING: later stages recurse over the tree."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise errors.syntax_error(errors.TOO_DEEP, f"the expression is nested more than {MAX_NESTING} "
+                                      "levels deep", text, node.span.start)
+        stack.extend((child, depth + 1) for child in children(node))
 
 
 def build_strict(semicolons: bool = False) -> Lark:

@@ -58,6 +58,7 @@ DAX102 = _register("DAX102", E, "unexpected character", "replace the character (
 DAX103 = _register("DAX103", E, "unexpected end of the expression", "complete the expression")
 DAX104 = _register("DAX104", E, "unterminated string, name or comment", "close the quote, bracket or comment")
 DAX105 = _register("DAX105", E, "expression nested too deeply", "simplify the expression (use VAR)")
+DAX106 = _register("DAX106", E, "number out of range", "write a number within a double's range")
 
 # --- CMP2xx: compiling DAX to SQL -------------------------------------------------------------
 CMP201 = _register("CMP201", E, "unknown function", "check the spelling, or write the SQL in the mapping")
@@ -118,6 +119,8 @@ CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml
 CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given")
 CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md")
 CAT320 = _register("CAT320", W, "unknown category in the mapping", "use one of the catalog's categories")
+CAT335 = _register("CAT335", W, "view name from Power Query is not an identifier",
+                   "name the view in the mapping: `[sources.\"T\"] source_key`")
 
 # --- RDR4xx: reading exports ------------------------------------------------------------------
 RDR401 = _register("RDR401", E, "path not found or unreadable", "pass an existing, readable path")
@@ -132,6 +135,10 @@ RDR409 = _register("RDR409", E, "export does not have the expected structure", "
 RDR410 = _register("RDR410", E, "the file holds no model (live connection)", "export the dataset itself")
 RDR411 = _register("RDR411", E, ".pbix model unreadable", "save as .pbit or a PBIP project instead")
 RDR412 = _register("RDR412", E, "names that differ only in case", "rename one of the two objects in the model")
+RDR413 = _register("RDR413", E, "not a regular file", "give a file or folder, not a FIFO or device")
+RDR414 = _register("RDR414", E, "nested too deeply", "export the model again; real models nest far less")
+RDR415 = _register("RDR415", E, "archive member too large", "export the model as TMDL or model.bim instead")
+RDR416 = _register("RDR416", E, "invalid Unicode in a name or text", "fix the name in Power BI and export again")
 RDR420 = _register("RDR420", W, "measure not ready", "fix the measure in Power BI and export again")
 RDR421 = _register("RDR421", W, "relationship to an unknown column", "fix or remove the relationship")
 RDR422 = _register("RDR422", I, "report part is not a model", "none needed")
@@ -156,6 +163,11 @@ CLI603 = _register("CLI603", E, "unreadable committed report", "rebuild output/ 
 CLI604 = _register("CLI604", E, "nothing to verify", "run `translator build` and fix its errors")
 CLI605 = _register("CLI605", E, "no such mapping file", "name an existing file with --mapping, or leave it out")
 CLI606 = _register("CLI606", E, "committed output is stale", "run `translator build` and commit output/")
+CLI607 = _register("CLI607", E, "cannot connect to the database", "check --dsn (a libpq URL or key=value string)")
+CLI608 = _register("CLI608", E, "the database is not a scratch database",
+                   "leave --dsn out, use an empty database, or pass --overwrite-scratch-database")
+CLI609 = _register("CLI609", E, "no throwaway server", "install the PostgreSQL server binaries, or pass --dsn")
+CLI610 = _register("CLI610", E, "the catalog does not load into the database", "use an empty database")
 
 # --- PAR7xx: proving the catalog against Power BI (translator parity) ----------------------------
 PAR701 = _register("PAR701", E, "nothing to ask", "run `translator build` and fix its errors")

@@ -32,5 +32,13 @@ def render(catalog: Catalog) -> tuple[dict[str, str], list[Diagnostic]]:
     return files, []
 
 
-__all__ = ["render", "write_output", "SCHEMA_FILE", "SEED_FILE", "REPORT_MD_FILE",
+def without_transaction(sql: str) -> str:
+    """An emitted SQL file (schema or seed) without its own BEGIN/COMMIT lines, for a caller that
+    runs it inside a transaction of its own and rolls it back (`translator verify`)."""
+    lines = sql.split("\n")
+    begin, commit = lines.index("BEGIN;"), len(lines) - 1 - lines[::-1].index("COMMIT;")
+    return "\n".join(lines[:begin] + lines[begin + 1:commit] + lines[commit + 1:])
+
+
+__all__ = ["render", "without_transaction", "write_output", "SCHEMA_FILE", "SEED_FILE", "REPORT_MD_FILE",
            "REPORT_JSON_FILE"]

@@ -19,6 +19,7 @@ from translator.readers.checks import unique_names
 from translator.readers.discover import Export, ExportKind, find_exports
 from translator.readers.dmv import read_dmv
 from translator.readers.errors import PATH_NOT_FOUND, fail
+from translator.readers.limits import check_unicode, ensure_regular
 from translator.readers.mliteral import with_literal_rows
 from translator.model.semantic import SemanticModel
 from translator.readers.pbit import read_pbit
@@ -35,10 +36,14 @@ def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
     models: list[SemanticModel] = []
     for export in exports:
         try:
+            dmv_parts = (export.dmv.tables, export.dmv.columns) if export.dmv else ()
+            for part in (export.path, *(p for p in dmv_parts if p is not None)):
+                ensure_regular(part, part.relative_to(root).as_posix())
             model, found = _read(export, root)
         except OSError as exc:
             fail(PATH_NOT_FOUND, f"cannot read the export ({exc.strerror or exc}); expected a readable file",
                  export.export)
+        check_unicode(model)
         unique_names(model)
         models.append(with_literal_rows(model))
         diagnostics.extend(found)

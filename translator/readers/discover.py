@@ -22,6 +22,7 @@ from translator.readers.errors import (
     fail,
 )
 from translator.readers.pbitools import model_folder
+from translator.readers.limits import ensure_regular
 from translator.readers.tmdl import definition_folder
 
 NOT_EXPORTS = {"translator.toml", "readme.md"}
@@ -64,6 +65,8 @@ def find_exports(path: Path) -> tuple[Path, list[Export], list[Diagnostic]]:
     """(the exports folder, its exports sorted by export path, notes about skipped entries)."""
     if not path.exists():
         fail(PATH_NOT_FOUND, "no such file or folder; expected a folder of exports or one export", str(path))
+    if not path.is_dir():
+        ensure_regular(path, str(path))
     root = exports_root(path)
     if path.is_file():
         return root, [_file_export(path, root, standalone=True)], []
@@ -93,6 +96,7 @@ def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
         if entry.is_dir():
             exports.append(_folder_export(entry, root))
             continue
+        ensure_regular(entry, entry.name)
         part = dmv_part(entry)
         if part is not None:
             model, kind = part

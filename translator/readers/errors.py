@@ -21,6 +21,10 @@ BAD_STRUCTURE = codes.RDR409
 NO_EMBEDDED_MODEL = codes.RDR410
 UNREADABLE_MODEL = codes.RDR411
 DUPLICATE_NAME = codes.RDR412  # two tables, two columns of a table or two measures share a name (any case)
+NOT_A_FILE = codes.RDR413  # a FIFO, socket or device: never opened (limits.py)
+TOO_DEEP = codes.RDR414  # JSON or TMDL nested past limits.MAX_NESTING
+MEMBER_TOO_LARGE = codes.RDR415  # an archive member inflating past limits.MAX_MEMBER_BYTES
+INVALID_UNICODE = codes.RDR416  # a lone surrogate in a name or expression
 # Non-fatal: returned as diagnostics, the run goes on.
 MEASURE_NOT_READY = codes.RDR420
 DANGLING_RELATIONSHIP = codes.RDR421

@@ -43,7 +43,11 @@ class JsonArray(list):
 
 
 def loads(text: str, file: str) -> Any:
-    """Parse JSON text; broken JSON is RDR405 at the line and column json reports."""
+    """Parse JSON text; broken JSON is RDR405 at the line and column json reports, nesting past
+    limits.MAX_NESTING is RDR413 (checked first, in linear time)."""
+    from translator.readers.limits import check_json_nesting
+
+    check_json_nesting(text, file)
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:

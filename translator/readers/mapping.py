@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, SqlglotError
 
 from translator.diagnostics import InputError, SourceLocation, error
 from translator.diagnostics import codes
 from translator.dialect import TARGET
 from translator.model.semantics import ENGINE, PINS, Semantics
+from translator.readers.limits import ensure_regular
 from translator.model.mapping import (
     KEY_LENGTH,
     NAME_LENGTH,
@@ -51,6 +52,9 @@ _TOGGLE_TYPES = ("metric_variant", "dimension_switch")
 _UI_COMPONENTS = ("pill_group", "dropdown", "toggle_switch")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")  # a template_key is a URL slug
+# Mapping fields that name SQL objects, and how many dotted parts each may have.
+_NAME_FIELDS = {"join_table": 2, "display_column": 1, "date_column": 1, "schema": 1}
+_SQL_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?")
 
 # Allowed value sets for fields that have one; fields ending in "key" must be snake_case keys.
 _CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
@@ -67,6 +71,7 @@ _CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
 def load_mapping(path: Path | None) -> Mapping:
     if path is None or not path.exists():
         return Mapping()
+    ensure_regular(path, str(path))  # a FIFO named translator.toml would block forever
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -123,7 +128,8 @@ class _Loader:
         self.known(defaults, ("defaults",), ("lookup_schema",))
         return Mapping(
             path=self.file,
-            lookup_schema=self.string(defaults, ("defaults", "lookup_schema")),
+            lookup_schema=(None if defaults.get("lookup_schema") is None else
+                           self.sql_name(defaults["lookup_schema"], ("defaults", "lookup_schema"), parts=1)),
             categories=tuple(
                 (folder, self.key_value(value, ("categories", folder)))
                 for folder, value in self.table(data, ("categories",)).items()
@@ -179,6 +185,8 @@ class _Loader:
                 args[f.name] = self.key_value(value, where)
             elif f.type == "tuple[str, ...]":
                 args[f.name] = self.names(value, where)
+            elif f.name in _NAME_FIELDS:
+                args[f.name] = self.sql_name(value, where, parts=_NAME_FIELDS[f.name])
             elif f.type in ("bool | None", "bool"):
                 args[f.name] = self.boolean(value, where)
             elif f.type == "int | None":
@@ -229,6 +237,14 @@ class _Loader:
             raise self.fail(path, "a non-empty string")
         return value
 
+    def sql_name(self, value: Any, path: tuple[str, ...], parts: int) -> str:
+        """A name the report builder puts into SQL (a column, or [schema.]table): plain identifiers
+        only, so nothing in it can end the name and start SQL of its own."""
+        if not isinstance(value, str) or not _SQL_NAME_RE.fullmatch(value) or value.count(".") >= parts:
+            what = "a plain column name" if parts == 1 else "a table name: [schema.]table"
+            raise self.fail(path, f"{what} (letters, digits and _, starting with a letter or _)")
+        return value
+
     def key_value(self, value: Any, path: tuple[str, ...]) -> str:
         if not isinstance(value, str) or not _KEY_RE.match(value):
             raise self.fail(path, "a snake_case key (lower-case letters, digits and _, starting with a letter)")
@@ -259,6 +275,8 @@ class _Loader:
             tree = TARGET.parse(value)
         except ParseError as e:
             raise self.fail(path, f"a PostgreSQL expression that parses ({e.errors[0]['description']})")
+        except (SqlglotError, RecursionError) as e:  # TokenError: an unterminated string or comment, ...
+            raise self.fail(path, f"a PostgreSQL expression that parses ({' '.join(str(e).split())[:120]})")
         if isinstance(tree, (exp.Query, exp.Command)) or tree.find(exp.Table) is not None:
             raise self.fail(path, "a scalar aggregate expression over the view's columns, not a query")
         return value

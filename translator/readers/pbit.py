@@ -6,7 +6,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from translator.readers import jsonpos
+from translator.readers import jsonpos, limits
 from translator.readers.errors import BAD_ARCHIVE, NO_EMBEDDED_MODEL, fail
 from translator.model.semantic import SemanticModel
 from translator.readers.text import decode
@@ -37,7 +37,7 @@ def read_member(path: Path, file: str, member: str) -> bytes:
                      "on a live connection; export the model it connects to instead", file)
             fail(BAD_ARCHIVE, f"expected a .pbit with a {member} member; the archive has none", file)
         try:
-            return archive.read(member)
+            return limits.read_member(archive, member, file)
         except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
             fail(BAD_ARCHIVE, f"truncated or corrupt zip member {member} ({exc}); expected a complete "
                  ".pbit saved by Power BI Desktop", file)

@@ -16,9 +16,11 @@ from typing import Any
 from translator.diagnostics import Diagnostic, SourceLocation, warning
 from translator.readers import tom
 from translator.readers.checks import dangling_relationships
+from translator.readers.limits import MAX_MEMBER_BYTES
 from translator.readers.errors import (
     BAD_ARCHIVE,
     MEASURE_NOT_READY,
+    MEMBER_TOO_LARGE,
     NO_EMBEDDED_MODEL,
     UNREADABLE_MODEL,
     fail,
@@ -53,9 +55,13 @@ def _check_archive(path: Path, file: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            declared = archive.getinfo(_MODEL_MEMBER).file_size if _MODEL_MEMBER in names else 0
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         fail(BAD_ARCHIVE, f"truncated or corrupt zip archive ({exc}); expected a complete .pbix saved by "
              "Power BI Desktop", file)
+    if declared > MAX_MEMBER_BYTES:
+        fail(MEMBER_TOO_LARGE, f"the archive member {_MODEL_MEMBER} inflates to {declared:,} bytes, over the "
+             f"limit of {MAX_MEMBER_BYTES:,}; expected a model export", file)
     if _MODEL_MEMBER not in names:
         if "Connections" in names:
             return  # a thin report: pbixray names its connection below

@@ -13,6 +13,9 @@ def decode(data: bytes, file: str, encoding: str = "utf-8") -> str:
     UTF-8 files may start with a BOM (Windows tools write one); UTF-16 files must have one unless
     `encoding` says which UTF-16 it is (the .pbit DataModelSchema is UTF-16 LE, usually BOM-less).
     """
+    found = _other_encoding(data, encoding)
+    if found is not None:
+        fail(BAD_ENCODING, f"the file is {found} text; expected {_expected(encoding)}", file, 1)
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[len(codecs.BOM_UTF8):], "utf-8"
     elif data.startswith(codecs.BOM_UTF16_LE):
@@ -33,9 +36,28 @@ def decode(data: bytes, file: str, encoding: str = "utf-8") -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _other_encoding(data: bytes, encoding: str) -> str | None:
+    """The encoding the bytes are evidently in when it is not the one expected: UTF-32 (by its
+    byte-order mark or its three NULs after an ASCII character), or UTF-8 where BOM-less UTF-16 LE
+    is expected (an ASCII character not followed by a NUL: JSON starts with ASCII)."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    head = data[:4]
+    if len(head) == 4 and (head[1:] == b"\0\0\0" or head[:3] == b"\0\0\0") and (head[0] or head[3]):
+        return "UTF-32 (without a byte-order mark)"
+    if (encoding == "utf-16-le" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            and len(data) >= 2 and 0 < data[0] < 0x80 and data[1] != 0):
+        return "UTF-8" if not data.startswith(codecs.BOM_UTF8) else "UTF-8 (with a byte-order mark)"
+    if encoding == "utf-16-le" and data.startswith(codecs.BOM_UTF8):
+        return "UTF-8 (with a byte-order mark)"
+    return None
+
+
 def _expected(encoding: str) -> str:
     if encoding == "utf-8":
         return "UTF-8 text (save the export as UTF-8)"
+    if encoding == "utf-16-le":
+        return "UTF-16 LE text (as Power BI Desktop writes it)"
     return f"{encoding.upper()} text"
 
 

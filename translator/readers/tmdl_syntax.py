@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from translator.readers.errors import TMDL_INDENTATION, TMDL_SYNTAX, fail
+from translator.readers.limits import check_tmdl_nesting
 
 FENCE = "```"
 _PROPERTY = re.compile(r"([A-Za-z_][\w]*)[ \t]*:(?:[ \t]+|$)(.*)$")
@@ -109,6 +110,7 @@ class _Parser:
 
     # -- structure -------------------------------------------------------------------------------
     def block(self, depth: int) -> tuple[Node, ...]:
+        check_tmdl_nesting(depth, self.file, self.index + 1)
         nodes: list[Node] = []
         description: list[str] = []
         description_line = 0

@@ -18,6 +18,7 @@ from translator.catalog.rows import (
     MetricVariant,
 )
 from translator.dialect import TARGET
+from translator.emit import without_transaction
 from translator.model.semantic import Column
 from translator.verify.sample import sql_type
 
@@ -54,10 +55,11 @@ PREREQUISITES = (
 
 
 def apply_files(conn: psycopg.Connection, schema_sql: str, seed_sql: str) -> None:
+    """Prerequisites, schema and seed inside the caller's transaction (target.py rolls it back)."""
     for statement in PREREQUISITES:
         conn.execute(statement.sql(dialect=DIALECT))
-    conn.execute(schema_sql)
-    conn.execute(seed_sql)
+    conn.execute(without_transaction(schema_sql))
+    conn.execute(without_transaction(seed_sql))
 
 
 def view_table(view_pattern: str, client_id: int) -> exp.Table:
@@ -68,12 +70,28 @@ def view_table(view_pattern: str, client_id: int) -> exp.Table:
                       db=exp.to_identifier(schema, quoted=True) if schema else None)
 
 
+_DROP_KINDS = {"r": ("TABLE", False), "p": ("TABLE", False), "f": ("FOREIGN TABLE", False),
+               "v": ("VIEW", False), "m": ("VIEW", True)}
+
+
+def drop_relation(conn: psycopg.Connection, table: exp.Table) -> None:
+    """Drop whatever relation has that name (table, view, materialized view) inside the caller's
+    transaction, which target.py rolls back: the relation is back when verify ends."""
+    found = conn.execute("SELECT relkind FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)",
+                         (table.sql(dialect=DIALECT),)).fetchone()
+    if found is None:
+        return
+    kind, materialized = _DROP_KINDS.get(found[0], ("TABLE", False))
+    conn.execute(exp.Drop(tables=[table.copy()], kind=kind, materialized=materialized, exists=True,
+                          cascade=True).sql(dialect=DIALECT))
+
+
 def create_view_table(conn: psycopg.Connection, table: exp.Table, columns: Sequence[Column],
                       frame: pd.DataFrame) -> None:
     """The view as a table holding `frame` (the report builder only reads it)."""
     if table.args.get("db") is not None:
         conn.execute(exp.Create(this=table.args["db"].copy(), kind="SCHEMA", exists=True).sql(dialect=DIALECT))
-    conn.execute(exp.Drop(tables=[table.copy()], kind="TABLE", exists=True).sql(dialect=DIALECT))
+    drop_relation(conn, table)
     schema = exp.Schema(this=table.copy(), expressions=[
         exp.ColumnDef(this=exp.to_identifier(c.name, quoted=True),
                       kind=exp.DataType.build(sql_type(c), dialect=DIALECT))

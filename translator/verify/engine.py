@@ -108,17 +108,19 @@ def cell_query(sql: str | exp.Expression, view: exp.Table, cell: Cell, text_colu
 def sql_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, cells: Sequence[Cell],
               text_columns: set[str]) -> list[dict[tuple, object] | psycopg.Error]:
     """Each cell's groups and values, or the error its query raised. The queries go to the server
-    in one pipeline (one round trip); when one fails, each is run again on its own."""
+    in one pipeline (one round trip); when one fails, each is run again on its own. Each attempt is
+    a savepoint, so a failing query leaves verify's one transaction usable (target.py)."""
     queries = [cell_query(sql, view, cell, text_columns) for cell in cells]
     try:
-        with conn.pipeline():
+        with conn.transaction(), conn.pipeline():
             cursors = [conn.execute(q) for q in queries]
         fetched: list[list[tuple] | psycopg.Error] = [c.fetchall() for c in cursors]
     except psycopg.Error:
         fetched = []
         for q in queries:
             try:
-                fetched.append(conn.execute(q).fetchall())
+                with conn.transaction():
+                    fetched.append(conn.execute(q).fetchall())
             except psycopg.Error as err:
                 fetched.append(err)
     return [rows if isinstance(rows, psycopg.Error) else _groups(rows, len(cell.group_by))

@@ -33,9 +33,11 @@ from translator.resolve import ResolveError, resolve
 from translator.verify.database import DIALECT, apply_files, create_view_table, load_catalog, view_table
 from translator.verify.engine import AGREE, DISAGREE, SQL_ERROR, UNVERIFIED, Cell, Outcome, cells, check_cells
 from translator.verify.sample import dax_text_values, sample_frame, unique_keys
+from translator.verify.target import scratch_connection
 
 CLIENT_ID = 1
 CANNOT_VERIFY = codes.CLI604
+CANNOT_LOAD = codes.CLI610  # the schema / seed / sample tables fail on the --dsn scratch database
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,22 +123,31 @@ class World:
     sources: dict[str, Source]
 
 
-def verify(dsn: str, exports: Path, rows: int = 200, seed: int = 0) -> VerifyResult:
+def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
+           overwrite: bool = False) -> VerifyResult:
+    """Verify on a throwaway server (dsn None) or on the empty / scratch database at dsn; nothing
+    verify writes stays (target.py)."""
     from translator.pipeline import mapping_path, plan
 
-    planned = plan(exports)
-    if not planned.ok:
-        raise InputError(error(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
-                               "verify: run `translator build` to see them", SourceLocation(str(exports))))
-    mapping = load_mapping(mapping_path(exports))
-    world = generate_world(planned.compiled, planned.parsed, mapping, rows, seed)
-    toggles = toggle_map(planned.compiled, mapping)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        apply_files(conn, planned.files[SCHEMA_FILE], planned.files[SEED_FILE])
-        load_views(conn, world)
+    # The database first: a refused or unreachable one costs no build.
+    with scratch_connection(dsn, overwrite) as conn:
+        planned = plan(exports)
+        if not planned.ok:
+            raise InputError(error(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
+                                   "verify: run `translator build` to see them", SourceLocation(str(exports))))
+        mapping = load_mapping(mapping_path(exports))
+        world = generate_world(planned.compiled, planned.parsed, mapping, rows, seed)
+        toggles = toggle_map(planned.compiled, mapping)
+        try:
+            apply_files(conn, planned.files[SCHEMA_FILE], planned.files[SEED_FILE])
+            load_views(conn, world)
+        except psycopg.Error as err:
+            raise InputError(error(CANNOT_LOAD, "the schema, the seed or the sample tables do not load "
+                                   f"into this database: {' '.join(str(err).split())}",
+                                   SourceLocation(str(exports)))) from None
         catalog = load_catalog(conn)
         checks = check_catalog(conn, catalog, planned.catalog, planned.compiled, planned.parsed, world,
-                         toggles, mapping)
+                               toggles, mapping)
     return VerifyResult(tuple(checks))
 
 

@@ -1,0 +1,112 @@
+"""The readers' stated limits, checked before the work they protect.
+
+- Only regular files are read: a FIFO, socket or device given as an export (or found in an
+  export folder) is refused before it is opened, since reading one can block forever (RDR413).
+- JSON (model.bim, DataModelSchema, DMV dumps) and TMDL nest at most MAX_NESTING levels; a
+  linear scan checks JSON before any recursive reader sees it (RDR414).
+- An archive member is read only up to MAX_MEMBER_BYTES, checked against the size the archive
+  declares before inflating and again while inflating, so memory stays bounded (RDR415).
+- Names and expressions must be valid Unicode: a lone surrogate (a JSON `\\ud800` escape) cannot
+  be written as UTF-8 and is refused, naming the object (RDR416).
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from translator.diagnostics import SourceLocation
+
+from translator.readers.errors import INVALID_UNICODE, MEMBER_TOO_LARGE, NOT_A_FILE, TOO_DEEP, fail
+from translator.model.semantic import SemanticModel
+
+MAX_NESTING = 100  # JSON arrays/objects, TMDL object levels; real models stay under 15
+MAX_MEMBER_BYTES = 1 << 30  # 1 GiB: an inflated archive member we are willing to hold in memory
+_CHUNK = 1 << 20
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def ensure_regular(path: Path, file: str) -> None:
+    """Refuse anything but a regular file or folder (a folder: everything below it)."""
+    paths = [path, *path.rglob("*")] if path.is_dir() else [path]
+    for item in paths:
+        mode = item.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+            where = file if item == path else f"{file}/{item.relative_to(path).as_posix()}"
+            fail(NOT_A_FILE, f"{kind}, not a file: reading it could block forever; expected an export file",
+                 where)
+
+
+def check_json_nesting(text: str, file: str) -> None:
+    """RDR414 at the first bracket deeper than MAX_NESTING (strings skipped); linear time."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                fail(TOO_DEEP, f"JSON nested more than {MAX_NESTING} levels deep; expected a model "
+                     "export (they nest about 10 levels)", file, line, column)
+        elif token in "]}":
+            depth -= 1
+
+
+def check_tmdl_nesting(depth: int, file: str, line: int) -> None:
+    if depth > MAX_NESTING:
+        fail(TOO_DEEP, f"TMDL nested more than {MAX_NESTING} levels deep; expected a model export "
+             "(objects nest about 5 levels)", file, line, 1)
+
+
+def read_member(archive: zipfile.ZipFile, member: str, file: str) -> bytes:
+    """A member's bytes, refusing (before inflating, and while inflating: the declared size can
+    lie) one larger than MAX_MEMBER_BYTES."""
+    declared = archive.getinfo(member).file_size
+
+    def too_large(size: int) -> None:
+        fail(MEMBER_TOO_LARGE, f"the archive member {member} inflates to {size:,} bytes or more, over "
+             f"the limit of {MAX_MEMBER_BYTES:,}; expected a model export", file)
+
+    if declared > MAX_MEMBER_BYTES:
+        too_large(declared)
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(member) as handle:
+        while chunk := handle.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_MEMBER_BYTES:
+                too_large(size)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_unicode(model: SemanticModel) -> None:
+    """RDR416 naming the first object (table, column, measure, ...) with a lone surrogate in any of
+    its texts: its name, expression, description, folder, source, ..."""
+    stack: list[tuple[object, str, SourceLocation | None]] = [(model, "model", None)]
+    while stack:
+        obj, label, location = stack.pop()
+        name = getattr(obj, "name", None)
+        if isinstance(name, str) and obj is not model:
+            label = f"{label} {type(obj).__name__.lower()} {name!r}"
+        location = getattr(obj, "location", None) or location
+        for item in fields(obj):  # type: ignore[arg-type]
+            value = getattr(obj, item.name)
+            values = value if isinstance(value, tuple) else (value,)
+            for element in values:
+                if isinstance(element, str) and _SURROGATE.search(element):
+                    shown = label.encode("utf-8", "backslashreplace").decode("utf-8")
+                    where = location or SourceLocation(model.export)
+                    fail(INVALID_UNICODE, f"the {item.name} of the{shown[len('model'):]} holds a lone "
+                         "surrogate (invalid Unicode that cannot be written as UTF-8); expected valid "
+                         "Unicode text", where.file, where.line, where.column)
+                if is_dataclass(element):
+                    stack.append((element, label, location))
