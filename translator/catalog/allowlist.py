@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -32,7 +32,7 @@ ALLOWED_FUNCTIONS: frozenset[type[exp.Expression]] = frozenset({
     exp.Trunc, exp.Pow,
     exp.Lower, exp.Upper, exp.Length, exp.Substring, exp.Trim, exp.Concat, exp.Left,
     exp.Right, exp.StrPosition, exp.Replace,
-    exp.TimestampTrunc, exp.DateTrunc, exp.Extract,
+    exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.TimeToStr,
 })
 
 # Operators and the pieces expressions are made of.
@@ -75,7 +75,8 @@ def column_name(column: exp.Column) -> str:
     return column.name
 
 
-def check_sql(text: str, allowed_columns: Set[str], noun: str = "column") -> list[Problem]:
+def check_sql(text: str, allowed_columns: Set[str], noun: str = "column",
+              qualified: Mapping[str, Set[str] | None] | None = None) -> list[Problem]:
     """Problems with `text` as a catalog SQL expression; empty when it may be emitted.
 
     `allowed_columns` are the exact names it may read; `noun` says what they are in messages
@@ -112,7 +113,7 @@ def check_tree(tree: exp.Expression, allowed_columns: Set[str], noun: str = "col
         return [Problem(STATEMENT, f"is a statement ({tree.key.upper()}), not an expression")]
     problems: list[Problem] = []
     for node in tree.walk():
-        problems.extend(_check_node(node, allowed_columns, noun))
+        problems.extend(_check_node(node, allowed_columns, noun, qualified or {}))
     return _unique(problems)
 
 
@@ -123,7 +124,8 @@ def _is_statement(tree: exp.Expression) -> bool:
     return not allowed and not isinstance(tree, (exp.Condition, exp.Subquery))
 
 
-def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Problem]:
+def _check_node(node: exp.Expression, allowed: Set[str], noun: str,
+                qualified: Mapping[str, Set[str] | None]) -> list[Problem]:
     kind = type(node)
     if node.comments:
         return [Problem(COMMENT, "contains a comment")]
@@ -138,6 +140,14 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str) -> list[Prob
             return [Problem(FUNCTION, f"calls {node.sql_name()}, which is not an allowed function")]
         return [Problem(CONSTRUCT, f"contains {kind.__name__}, which is not allowed")]
     match node:
+        case exp.Column() if node.table and node.table in qualified and not (
+                node.args.get("db") or node.args.get("catalog")):
+            # a column of a table the caller names (a dimension's join condition): any column of
+            # it when the caller does not know its columns (None), else one of those
+            names = qualified[node.table]
+            if names is not None and column_name(node) not in names:
+                return [Problem(UNKNOWN_COLUMN, f"reads {node.table}.{column_name(node)!r}, which is "
+                                                f"not a {noun} it may use")]
         case exp.Column():
             if node.table or node.args.get("db") or node.args.get("catalog"):
                 return [Problem(UNKNOWN_COLUMN, f"reads {node.sql(TARGET.name)}: columns must be "

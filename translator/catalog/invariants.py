@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from translator.catalog.allowlist import Problem, check_sql, check_tree
+from translator.catalog.sql_fields import dimension_columns, dimension_problems, source_problems
 from translator.catalog.columns import (
     DATA_SOURCE_DIMENSIONS,
     DATA_SOURCE_METRICS,
+    DATA_SOURCES,
+    DIMENSIONS,
     INTEGER_MAX,
     INTEGER_MIN,
     METRIC_TOGGLE_OPTIONS,
@@ -103,6 +106,7 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         *_check_references(catalog, subjects),
         *_check_template_references(catalog, subjects),
         *_check_sql(catalog, subjects),
+        *_check_sql_fields(catalog, subjects),
     ]
 
 
@@ -253,6 +257,17 @@ def _check_sql(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
         yield from _sql_diagnostics(variant.sql_expression, None, "sql_expression",
                                     allowed.get(variant.metric_key),
                                     subjects.row(METRIC_VARIANTS, variant))
+
+
+def _check_sql_fields(catalog: Catalog, subjects: Subjects) -> Iterator[Diagnostic]:
+    """The data sources' and dimensions' values the report builder pastes into SQL."""
+    for source in catalog.data_sources:
+        for field, found in source_problems(source):
+            yield _diagnostic(found.code, subjects.row(DATA_SOURCES, source), f"{field} {found.message}")
+    columns = dimension_columns(catalog)
+    for dimension in catalog.dimensions:
+        for field, found in dimension_problems(dimension, columns[dimension.dimension_key]):
+            yield _diagnostic(found.code, subjects.row(DIMENSIONS, dimension), f"{field} {found.message}")
 
 
 def _sql_problems(text: object, tree: exp.Expression | None, allowed: Set[str],
