@@ -168,7 +168,7 @@ def test_overflowing_numbers_and_deep_dax_cost_the_measure_with_a_syntax_level_c
     entries = {e["measure"]: e for e in report["measures"]}
     assert entries["Good"]["status"] == "exact"
     assert entries["Bad"]["status"] == "parse_error" and entries["Bad"]["sql"] is None
-    assert entries["Bad"]["reasons"][0].split(":")[0] == code
+    assert entries["Bad"]["reasons"][0]["code"] == code
 
 
 def test_mapping_fields_that_become_sql_are_names_only(tmp_path):
