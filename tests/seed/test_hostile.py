@@ -54,13 +54,23 @@ def long_text(size: int) -> st.SearchStrategy[str]:
     return st.sampled_from(FRAGMENTS).map(lambda f: (f * size)[:size])
 
 
+def quoted(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect="postgres")
+
+
+def view_name(name: str) -> str:
+    return exp.table_(exp.to_identifier(name, quoted=True), db="reporting").sql(dialect="postgres")
+
+
 @st.composite
 def catalogs(draw: st.DrawFn) -> Catalog:
     columns = draw(st.lists(hostile(60), min_size=2, max_size=4, unique=True))
     source_keys = draw(st.lists(st.one_of(hostile(100), long_text(100)), min_size=1, max_size=3,
                                 unique=True))
-    sources = tuple(DataSource(k, draw(hostile(200)), draw(hostile(500)), draw(
-        st.none() | hostile(100)), description=draw(st.none() | hostile(3000) | long_text(5000)),
+    # Values the report builder pastes into SQL are SQL (issue 12): names quoted the way the
+    # catalog quotes them, hostile inside the quotes.
+    sources = tuple(DataSource(k, draw(hostile(200)), view_name(draw(hostile(200))), draw(
+        st.none() | st.sampled_from(columns)), description=draw(st.none() | hostile(3000) | long_text(5000)),
         columns=tuple(columns)) for k in source_keys)
     metric_keys = draw(st.lists(hostile(100), min_size=1, max_size=4, unique=True))
 
@@ -80,8 +90,10 @@ def catalogs(draw: st.DrawFn) -> Catalog:
     ) for k in metric_keys)
     links = tuple(DataSourceMetric(s, m) for s in source_keys for m in metric_keys)
     dimension_keys = draw(st.lists(hostile(100), max_size=3, unique=True))
-    dimensions = tuple(Dimension(k, draw(hostile(200)), draw(hostile(500)),
-                                 join_condition=draw(st.none() | hostile(500)),
+    dimensions = tuple(Dimension(k, draw(hostile(200)), quoted(draw(st.sampled_from(columns))),
+                                 join_table='"public"."lookup"',
+                                 join_condition=draw(st.none() | st.sampled_from(columns).map(
+                                     lambda c: f'{{source}}.{quoted(c)} = "lookup".{quoted(c)}')),
                                  category=draw(st.none() | hostile(100)))
                        for k in dimension_keys)
     dimension_links = tuple(DataSourceDimension(s, d) for s in source_keys for d in dimension_keys)

@@ -9,7 +9,8 @@ as metric SQL (allowlist.py).
   `<join table>.<column>`, with `{client_id}` as a value.
 
 The two placeholders are handled explicitly: `{source}` becomes an identifier and `{client_id}`
-a number before the text is parsed, and any other brace is refused.
+a number before the text is parsed; any other brace outside a quoted name or string is then a
+token no table name or allowed expression has, and is refused.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
 from translator.catalog.rows import Catalog, DataSource, Dimension
+from translator.catalog.allowlist import STATEMENT, UNKNOWN_COLUMN, Problem, check_sql
 from translator.dialect import TARGET
-from translator.catalog.allowlist import CONSTRUCT, STATEMENT, UNKNOWN_COLUMN, Problem, check_sql
 
 SOURCE_PLACEHOLDER, CLIENT_PLACEHOLDER = "{source}", "{client_id}"
 _SOURCE_ALIAS = "rb_source_view"
@@ -31,17 +32,14 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
-def _substituted(text: str) -> str | None:
-    """The text with both placeholders replaced; None when another brace is left."""
-    text = text.replace(SOURCE_PLACEHOLDER, _SOURCE_ALIAS).replace(CLIENT_PLACEHOLDER, "0")
-    return None if "{" in text or "}" in text else text
+def _substituted(text: str) -> str:
+    """The text with both placeholders replaced."""
+    return text.replace(SOURCE_PLACEHOLDER, _SOURCE_ALIAS).replace(CLIENT_PLACEHOLDER, "0")
 
 
 def table_name(text: str) -> tuple[str | None, list[Problem]]:
     """(the table's own name after substitution, problems) for a `[schema.]table` value."""
     substituted = _substituted(text)
-    if substituted is None:
-        return None, [Problem(CONSTRUCT, "holds a brace other than the {client_id} placeholder")]
     try:
         tokens = sqlglot.tokenize(substituted, read=TARGET.name)
     except SqlglotError:
@@ -67,10 +65,6 @@ def dimension_problems(dimension: Dimension, columns: frozenset[str] | None) -> 
         yield from (("join_table", p) for p in problems)
     if dimension.join_condition is not None:
         text = _substituted(dimension.join_condition)
-        if text is None:
-            yield "join_condition", Problem(CONSTRUCT, "holds a brace other than the {source} and "
-                                                      "{client_id} placeholders")
-            return
         qualified: dict[str, frozenset[str] | None] = {_SOURCE_ALIAS: columns}
         if alias is not None:
             qualified[alias] = None  # the join table's columns are not in the catalog
