@@ -878,15 +878,13 @@ WHERE b.table_name = 'metric_toggles'
   AND NOT EXISTS (SELECT 1 FROM report_builder.metric_toggles AS x WHERE x.id = b.row_id);
 
 INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
-SELECT 'metric_toggle_options', x.id, b.row_id IS NOT NULL, ARRAY['toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_toggle_options AS x
+SELECT 'report_templates', x.id, b.row_id IS NOT NULL, ARRAY['template_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.report_templates AS x
 LEFT JOIN report_builder.translator_seed_rows AS b
-    ON b.table_name = 'metric_toggle_options' AND b.row_id = x.id
+    ON b.table_name = 'report_templates' AND b.row_id = x.id
 WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
-    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
-    JOIN pg_temp.rb_seed_metric_toggle_options AS s
-        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key));
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.report_templates AS x
+    JOIN pg_temp.rb_seed_report_templates AS s ON s.template_key = x.template_key));
 
 INSERT INTO report_builder.report_templates AS t (template_key, name, description, category, layout, default_filters, default_date_range, required_data_sources, required_toggles, nav_section, nav_order, nav_icon, is_active)
 SELECT template_key, name, description, category, layout, default_filters, default_date_range, required_data_sources, required_toggles, nav_section, nav_order, nav_icon, true
@@ -912,12 +910,46 @@ ON CONFLICT (template_key) DO UPDATE SET
     updated_at = CURRENT_TIMESTAMP
 WHERE (t.name, t.description, t.category, t.layout, t.default_filters, t.default_date_range, t.required_data_sources, t.required_toggles, t.nav_section, t.nav_order, t.nav_icon, t.is_active)
     IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.category, EXCLUDED.layout, EXCLUDED.default_filters, EXCLUDED.default_date_range, EXCLUDED.required_data_sources, EXCLUDED.required_toggles, EXCLUDED.nav_section, EXCLUDED.nav_order, EXCLUDED.nav_icon, EXCLUDED.is_active);
-
 UPDATE report_builder.report_templates AS t
 SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
-  AND NOT EXISTS (SELECT 1 FROM pg_temp.rb_seed_report_templates AS s WHERE s.template_key = t.template_key)
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'report_templates' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM report_builder.report_templates AS x
+    JOIN pg_temp.rb_seed_report_templates AS s ON s.template_key = x.template_key)
   AND t.layout -> 'source' ? 'export';
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.report_templates AS x
+WHERE w.table_name = 'report_templates' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'report_templates', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.report_templates AS x
+WHERE (x.id IN (SELECT x.id FROM report_builder.report_templates AS x
+    JOIN pg_temp.rb_seed_report_templates AS s ON s.template_key = x.template_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'report_templates' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'report_templates' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'report_templates'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.report_templates AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metric_toggle_options', x.id, b.row_id IS NOT NULL, ARRAY['toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metric_toggle_options' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
+    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
+    JOIN pg_temp.rb_seed_metric_toggle_options AS s
+        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key));
 
 INSERT INTO report_builder.metric_toggle_options AS t
     (toggle_id, option_key, display_name, description, is_default, sort_order, is_active)
