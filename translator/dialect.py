@@ -70,5 +70,6 @@ class Target:
 
 POSTGRES = Target(name="postgres", double="DOUBLE PRECISION", nan="NaN", infinity="Infinity")
 TARGET = POSTGRES  # the one target the translator writes for
+SERVER_ACCOUNT = "postgres"  # the server's superuser and OS account (a throwaway cluster runs as it under root)
 
 

@@ -85,7 +85,7 @@ def check_sql(text: str, allowed_columns: Set[str], noun: str = "column",
     tree, problems = parse_sql(text)
     if tree is None:
         return problems
-    return _unique([*problems, *check_tree(tree, allowed_columns, noun)])
+    return _unique([*problems, *check_tree(tree, allowed_columns, noun, qualified)])
 
 
 def parse_sql(text: str) -> tuple[exp.Expression | None, list[Problem]]:
@@ -107,7 +107,8 @@ def parse_sql(text: str) -> tuple[exp.Expression | None, list[Problem]]:
     return trees[0], problems
 
 
-def check_tree(tree: exp.Expression, allowed_columns: Set[str], noun: str = "column") -> list[Problem]:
+def check_tree(tree: exp.Expression, allowed_columns: Set[str], noun: str = "column",
+               qualified: Mapping[str, Set[str] | None] | None = None) -> list[Problem]:
     """Problems with an expression tree (as the compiler builds it, or as parsed) as catalog SQL."""
     if _is_statement(tree):
         return [Problem(STATEMENT, f"is a statement ({tree.key.upper()}), not an expression")]
@@ -166,7 +167,7 @@ def _check_node(node: exp.Expression, allowed: Set[str], noun: str,
             return [Problem(CONSTRUCT, f"casts to {node.sql(TARGET.name)}, which is not an "
                                        "allowed type")]
         case exp.DataType() if not _modifiers_ok(node):
-            return [Problem(CONSTRUCT, f"casts to {node.sql('postgres')}, whose size or precision "
+            return [Problem(CONSTRUCT, f"casts to {node.sql(TARGET.name)}, whose size or precision "
                                        "PostgreSQL would refuse")]
         case exp.Window() if node.args.get("alias") is not None:
             return [Problem(CONSTRUCT, f"refers to the window {node.args['alias'].name!r} by name, "

@@ -189,7 +189,7 @@ def _table_sql(name: str) -> str:
     """The mapping's [schema.]table (plain identifiers, checked when the mapping is read), quoted
     the way the generated join tables are."""
     schema, _, table = name.rpartition(".")
-    return exp.table_(table, db=schema or None, quoted=True).sql(dialect="postgres")
+    return exp.table_(table, db=schema or None, quoted=True).sql(dialect=TARGET.name)
 
 
 def _quoted(name: str) -> str:

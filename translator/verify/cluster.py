@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from translator.dialect import SERVER_ACCOUNT
+
 PG_BIN_CANDIDATES = (
     os.environ.get("PG_BIN", ""),
     "/usr/lib/postgresql/17/bin",
@@ -58,20 +60,20 @@ def _run(args: list[str], run_as: str | None) -> None:
 def throwaway_cluster() -> Iterator[str]:
     """Start a fresh cluster and yield a libpq URL to its `postgres` database."""
     bin_dir = find_pg_bin()
-    run_as = "postgres" if os.geteuid() == 0 else None
+    run_as = SERVER_ACCOUNT if os.geteuid() == 0 else None
     root = Path(tempfile.mkdtemp(prefix="translator-pg-"))
     if run_as:
         shutil.chown(root, user=run_as)
     data = root / "data"
     port = _free_port()
     try:
-        _run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+        _run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", SERVER_ACCOUNT,
               "--no-sync", "--no-instructions", "-E", "UTF8", "--locale=C.UTF-8"], run_as)
         options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w",
               "-l", str(root / "server.log"), "start"], run_as)
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield f"postgresql://{SERVER_ACCOUNT}@127.0.0.1:{port}/postgres"
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
