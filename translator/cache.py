@@ -131,8 +131,10 @@ def _files(root: Path) -> Iterator[Path]:
     for parent, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(names):
-            if not name.endswith((".pyc", ".pyo")):
-                yield Path(parent) / name
+            path = Path(parent) / name
+            # a FIFO or device is never read here (it would block): the readers refuse it (RDR413)
+            if not name.endswith((".pyc", ".pyo")) and path.is_file():
+                yield path
 
 
 def load(key: str) -> Outcome | None:
