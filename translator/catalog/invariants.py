@@ -4,7 +4,8 @@ worse, accept) is found here, naming the measure behind the row.
 - `measure_problems`: where a metric's rows are made (catalog/metrics.py), the values, the key and
   the SQL of that one measure's rows, the SQL checked on the compiler's own sqlglot trees. A
   problem costs that measure (it becomes untranslated with the diagnostics); the rest is built.
-- `check_rows`: the values, keys and references of every row, once the catalog is built. A
+- `check_rows`: the values, keys and references of every row, and the data sources' and
+  dimensions' SQL values (sql_fields.py), once the catalog is built. A
   problem here is a contract breach that no single measure owns: nothing is written.
 - `check_catalog`: both, over a finished catalog whose SQL is text (hand-built catalogs, tests).
 """
@@ -95,6 +96,7 @@ def check_rows(catalog: Catalog) -> list[Diagnostic]:
         *_check_keys(catalog, subjects),
         *_check_references(catalog, subjects),
         *_check_template_references(catalog, subjects),
+        *_check_sql_fields(catalog, subjects),
     ]
 
 

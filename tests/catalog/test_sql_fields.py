@@ -10,7 +10,7 @@ import pytest
 
 from tests.seed.catalogs import sample_catalog
 from translator.catalog.rows import Catalog, Dimension
-from translator.emit import render
+from translator.catalog import check_rows
 
 JOINED = Dimension(
     "campaign_name", "Campaign", '"campaign_id"', display_column="campaign_name",
@@ -33,8 +33,7 @@ def _with_dimension(**changes: str) -> Catalog:
 
 
 def _codes(catalog: Catalog) -> list[tuple[str, str]]:
-    _, diagnostics = render(catalog)
-    return [(d.code, d.message.split(": ", 1)[1].split(" ", 1)[0]) for d in diagnostics]
+    return [(d.code, d.message.split(": ", 1)[1].split(" ", 1)[0]) for d in check_rows(catalog)]
 
 
 def test_a_joined_dimension_with_placeholders_passes():
