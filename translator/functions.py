@@ -195,5 +195,14 @@ _TABLE: tuple[Function, ...] = (
 FUNCTIONS: dict[str, Function] = {f.name: f for f in _TABLE}
 
 
+# Text, date and conversion functions whose rules live in each side's `scalars` module
+# (translator/compile/scalars.py and translator/reference/scalars.py), named `<name>_`.
+SCALAR_FUNCTIONS = (
+    "LEN", "UPPER", "LOWER", "LEFT", "RIGHT", "MID", "TRIM", "SUBSTITUTE", "REPT", "CONTAINSSTRING",
+    "CONTAINSSTRINGEXACT", "SEARCH", "FIND", "DATE", "YEAR", "MONTH", "DAY", "QUARTER", "WEEKDAY",
+    "WEEKNUM", "EOMONTH", "EDATE", "DATEDIFF", "VALUE", "IFERROR", "ISERROR",
+)  # fmt: skip
+
+
 def lookup(name: str) -> Function | None:
     return FUNCTIONS.get(name.upper())

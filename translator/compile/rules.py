@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from translator import functions
 from translator.compile import blank, scalars
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import Compiler, Rules, compile_table
@@ -514,12 +515,6 @@ def toggle_extreme(cx: Compiler, call: Call, scope: Scope, smallest: bool) -> Co
     return blank.literal(min(values, key=key) if smallest else max(values, key=key))
 
 
-SCALAR_FUNCTIONS = (
-    "LEN", "UPPER", "LOWER", "LEFT", "RIGHT", "MID", "TRIM", "SUBSTITUTE", "REPT", "CONTAINSSTRING",
-    "CONTAINSSTRINGEXACT", "SEARCH", "FIND", "DATE", "YEAR", "MONTH", "DAY", "QUARTER", "WEEKDAY",
-    "WEEKNUM", "EOMONTH", "EDATE", "DATEDIFF", "VALUE", "IFERROR", "ISERROR",
-)  # fmt: skip
-
 # --- the rule table: DAX name -> rule (translator/functions.py lists the signatures) -------------
 
 SCALAR: dict[str, Callable[..., Compiled]] = {
@@ -565,7 +560,7 @@ SCALAR: dict[str, Callable[..., Compiled]] = {
     "VALUES": values_,
     "MEDIAN": median_,
     "AVERAGEA": averagea_,
-    **{name: getattr(scalars, name.lower() + "_") for name in SCALAR_FUNCTIONS},
+    **{name: getattr(scalars, name.lower() + "_") for name in functions.SCALAR_FUNCTIONS},
 }
 
 TABLE: dict[str, Callable[..., object]] = {

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from translator.dax.ast import BinaryOp, BinOp, ColumnRef, Expr, FunctionCall, MeasureRef, TableConstructor, TableRef, UnaryOp, VariableRef
+from translator import functions
 from translator.reference import scalars
 from translator.reference import values as v
 from translator.reference.context import ColumnKey, Filter, FilterContext, Origin
@@ -575,9 +576,5 @@ RULES: dict[str, Callable[..., Value]] = {
     "DISTINCT": distinct_,
     "DATATABLE": datatable_,
     "GENERATESERIES": generateseries_,
-    **{name: getattr(scalars, name.lower() + "_") for name in (
-        "LEN", "UPPER", "LOWER", "LEFT", "RIGHT", "MID", "TRIM", "SUBSTITUTE", "REPT", "CONTAINSSTRING",
-        "CONTAINSSTRINGEXACT", "SEARCH", "FIND", "DATE", "YEAR", "MONTH", "DAY", "QUARTER", "WEEKDAY",
-        "WEEKNUM", "EOMONTH", "EDATE", "DATEDIFF", "VALUE", "IFERROR", "ISERROR", "MEDIAN", "AVERAGEA",
-    )},  # fmt: skip
+    **{name: getattr(scalars, name.lower() + "_") for name in (*functions.SCALAR_FUNCTIONS, "MEDIAN", "AVERAGEA")},
 }
