@@ -202,3 +202,37 @@ def test_manual_sql_the_catalog_refuses_costs_only_that_measure(tmp_path, sql, c
     # every other measure is still a metric, and the catalog is written
     assert sum(e["placement"] == "metric" for e in report.values()) == MEASURES - 2
     assert "'sales_amount'" in (out / "seed_catalog.sql").read_text(encoding="utf-8")
+
+
+# --- the date column: only a column the view has can be the source's date_column ---------------
+
+RLS_PBIX = Path(__file__).parent.parent / "readers" / "pbix" / "rls-sample-report.pbix"
+
+
+def _sources(out: Path) -> dict[str, dict]:
+    document = json.loads((out / "translation_report.json").read_text(encoding="utf-8"))
+    return {s["display_name"]: s for s in document["catalog"]["data_sources"]}
+
+
+def test_a_calculated_date_key_related_to_the_date_table_is_not_the_date_column(tmp_path):
+    # In the public rls sample, Sales[Date Key] = FORMAT(Sales[SalesDate], "YYYYMMDD") relates
+    # Sales to the date table; it exists only in the model, so the view's date is SalesDate.
+    out = tmp_path / "out"
+    result = _build(RLS_PBIX, out)
+    assert result.exit_code == 0, result.output
+    assert _sources(out)["Sales"]["date_column"] == "SalesDate"
+
+
+def test_a_pinned_date_column_that_is_calculated_is_reported_and_inferred_instead(tmp_path):
+    calculated = "\tcolumn order_day = DATEVALUE(Sales[order_date])\n\t\tdataType: dateTime\n\n"
+    sales = SALES.replace("\tcolumn 'Gross Profit'", calculated + "\tcolumn 'Gross Profit'")
+    written = write_tmdl(tmp_path / "exports", tables={**TABLE_FILES, "Sales.tmdl": sales})
+    mapping = '[sources."Sales"]\ndate_column = "order_day"\n'
+    (written.exports / "translator.toml").write_text(mapping, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--exports", str(written.exports), "--out", str(out),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "CAT309"]
+    assert [d["line"] for d in found] == [1], found  # the [sources."Sales"] table
+    assert _sources(out)["Sales"]["date_column"] == "order_date"

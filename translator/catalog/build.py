@@ -12,7 +12,9 @@ from translator.catalog.metrics import build_metrics
 from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.catalog.report import check_completeness
 from translator.catalog.rows import Catalog, DataSource, MappingProblem
-from translator.catalog.sources import ModelSource, build_source, source_tables, unsafe_views
+from translator.catalog.sources import (
+    ModelSource, build_source, pinned_date_column, source_tables, unsafe_views, view_columns,
+)
 from translator.catalog.templates import build_templates
 from translator.catalog.toggles import build_toggles
 from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, CAT_UNSAFE_VIEW, at, did_you_mean, warn
@@ -132,9 +134,9 @@ def _unused_sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> list
     ]
     for name, o in mapping.sources:
         table = tables.get(name.casefold())
-        if table is not None and o.date_column and table.column(o.date_column) is None:
+        if table is not None and o.date_column and pinned_date_column(table, o.date_column) is None:
             found.append(warn(
                 CAT_MAPPING_UNUSED, f"the mapping's date_column '{o.date_column}' is not a column of "
-                f"'{table.name}'; the date column is inferred from the model instead", at(mapping, o.line),
-                *did_you_mean(o.date_column, (c.name for c in table.columns))))
+                f"the view of '{table.name}'; the date column is inferred from the model instead", at(mapping, o.line),
+                *did_you_mean(o.date_column, (c.name for c in view_columns(table)))))
     return found

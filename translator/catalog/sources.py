@@ -90,13 +90,20 @@ def build_source(model: SemanticModel, table: Table, mapping: Mapping) -> DataSo
 def _date_column(model: SemanticModel, table: Table, pinned: str | None) -> str | None:
     """The mapping's date_column in the model's spelling; inferred when unset or not a column
     of the table (build_catalog reports that, CAT309)."""
-    column = table.column(pinned) if pinned else None
+    column = pinned_date_column(table, pinned) if pinned else None
     return column.name if column is not None else date_column(model, table)
 
 
+def pinned_date_column(table: Table, pinned: str) -> Column | None:
+    """The view column the mapping's date_column names (a calculated column is not one)."""
+    return next((c for c in view_columns(table) if c.name.casefold() == pinned.casefold()), None)
+
+
 def date_column(model: SemanticModel, table: Table) -> str | None:
-    """The column related to the date table (the active relationship first), else the first
-    dateTime column, else none."""
+    """The view column related to the date table (the active relationship first), else the first
+    dateTime view column, else none. A calculated key (`FORMAT([SalesDate], "YYYYMMDD")` related
+    to the date table) exists only in the model, so the view cannot filter on it."""
+    in_view = {c.name.casefold(): c for c in view_columns(table)}
     related = [
         r for r in model.relationships
         if r.from_table.casefold() == table.name.casefold()
@@ -104,9 +111,9 @@ def date_column(model: SemanticModel, table: Table) -> str | None:
     ]
     related.sort(key=lambda r: not r.is_active)
     for r in related:
-        if (column := table.column(r.from_column)) is not None:
+        if (column := in_view.get(r.from_column.casefold())) is not None:
             return column.name
-    return next((c.name for c in view_columns(table) if c.data_type.casefold() == "datetime"), None)
+    return next((c.name for c in in_view.values() if c.data_type.casefold() == "datetime"), None)
 
 
 # Power Query M: navigation (Schema="reporting", Item="order_summary_42") or a native query
