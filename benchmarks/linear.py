@@ -64,9 +64,9 @@ def main(argv: list[str] | None = None) -> None:
     options.add_argument("--branches", type=int, nargs="*", default=[400, 800, 1600, 3000])
     options.add_argument("--measures", type=int, nargs="*", default=[150, 300, 600])
     args = options.parse_args(argv)
-    compile_model(parse_model(switch_model(3)))  # warm up: grammar, function table
+    compile_model(parse_model(switch_model(3))[0])  # warm up: grammar, function table
     for n in args.branches:
-        compiled, wall, cpu = _timed(lambda: compile_model(parse_model(switch_model(n))))
+        compiled, wall, cpu = _timed(lambda: compile_model(parse_model(switch_model(n))[0])[0])
         status = compiled.translations[0].status.value
         print(f"SWITCH(TRUE(), ...) with {n:>5} branches: {wall:7.2f} s wall, {cpu:7.2f} s cpu ({status})")
     real = calculation_groups.apply_item
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         if saved is not None:
             measures_module.apply_item = counting
         try:
-            compiled, wall, cpu = _timed(lambda: compile_model(parse_model(calculation_group_model(n))))
+            compiled, wall, cpu = _timed(lambda: compile_model(parse_model(calculation_group_model(n))[0])[0])
         finally:
             calculation_groups.apply_item = real
             if saved is not None:

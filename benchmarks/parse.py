@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     best_wall = best_cpu = float("inf")
     for _ in range(args.repeat):
         wall, cpu = time.perf_counter(), time.process_time()
-        parsed = parse_model(model)
+        parsed, _ = parse_model(model)
         best_wall = min(best_wall, time.perf_counter() - wall)
         best_cpu = min(best_cpu, time.process_time() - cpu)
     failed = sum(1 for m in parsed.measures if m.error is not None)

@@ -7,13 +7,19 @@
 - No module looked up by a string (importlib.import_module, __import__).
 - emit lays out: it never imports sqlglot, so it parses no SQL.
 - One module names the SQL dialect: translator/dialect.py.
+- Every stage's entry point has the shape `(input) -> (output, diagnostics)`, and the
+  orchestrator (translator/pipeline.py `plan`) runs each through the one function that keeps the
+  diagnostics (`_run`), never by hand.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
+import typing
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -161,3 +167,80 @@ def test_the_targets_fast_literals_are_what_sqlglot_writes(value):
     assert TARGET.literal(value) == exp.convert(value).sql(dialect=TARGET.name)
     if isinstance(value, str):
         assert TARGET.quote(value) == exp.column(value, quoted=True).sql(dialect=TARGET.name)
+
+
+# The entry point of every stage: (module, function). Each takes its input and returns
+# (output, diagnostics); docs/architecture.md lists them.
+STAGES = [
+    ("translator.readers", "read_exports"),
+    ("translator.readers.mapping", "load_mapping"),
+    ("translator.readers.report", "read_reports"),
+    ("translator.dax", "parse_model"),
+    ("translator.compile", "compile_model"),
+    ("translator.catalog", "build_catalog"),
+    ("translator.emit", "render"),
+]
+
+
+def _stage(module: str, name: str):
+    return getattr(importlib.import_module(module), name)  # the test's own lookup, not the program's
+
+
+@pytest.mark.parametrize(("module", "name"), STAGES)
+def test_every_stage_is_declared_input_to_output_and_diagnostics(module, name):
+    from translator.diagnostics import Diagnostic
+
+    returns = typing.get_type_hints(_stage(module, name))["return"]
+    assert typing.get_origin(returns) is tuple, f"{module}.{name} returns {returns}"
+    output, diagnostics = typing.get_args(returns)
+    assert typing.get_origin(output) is not tuple or typing.get_args(output)[-1:] == (Ellipsis,), (
+        f"{module}.{name}: the output is one value (a dataclass or a collection), not a tuple of several")
+    assert typing.get_origin(diagnostics) in (list, tuple, Sequence), f"{module}.{name}: {diagnostics}"
+    assert typing.get_args(diagnostics)[0] is Diagnostic, f"{module}.{name}: {diagnostics}"
+
+
+def test_the_stages_run_in_turn_and_each_returns_output_and_diagnostics(tmp_path):
+    """A tiny export through every stage by hand, as the orchestrator runs them."""
+    from tests.readers.writers import write_bim
+    from translator.diagnostics import Diagnostic
+    from translator.model.semantic import Column, Measure, SemanticModel, Table
+
+    sales = Table("Sales", columns=(Column("amount", "double"),),
+                  measures=(Measure("Sales", "Total", "SUM(Sales[amount])"), Measure("Sales", "Bad", "SUM(")))
+    write_bim(SemanticModel("Tiny", "model.bim", (sales,)), tmp_path / "model.bim")
+    run = {name: _stage(module, name) for module, name in STAGES}
+    results = []
+    models, found = run["read_exports"](tmp_path)
+    results.append(found)
+    mapping, found = run["load_mapping"](None)
+    results.append(found)
+    parsed, found = run["parse_model"](models[0])
+    results.append(found)
+    assert [d.code for d in found] == ["DAX103"]  # the stage reports its own findings
+    compiled, found = run["compile_model"](parsed, mapping.semantics)
+    results.append(found)
+    reports, found = run["read_reports"](tmp_path, [compiled.export])
+    results.append(found)
+    catalog, found = run["build_catalog"]([compiled], mapping, reports)
+    results.append(found)
+    files, found = run["render"](catalog)
+    results.append(found)
+    assert all(isinstance(d, Diagnostic) for found in results for d in found)
+    assert [m.metric_key for m in catalog.metrics] == ["total"] and files
+
+
+def test_the_orchestrator_runs_every_stage_through_one_function():
+    """In pipeline.py's `plan` (and what it calls there), a stage is only ever an argument of
+    `_run`, which keeps its diagnostics: never called by hand, its diagnostics dropped or mixed."""
+    names = {name for _, name in STAGES}
+    tree = TREES["translator.pipeline"]
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    run_through = set()
+    for function in ("plan", "parse_and_compile"):
+        for node in ast.walk(functions[function]):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            assert node.func.id not in names, f"{function} calls {node.func.id} by hand: use _run"
+            if node.func.id == "_run" and isinstance(node.args[0], ast.Name):
+                run_through.add(node.args[0].id)
+    assert run_through == names

@@ -8,9 +8,10 @@ renders the diagnostics and summaries these functions return.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from translator.catalog import build_catalog, check_rows
 from translator.catalog.order import NO_PREVIOUS, PreviousOrder
@@ -28,6 +29,9 @@ from translator.readers.discover import exports_root
 from translator.readers.report import read_reports
 from translator.readers.mapping import load_mapping
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 MAPPING_FILE = "translator.toml"
 PIPELINE_NO_MODEL = codes.CLI601  # explain: the exports hold no model, several, or none by that name
 NO_MAPPING = codes.CLI605  # --mapping names a file that does not exist
@@ -44,6 +48,7 @@ class Plan:
     compiled: tuple[CompiledModel, ...] = field(default=(), repr=False)
     parsed: tuple[ParsedModel, ...] = field(default=(), repr=False)
     mapping: Path | None = None  # the mapping file the build used; None when there is none
+    mapping_file: MappingFile = field(default_factory=MappingFile, repr=False)  # what it holds
 
     @property
     def ok(self) -> bool:
@@ -82,20 +87,13 @@ def parse_and_compile(
     exports: Path, mapping_file: Path | None = None,
 ) -> tuple[tuple[ParsedModel, ...], tuple[CompiledModel, ...], list[Diagnostic], MappingFile]:
     """Read the exports, then the mapping file (`mapping_file`, else the one `mapping_path`
-    finds), whose [semantics] pins the compiler follows."""
-    models, diagnostics = read_exports(exports)
-    mapping = load_mapping(mapping_file if mapping_file is not None else mapping_path(exports))
-    diagnostics = list(diagnostics)
-    parsed_models: list[ParsedModel] = []
-    compiled: list[CompiledModel] = []
-    for model in models:
-        parsed = parse_model(model)
-        parsed_models.append(parsed)
-        diagnostics.extend(_parse_errors(parsed))
-        result = compile_model(parsed, mapping.semantics)
-        compiled.append(result)
-        diagnostics.extend(result.diagnostics)
-    return tuple(parsed_models), tuple(compiled), diagnostics, mapping
+    finds), whose [semantics] pins the compiler follows; parse and compile every model."""
+    diagnostics: list[Diagnostic] = []
+    models = _run(read_exports, diagnostics, exports)
+    mapping = _run(load_mapping, diagnostics, mapping_file if mapping_file is not None else mapping_path(exports))
+    parsed_models = tuple(_run(parse_model, diagnostics, model) for model in models)
+    compiled = tuple(_run(compile_model, diagnostics, parsed, mapping.semantics) for parsed in parsed_models)
+    return parsed_models, compiled, diagnostics, mapping
 
 
 def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrder = NO_PREVIOUS) -> Plan:
@@ -106,17 +104,12 @@ def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrde
         raise InputError(error(NO_MAPPING, "no such mapping file", SourceLocation(str(mapping_file))))
     used = mapping_file if mapping_file is not None else mapping_path(exports)
     parsed, compiled, diagnostics, mapping = parse_and_compile(exports, used)
-    reports, report_diagnostics = read_reports(exports, [c.export for c in compiled])
-    diagnostics.extend(report_diagnostics)
-    catalog, catalog_diagnostics = build_catalog(compiled, mapping, reports, previous)
-    diagnostics.extend(catalog_diagnostics)
+    reports = _run(read_reports, diagnostics, exports, [c.export for c in compiled])
+    catalog = _run(build_catalog, diagnostics, compiled, mapping, reports, previous)
     # A row no measure owns breaking an invariant (a contract breach): nothing is written.
     breaches = check_rows(catalog)
     diagnostics.extend(breaches)
-    files: dict[str, str] = {}
-    if not breaches:
-        files, render_diagnostics = render(catalog)
-        diagnostics.extend(render_diagnostics)
+    files = {} if breaches else _run(render, diagnostics, catalog)
     return Plan(
         exports=exports,
         catalog=catalog,
@@ -125,7 +118,16 @@ def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrde
         compiled=compiled,
         parsed=parsed,
         mapping=used,
+        mapping_file=mapping,
     )
+
+
+def _run(stage: Callable[P, tuple[T, Sequence[Diagnostic]]], diagnostics: list[Diagnostic],
+                 *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run one stage (`(input) -> (output, diagnostics)`): keep its diagnostics, return its output."""
+    output, found = stage(*args, **kwargs)
+    diagnostics.extend(found)
+    return output
 
 
 def build(exports: Path, out: Path, mapping_file: Path | None = None) -> BuildResult:
@@ -140,13 +142,6 @@ def build(exports: Path, out: Path, mapping_file: Path | None = None) -> BuildRe
     return BuildResult(planned, out)
 
 
-def _parse_errors(parsed: ParsedModel) -> list[Diagnostic]:
-    found = [m.error for m in parsed.measures]
-    found += [t.error for t in parsed.tables]
-    found += [i.error for i in parsed.items]
-    return [d for d in found if d is not None]
-
-
 def _unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
     """Drop repeats (a later stage may pass an earlier stage's diagnostic on), keep order."""
     return tuple(dict.fromkeys(diagnostics))
@@ -156,8 +151,9 @@ def explain(text: str, exports: Path, model: str | None = None) -> Translation:
     """Translate one DAX expression against a model of the exports (the only one, or `model`)."""
     models, _ = read_exports(exports)
     chosen = _choose_model(models, model, exports)
-    semantics = load_mapping(mapping_path(exports)).semantics
-    return compile_expression(text, parse_model(chosen), semantics)
+    mapping, _ = load_mapping(mapping_path(exports))
+    parsed, _ = parse_model(chosen)
+    return compile_expression(text, parsed, mapping.semantics)
 
 
 def _choose_model(models: Sequence[SemanticModel], name: str | None, exports: Path) -> SemanticModel:

@@ -30,7 +30,7 @@ def sample():
 
 def test_every_seeded_metric_has_the_type_of_its_sql(sample, pg):
     exports = ROOT / "pbix_exports"
-    mapping = load_mapping(mapping_path(exports))
+    mapping, _ = load_mapping(mapping_path(exports))
     columns_of = {}
     for model in sample.compiled:
         for table in source_tables(model, mapping):

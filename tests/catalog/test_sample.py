@@ -49,8 +49,8 @@ SECTION_4_7_OPTIONS = {
 @pytest.fixture(scope="module")
 def built():
     models, _ = read_exports(EXPORTS)
-    compiled = [compile_model(parse_model(m)) for m in models]
-    catalog, diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml"))
+    compiled = [compile_model(parse_model(m)[0])[0] for m in models]
+    catalog, diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml")[0])
     return compiled, catalog, diagnostics
 
 
@@ -137,7 +137,7 @@ def test_variants_differ_from_their_metric(built):
 
 def test_building_twice_gives_the_same_catalog(built):
     compiled, catalog, diagnostics = built
-    again, again_diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml"))
+    again, again_diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml")[0])
     assert again == catalog and again_diagnostics == diagnostics
 
 

@@ -106,13 +106,13 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
     )
     relationships = (Relationship("Sales", "customer", "Customer", "name"),)
     model = SemanticModel("Test", "test.bim", tables, relationships)
-    return parse_model(with_literal_rows(model))  # as the readers do
+    return parse_model(with_literal_rows(model))[0]  # as the readers do
 
 
 def with_tables(parsed: ParsedModel, *tables: Table) -> ParsedModel:
     """The same model with more tables (calculation groups, field parameters), parsed again."""
     model = parsed.model
-    return parse_model(dataclasses.replace(model, tables=(*model.tables, *tables)))
+    return parse_model(dataclasses.replace(model, tables=(*model.tables, *tables)))[0]
 
 
 __all__ = ["build", "parse", "with_tables", "SALES_DDL"]

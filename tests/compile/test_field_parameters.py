@@ -35,7 +35,7 @@ MIXED = field_parameter("Anything", '''("Revenue", NAMEOF([Total Sales]), 0), ("
 
 
 def test_a_field_parameter_of_measures_is_a_metric_picker():
-    toggle = toggle_of(compile_model(with_tables(build(), METRICS)), "Metric")
+    toggle = toggle_of(compile_model(with_tables(build(), METRICS))[0], "Metric")
     assert toggle.kind is ToggleKind.FIELD_PARAMETER
     assert (toggle.column, toggle.options) == ("Metric", ("Revenue", "Order Count"))
     # NAMEOF gives the fully qualified name in the model's spelling, a bare [measure] included
@@ -44,25 +44,25 @@ def test_a_field_parameter_of_measures_is_a_metric_picker():
 
 
 def test_a_field_parameter_of_columns_is_a_dimension_switch():
-    toggle = toggle_of(compile_model(with_tables(build(), GROUPING)), "Group By")
+    toggle = toggle_of(compile_model(with_tables(build(), GROUPING))[0], "Group By")
     assert toggle.options == ("Region", "Segment")
     assert toggle.targets == ("'Sales'[region]", "'Customer'[segment]")
     assert toggle.picks == "columns"
 
 
 def test_a_field_parameter_of_both_is_mixed():
-    toggle = toggle_of(compile_model(with_tables(build(), MIXED)), "Anything")
+    toggle = toggle_of(compile_model(with_tables(build(), MIXED))[0], "Anything")
     assert toggle.picks == "mixed"
 
 
 def test_slicers_have_no_targets():
-    compiled = compile_model(build())
+    compiled, _ = compile_model(build())
     assert all((t.targets, t.picks) == ((), None) for t in compiled.toggles)
 
 
 def test_a_measure_testing_the_picked_field_gets_a_variant_per_option():
     measure = '''IF(SELECTEDVALUE('Metric'[Metric Fields]) = "'Sales'[Orders]", [Orders], [Total Sales])'''
-    compiled = compile_model(with_tables(build({"Picked": measure}), METRICS))
+    compiled, _ = compile_model(with_tables(build({"Picked": measure}), METRICS))
     picked = next(t for t in compiled.translations if t.measure.name == "Picked")
     assert to_sql(picked.sql) == 'SUM("amount")'
     assert [(v.toggle_table, v.option, to_sql(v.sql)) for v in picked.variants] == [
@@ -73,7 +73,7 @@ def test_a_measure_testing_the_picked_field_gets_a_variant_per_option():
 def test_the_readers_fixture_metric_selector():
     fixture = Path(__file__).parents[1] / "readers" / "fixtures" / "Sales.SemanticModel"
     [model], _ = read_exports(fixture)
-    toggle = toggle_of(compile_model(parse_model(model)), "Metric Selector")
+    toggle = toggle_of(compile_model(parse_model(model)[0])[0], "Metric Selector")
     assert toggle.options == ("Total Sales", "Average Order")
     assert toggle.targets == ("'Sales'[Total Sales]", "'Sales'[Average Order]")
     assert toggle.picks == "measures"

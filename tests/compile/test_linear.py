@@ -32,9 +32,9 @@ def _nodes_built(monkeypatch, work) -> int:
 
 def test_a_switch_chain_twice_as_long_costs_about_twice_as_much(monkeypatch):
     def nodes(branches: int) -> int:
-        model = parse_model(switch_model(branches))
+        model, _ = parse_model(switch_model(branches))
         compiled = []
-        count = _nodes_built(monkeypatch, lambda: compiled.append(compile_model(model)))
+        count = _nodes_built(monkeypatch, lambda: compiled.append(compile_model(model)[0]))
         assert compiled[0].translations[0].status.value == "exact"
         return count
 
@@ -53,7 +53,7 @@ def test_calculation_items_are_applied_once_per_measure_and_item(monkeypatch, me
         return real(*args)
 
     monkeypatch.setattr(measures_module, "apply_item", counting)
-    compiled = compile_model(parse_model(calculation_group_model(measures)))
+    compiled, _ = compile_model(parse_model(calculation_group_model(measures))[0])
     items = sum(len(t.calculation_items) - 1 for t in calculation_group_model(0).tables[1:])  # minus identity
     assert calls == measures * items
     assert {t.status.value for t in compiled.translations} == {"exact"}

@@ -15,7 +15,7 @@ MODE = '''SWITCH(SELECTEDVALUE('Approval Mode'[Mode], "Standard"), "Organic", [A
 
 def test_every_measure_gets_exactly_one_translation_in_order():
     parsed = build({"Bad": "SUM(Sales[amount]", "Mode": MODE})
-    compiled = compile_model(parsed)
+    compiled, _ = compile_model(parsed)
     assert [t.measure.name for t in compiled.translations] == [pm.measure.name for pm in parsed.measures]
     by_name = {t.measure.name: t for t in compiled.translations}
     assert by_name["Total Sales"].status is Status.EXACT
@@ -26,7 +26,7 @@ def test_every_measure_gets_exactly_one_translation_in_order():
 
 
 def test_slicer_toggles_are_discovered_with_options_and_default():
-    compiled = compile_model(build({"Mode": MODE}))
+    compiled, _ = compile_model(build({"Mode": MODE}))
     toggles = {t.table: t for t in compiled.toggles}
     assert set(toggles) == {"Approval Mode", "Date Basis", "Revenue Basis", "Discount"}  # not Markup: 101 values
     mode = toggles["Approval Mode"]
@@ -45,7 +45,7 @@ def test_a_calculated_table_with_a_relationship_is_not_a_toggle():
     related = dataclasses.replace(
         model, relationships=(*model.relationships, Relationship("Sales", "region", "Date Basis", "Basis"))
     )
-    compiled = compile_model(parse_model(related))
+    compiled, _ = compile_model(parse_model(related)[0])
     assert {t.table for t in compiled.toggles} == {"Approval Mode", "Revenue Basis", "Discount"}
 
 
@@ -55,7 +55,7 @@ def test_dmv_state_other_than_ready_is_untranslated():
     sales = model.tables[0]
     stale = Measure("Sales", "Stale", "SUM(Sales[amount])", state="SemanticError", error_message="column missing")
     tables = (dataclasses.replace(sales, measures=(*sales.measures, stale)), *model.tables[1:])
-    compiled = compile_model(parse_model(dataclasses.replace(model, tables=tables)))
+    compiled, _ = compile_model(parse_model(dataclasses.replace(model, tables=tables))[0])
     t = compiled.translations[-1]
     assert t.status is Status.UNTRANSLATED
     assert [r.code for r in t.reasons] == ["CMP212"]
@@ -64,7 +64,7 @@ def test_dmv_state_other_than_ready_is_untranslated():
 
 def test_reason_location_is_the_measure_location_plus_the_node_line():
     parsed = build({"Two Lines": "SUM(Sales[amount])\n    + SUM(Returns[refund])"})
-    t = next(t for t in compile_model(parsed).translations if t.measure.name == "Two Lines")
+    t = next(t for t in compile_model(parsed)[0].translations if t.measure.name == "Two Lines")
     assert [r.code for r in t.reasons] == ["CMP205"]
     measure_line = t.measure.location.line
     assert t.reasons[0].location == SourceLocation("model.bim", measure_line + 1, 7)
@@ -72,15 +72,15 @@ def test_reason_location_is_the_measure_location_plus_the_node_line():
 
 def test_reason_location_on_the_first_line_adds_the_column():
     parsed = build({"Ti": "1 + TOTALYTD(SUM(Sales[amount]), 'Date'[Date])"})
-    t = next(t for t in compile_model(parsed).translations if t.measure.name == "Ti")
+    t = next(t for t in compile_model(parsed)[0].translations if t.measure.name == "Ti")
     assert t.reasons[0].code == "CMP202"
     assert t.reasons[0].location == SourceLocation("model.bim", t.measure.location.line, 5 + 4)
 
 
 def test_output_is_deterministic():
     measures = {"Mode": MODE, "Margin": "[Total Sales] - [Total Cost]"}
-    first = compile_model(build(measures))
-    second = compile_model(build(measures))
+    first, _ = compile_model(build(measures))
+    second, _ = compile_model(build(measures))
     render = lambda cm: [(t.status, t.sql and to_sql(t.sql), [to_sql(v.sql) for v in t.variants]) for t in cm.translations]  # noqa: E731
     assert render(first) == render(second)
 
@@ -100,7 +100,7 @@ def test_table_constructor_slicer_with_two_columns_uses_model_column_names():
         columns=(Column("Metric", "string"), Column("Order", "int64")),
         expression='{("Sales", 1), ("Cost", 2)}',
     )
-    compiled = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, extra))))
+    compiled, _ = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, extra)))[0])
     picker = next(t for t in compiled.toggles if t.table == "Metric Picker")
     assert (picker.column, picker.options) == ("Metric", ("Sales", "Cost"))
 
@@ -115,7 +115,7 @@ def test_field_parameter_options_and_nameof_values():
         columns=(Column("Metric Field", "string"), Column("Fields", "string"), Column("Order", "int64")),
         expression="{(\"Orders\", NAMEOF('Sales'[Orders]), 0), (\"Total Sales\", NAMEOF('Sales'[Total Sales]), 1)}",
     )
-    compiled = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, field))))
+    compiled, _ = compile_model(parse_model(dataclasses.replace(model, tables=(*model.tables, field)))[0])
     toggle = next(t for t in compiled.toggles if t.table == "Metric Field")
     assert (toggle.kind, toggle.options) == (ToggleKind.FIELD_PARAMETER, ("Orders", "Total Sales"))
     picked = next(t for t in compiled.translations if t.measure.name == "Picked")
@@ -130,7 +130,7 @@ def test_an_internal_error_costs_only_that_measure(monkeypatch):
         raise ZeroDivisionError("injected")
 
     monkeypatch.setitem(rules.SCALAR, "COUNTROWS", broken_rule)
-    compiled = compile_model(build({"Per Order": "DIVIDE([Total Sales], [Orders])"}))
+    compiled, _ = compile_model(build({"Per Order": "DIVIDE([Total Sales], [Orders])"}))
     by_name = {t.measure.name: t for t in compiled.translations}
     orders = by_name["Orders"]
     assert orders.status is Status.UNTRANSLATED and orders.sql is None
@@ -151,7 +151,7 @@ def test_the_bundled_sample_has_no_internal_compiler_error():
     models, _ = read_exports(Path(__file__).parents[2] / "pbix_exports")
     assert models
     for model in models:
-        compiled = compile_model(parse_model(model))
+        compiled, _ = compile_model(parse_model(model)[0])
         assert len(compiled.translations) == len(model.measures)
         internal = [t.measure.name for t in compiled.translations if any(r.code == "CMP299" for r in t.reasons)]
         assert internal == []
@@ -171,7 +171,7 @@ def test_a_derived_formula_does_not_assume_its_components_default_is_never_blank
     ))
     mode = Table("Mode", kind=TableKind.CALCULATED, columns=(Column("Mode", "string"),),
                  expression='DATATABLE("Mode", STRING, {{"Standard"}, {"Organic"}})')
-    compiled = compile_model(parse_model(SemanticModel("m", "m", tables=(sales, mode))))
+    compiled, _ = compile_model(parse_model(SemanticModel("m", "m", tables=(sales, mode)))[0])
     by_name = {t.measure.name: t for t in compiled.translations}
     blank = by_name["Blank"]
     assert blank.is_derived and "IS NULL" in to_sql(blank.derived_formula)

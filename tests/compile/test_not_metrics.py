@@ -9,7 +9,7 @@ from translator.compile.translation import Status
 
 
 def _by_name(measures: dict[str, str]):
-    compiled = compile_model(build(measures))
+    compiled, _ = compile_model(build(measures))
     return {t.measure.name: t for t in compiled.translations}
 
 
@@ -128,6 +128,6 @@ def test_an_inactive_relationship_offers_no_lookup_column():
     parsed = build({"Segment A": 'CALCULATE([Total Sales], Customer[segment] = "A")'})
     model = parsed.model
     inactive = tuple(dataclasses.replace(r, is_active=False) for r in model.relationships)
-    compiled = compile_model(parse_model(dataclasses.replace(model, relationships=inactive)))
+    compiled, _ = compile_model(parse_model(dataclasses.replace(model, relationships=inactive))[0])
     segment = next(t for t in compiled.translations if t.measure.name == "Segment A")
     assert segment.status is Status.UNTRANSLATED and segment.lookups == ()

@@ -46,7 +46,7 @@ def _model() -> SemanticModel:
 
 
 def test_measures_in_model_order_with_trees():
-    parsed = parse_model(_model())
+    parsed, _ = parse_model(_model())
     assert isinstance(parsed, ParsedModel)
     assert [p.measure.name for p in parsed.measures] == ["Revenue", "Broken", "Also broken", "Twice", "No line"]
     assert parsed.measures[0].tree == F("SUM", C("Sales", "Amount"))
@@ -55,7 +55,7 @@ def test_measures_in_model_order_with_trees():
 
 
 def test_bad_measure_keeps_its_diagnostic_in_file_coordinates():
-    parsed = parse_model(_model())
+    parsed, _ = parse_model(_model())
     broken = parsed.measures[1]
     assert broken.tree is None
     assert broken.error.code == "DAX101"
@@ -70,18 +70,18 @@ def test_measure_without_location_points_at_its_tables_file():
     model = SemanticModel(
         "m", "m.bim", (Table("T", measures=(Measure("T", "x", "(("),), location=SourceLocation("m.bim", 3)),)
     )
-    assert parse_model(model).measures[0].error.location == SourceLocation("m.bim")
+    assert parse_model(model)[0].measures[0].error.location == SourceLocation("m.bim")
 
 
 def test_location_without_line_or_without_location():
-    parsed = parse_model(_model())
+    parsed, _ = parse_model(_model())
     assert parsed.measures[4].error.location == SourceLocation("model.bim")
     model = SemanticModel("m", "exports/m.bim", (Table("T", measures=(Measure("T", "x", "(("),)),))
-    assert parse_model(model).measures[0].error.location == SourceLocation("exports/m.bim")
+    assert parse_model(model)[0].measures[0].error.location == SourceLocation("exports/m.bim")
 
 
 def test_calculated_tables_and_calculation_items():
-    parsed = parse_model(_model())
+    parsed, _ = parse_model(_model())
     assert [t.table.name for t in parsed.tables] == ["Choice", "Bad"]
     assert parsed.tables[0].tree == Rows((S("Revenue"), N(0)), (S("Units"), N(1)))
     assert parsed.tables[1].tree is None
@@ -94,5 +94,12 @@ def test_calculated_tables_and_calculation_items():
 
 
 def test_empty_model():
-    parsed = parse_model(SemanticModel("empty", "e.bim"))
+    parsed, _ = parse_model(SemanticModel("empty", "e.bim"))
     assert parsed.measures == () and parsed.tables == () and parsed.items == ()
+
+
+def test_the_stage_returns_every_parse_error_measures_then_tables_then_items():
+    parsed, diagnostics = parse_model(_model())
+    expected = [p.error for p in (*parsed.measures, *parsed.tables, *parsed.items) if p.tree is None]
+    assert [(d.code, d.location) for d in diagnostics] == [(d.code, d.location) for d in expected]
+    assert len(diagnostics) == 5  # Broken, Also broken, No line; the Bad table; the Broken item

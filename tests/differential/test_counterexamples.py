@@ -25,8 +25,8 @@ D1, D2 = dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)
 
 def run(conn, tables, relationships, rows, mapping=""):
     model = SemanticModel("issue11", EXPORT, tuple(tables), tuple(relationships))
-    parsed = parse_model(model)
-    compiled = compile_model(parsed)
+    parsed, _ = parse_model(model)
+    compiled, _ = compile_model(parsed)
     mapping_file = parse_mapping(mapping, "translator.toml")
     catalog, _ = build_catalog([compiled], mapping_file)
     frames = {name: pd.DataFrame(data, columns=[c.name for c in model.table(name).columns], dtype=object)

@@ -42,8 +42,8 @@ def _load():
             continue
         models, _ = read_exports(folder)
         for model in models:
-            parsed = parse_model(model)
-            compiled.append((folder.name, parsed, compile_module.compile_model(parsed)))
+            parsed, _ = parse_model(model)
+            compiled.append((folder.name, parsed, compile_module.compile_model(parsed)[0]))
     return compiled
 
 

@@ -130,7 +130,7 @@ def run_example(conn, figures: Figures, own, other, alternative, fact, others, d
     mode = ast.FunctionCall("SELECTEDVALUE", (ast.ColumnRef("Mode", "Mode"), ast.String("Base")))
     toggled = ast.FunctionCall("SWITCH", (mode, ast.String("Alt"), alternative, own))
     parsed = build_model(own, retarget(other, "Other"), toggled)
-    compiled = compile_model(parsed)
+    compiled, _ = compile_model(parsed)
     catalog, _ = build_catalog([compiled], EMPTY)
     frames = {
         FACT: pd.DataFrame(fact, columns=[c.name for c in FACT_COLUMNS], dtype=object),

@@ -36,7 +36,7 @@ PARSED = parse_model(
         "differential.bim",
         tables=(Table(FACT, columns=tuple(Column(name, data_type) for name, data_type, _ in COLUMNS)),),
     )
-)
+)[0]
 WHERE = st.sampled_from([{}, {}, {"cat": ["x"]}, {"cat": ["X", "y"]}])
 
 

@@ -46,7 +46,7 @@ def parity_sample(pg_server, tmp_path_factory) -> Sample:
     folder = tmp_path_factory.mktemp("parity") / "queries"
     write_queries(SAMPLE, folder)
     planned = plan(SAMPLE)
-    mapping = load_mapping(mapping_path(SAMPLE))
+    mapping, _ = load_mapping(mapping_path(SAMPLE))
     world = generate_world(planned.compiled, planned.parsed, mapping, ROWS, 7)
     dsn = create_database(pg_server)
     parsed = planned.parsed[0]

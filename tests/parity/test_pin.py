@@ -88,7 +88,7 @@ def test_each_answer_of_each_probe_is_pinned(exports, tmp_path, column, cell, pi
     assert result.exit_code == 0, result.output
     rule = next(r for r in RULES if r.column == column)
     assert json.loads(result.stdout)["pins"][rule.pin] == pinned
-    assert load_mapping(exports / "translator.toml").semantics.get(rule.pin) == pinned
+    assert load_mapping(exports / "translator.toml")[0].semantics.get(rule.pin) == pinned
 
 
 def test_pinning_keeps_the_mapping_file_and_updates_in_place(exports, tmp_path) -> None:
@@ -103,7 +103,7 @@ def test_pinning_keeps_the_mapping_file_and_updates_in_place(exports, tmp_path) 
     assert second.exit_code == 0, second.output
     again = mapping.read_text()
     assert again.startswith(before) and again.count("[semantics]") == 1
-    semantics = load_mapping(mapping).semantics
+    semantics = load_mapping(mapping)[0].semantics
     assert semantics.get("round_blank") == BLANK and semantics.get("abs_blank") == ZERO
     assert semantics.engine == "Analysis Services 16.0.122"
 

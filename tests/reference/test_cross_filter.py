@@ -19,7 +19,7 @@ def model(direction: str):
     return parse_model(SemanticModel("m", "m.bim", (
         Table("Reseller", columns=(Column("Key", "int64"), Column("Name", "string"))),
         Table("Sales", columns=(Column("Key", "int64"), Column("Day", "string"), Column("Amount", "int64"))),
-    ), (Relationship("Sales", "Key", "Reseller", "Key", cross_filtering=direction),)))
+    ), (Relationship("Sales", "Key", "Reseller", "Key", cross_filtering=direction),)))[0]
 
 
 @pytest.mark.parametrize(("direction", "expected"), [

@@ -54,7 +54,7 @@ MODEL = parse_model(
                   expression='DATATABLE("Choice", STRING, {{"Gross"}, {"Net"}})'),
         ),
     )
-)
+)[0]
 
 
 # ---- aggregates ------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_filter_on_the_one_side_reaches_the_many_side():
             tables=(Table("Sales"), Table("Product", columns=(Column("Product", "string"), Column("Kind", "string")))),
             relationships=(Relationship("Sales", "Product", "Product", "Product"),),
         )
-    )
+    )[0]
     frames = {"Sales": SALES, "Product": pd.DataFrame({"Product": ["A", "B"], "Kind": ["x", "y"]})}
     result = evaluate("SUM(Sales[Amount])", frames, model, group_by=("Product[Kind]",))
     assert result == {("x",): 10, ("y",): 32}  # product "a" matches "A" ignoring case

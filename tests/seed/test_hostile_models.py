@@ -56,7 +56,7 @@ def hostile_models(draw: st.DrawFn) -> tuple[SemanticModel, str, str, str]:
 
 
 def build(model: SemanticModel) -> Catalog:
-    catalog, diagnostics = build_catalog([compile_model(parse_model(model))], load_mapping(None))
+    catalog, diagnostics = build_catalog([compile_model(parse_model(model)[0])[0]], load_mapping(None)[0])
     assert [d for d in diagnostics if d.severity.value == "error"] == []
     return catalog
 

@@ -1,7 +1,8 @@
 """compile: DAX AST -> one PostgreSQL aggregate expression per measure (sqlglot), or a reason.
 
 Public API:
-- compile_model(parsed) -> CompiledModel: a Translation for every input measure, and the toggles
+- compile_model(parsed, semantics) -> (CompiledModel, diagnostics): a Translation for every input
+  measure (why one is not translated stays on it), the toggles, and the model-wide diagnostics
 - compile_expression(text, parsed) -> Translation (for `translator explain`)
 - to_sql(expression) -> str: PostgreSQL text, deterministic
 """

@@ -493,13 +493,16 @@ def locate_in(loc: SourceLocation | None, span: ast.Span) -> SourceLocation | No
     return SourceLocation(loc.file, line, column)
 
 
-def compile_model(parsed: ParsedModel, semantics: Semantics = NO_PINS) -> CompiledModel:
-    """Every measure of the model, translated with the pins of the mapping file's [semantics]."""
+def compile_model(parsed: ParsedModel, semantics: Semantics = NO_PINS) -> tuple[CompiledModel, list[Diagnostic]]:
+    """Every measure of the model, translated with the pins of the mapping file's [semantics], and
+    the diagnostics about the model as a whole (a calculation item not offered, CMP218). Why one
+    measure is not translated stays on its Translation (`reasons`): the catalog decides what
+    becomes of the measure and reports it."""
     with pinned_semantics(semantics):
         return _compile_model(parsed)
 
 
-def _compile_model(parsed: ParsedModel) -> CompiledModel:
+def _compile_model(parsed: ParsedModel) -> tuple[CompiledModel, list[Diagnostic]]:
     service = MeasureService(parsed)
     translations = [service.translate(pm) for pm in parsed.measures]
     toggles = {key: s.toggle for key, s in service.index.toggles.items()}
@@ -512,7 +515,7 @@ def _compile_model(parsed: ParsedModel) -> CompiledModel:
         if dropped:
             translations = [_without_options(t, group.toggle.table, dropped) for t in translations]
     ordered = tuple(toggle for _, toggle in sorted(toggles.items()))
-    return CompiledModel(parsed.model.export, parsed.model, tuple(translations), ordered, tuple(diagnostics))
+    return CompiledModel(parsed.model.export, parsed.model, tuple(translations), ordered), diagnostics
 
 
 # How many measures a dropped calculation item's diagnostic names before "and N more".

@@ -101,4 +101,3 @@ class CompiledModel:
     model: SemanticModel
     translations: tuple[Translation, ...]
     toggles: tuple[Toggle, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()

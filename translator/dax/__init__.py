@@ -4,8 +4,9 @@ Public API (stable, other stages depend on it):
 - parse(text, *, semicolons=False) -> Expr, raising DaxSyntaxError (the only exception it raises
   for bad input; `.diagnostic` is a DAX1xx Diagnostic). `semicolons=True` reads the `;`-separator,
   decimal-comma form of some locales.
-- parse_model(model) -> ParsedModel: every measure, calculated table and calculation item parsed;
-  a text that does not parse keeps its diagnostic, located in the export file.
+- parse_model(model) -> (ParsedModel, diagnostics): every measure, calculated table and calculation
+  item parsed; a text that does not parse keeps its diagnostic beside it, located in the export
+  file, and the diagnostics list every one of them.
 - to_dax(expr) -> str: print an AST back to DAX (parse(to_dax(e)) == e)
 """
 

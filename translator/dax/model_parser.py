@@ -16,9 +16,11 @@ from translator.diagnostics import Diagnostic, SourceLocation
 from translator.model.semantic import SemanticModel
 
 
-def parse_model(model: SemanticModel) -> ParsedModel:
-    """Parse every measure (in model order), calculated table and calculation item. Never raises
-    for bad DAX."""
+def parse_model(model: SemanticModel) -> tuple[ParsedModel, list[Diagnostic]]:
+    """Parse every measure (in model order), calculated table and calculation item, and the
+    parse errors (measures first, then tables, then items). Never raises for bad DAX: a text that
+    does not parse keeps its error beside it (tree None), which the compiler reports as that
+    measure's reason."""
     measures = []
     tables = []
     items = []
@@ -34,7 +36,8 @@ def parse_model(model: SemanticModel) -> ParsedModel:
             tree, problem = _parse(item.expression, item.location or _file_of(table.location), model,
                                    f"calculation item '{item.name}' of '{table.name}'")
             items.append(ParsedItem(table, item, tree, problem))
-    return ParsedModel(model, tuple(measures), tuple(tables), tuple(items))
+    errors = [p.error for p in (*measures, *tables, *items) if p.error is not None]
+    return ParsedModel(model, tuple(measures), tuple(tables), tuple(items)), errors
 
 
 def _file_of(location: SourceLocation | None) -> SourceLocation | None:

@@ -74,14 +74,13 @@ def manifest_of(questions: QuestionSet) -> Manifest:
 
 
 def plan_questions(exports: Path, client_id: int | None = None) -> QuestionSet:
-    from translator.pipeline import mapping_path, plan
-    from translator.readers.mapping import load_mapping
+    from translator.pipeline import plan
 
     planned = plan(exports)
     if not planned.ok:
         raise InputError(error(CANNOT_ASK, "the build stops with errors, so there is no catalog to ask "
                                "about: run `translator build` to see them", SourceLocation(str(exports))))
-    return ask(planned.catalog, planned.compiled, load_mapping(mapping_path(exports)), client_id)
+    return ask(planned.catalog, planned.compiled, planned.mapping_file, client_id)
 
 
 def write_queries(exports: Path, out: Path, client_id: int | None = None) -> Manifest:

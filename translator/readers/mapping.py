@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-from translator.diagnostics import InputError, SourceLocation, error
+from translator.diagnostics import Diagnostic, InputError, SourceLocation, error
 from translator.diagnostics import codes
 from translator.dialect import TARGET
 from translator.model.semantics import ENGINE, PINS, Semantics
@@ -68,15 +68,17 @@ _CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
 }
 
 
-def load_mapping(path: Path | None) -> Mapping:
+def load_mapping(path: Path | None) -> tuple[Mapping, list[Diagnostic]]:
+    """The mapping file at `path` (an empty Mapping when there is none), and the reader's
+    non-fatal diagnostics. A file that cannot be read as a mapping raises InputError."""
     if path is None or not path.exists():
-        return Mapping()
+        return Mapping(), []
     ensure_regular(path, str(path))  # a FIFO named translator.toml would block forever
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(error(codes.CAT390, f"cannot read the mapping file: {e}", SourceLocation(str(path))))
-    return parse_mapping(text, str(path))
+    return parse_mapping(text, str(path)), []
 
 
 def parse_mapping(text: str, file: str) -> Mapping:

@@ -26,7 +26,6 @@ from translator.emit import SCHEMA_FILE, SEED_FILE
 from translator.model.mapping import Mapping as MappingFile
 from translator.model.semantic import Column, TableKind
 from translator.model.semantics import Semantics
-from translator.readers.mapping import load_mapping
 from translator.reference import prepare
 from translator.reference.data import Data
 from translator.resolve import ResolveError, resolve
@@ -127,7 +126,7 @@ def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
            overwrite: bool = False) -> VerifyResult:
     """Verify on a throwaway server (dsn None) or on the empty / scratch database at dsn; nothing
     verify writes stays (target.py)."""
-    from translator.pipeline import mapping_path, plan
+    from translator.pipeline import plan
 
     # The database first: a refused or unreachable one costs no build.
     with scratch_connection(dsn, overwrite) as conn:
@@ -135,7 +134,7 @@ def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
         if not planned.ok:
             raise InputError(error(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
                                    "verify: run `translator build` to see them", SourceLocation(str(exports))))
-        mapping = load_mapping(mapping_path(exports))
+        mapping = planned.mapping_file
         world = generate_world(planned.compiled, planned.parsed, mapping, rows, seed)
         toggles = toggle_map(planned.compiled, mapping)
         try:
