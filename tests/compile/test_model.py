@@ -175,3 +175,17 @@ def test_a_derived_formula_does_not_assume_its_components_default_is_never_blank
     by_name = {t.measure.name: t for t in compiled.translations}
     blank = by_name["Blank"]
     assert blank.is_derived and "IS NULL" in to_sql(blank.derived_formula)
+
+
+def test_a_measure_built_on_an_approximate_measure_is_approximate_with_its_own_code():
+    compiled, _ = compile_model(build({
+        "All Sales": "CALCULATE([Total Sales], ALL(Sales))",
+        "Share": "DIVIDE([Total Sales], [All Sales])",
+    }))
+    by_name = {t.measure.name: t for t in compiled.translations}
+    assert by_name["All Sales"].status is Status.APPROXIMATE
+    assert [r.code for r in by_name["All Sales"].reasons] == ["CMP213"]  # the construct, at the component
+    share = by_name["Share"]
+    assert share.status is Status.APPROXIMATE
+    assert [r.code for r in share.reasons] == ["CMP221"]  # the dependency, at the measure inheriting it
+    assert share.reasons[0].location == share.measure.location

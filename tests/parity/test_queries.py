@@ -78,7 +78,7 @@ def test_search_dimensions_and_overridden_columns_are_skipped_with_a_reason(pari
     asked = {(q["metric_key"], q["dimension"]) for q in parity_sample.manifest["queries"]}
     search = [s for s in skipped if "search dimension" in s["reason"]]
     assert search and all((s["metric_key"], s["dimension"]) not in asked for s in search)
-    assert any("CMP213" in s["reason"] for s in skipped)
+    assert any("(CAT332)" in s["reason"] for s in skipped)  # CALCULATE overrides the dimension
 
 
 def test_a_client_id_adds_the_client_filter_and_output_is_deterministic(tmp_path) -> None:

@@ -35,7 +35,7 @@ def fix_for(code: str, measure: str) -> str | None:
     nothing to do (the mapping's own SQL, the catalog's note of where a measure went)."""
     if code in (codes.CAT314, codes.CAT316) or code not in codes.REGISTRY:
         return None
-    if code in (codes.CMP213, codes.CAT304):
+    if code in (codes.CMP213, codes.CMP221, codes.CAT304):
         return f'check the proposed SQL, then accept it: [metrics."{measure}"] accept_approximate = true'
     fix = codes.lookup(code).fix
     if code in _MANUAL_SQL:

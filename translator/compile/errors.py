@@ -30,6 +30,7 @@ UNDOCUMENTED_BLANK = codes.CMP217  # a function whose BLANK behaviour no source 
 CALCULATION_ITEM = codes.CMP218  # warning: a calculation item cannot be applied to a measure
 PRESENTATION = codes.CMP219  # info: the measure is presentation text, not a metric
 CONSTANT = codes.CMP220  # info: the measure is a constant, not a metric
+APPROXIMATE_COMPONENT = codes.CMP221  # warning: a measure it references is approximate (CMP213)
 NAN_ORDER = codes.CMP230  # a comparison or MIN/MAX over a value that may be NaN (0 / 0)
 INTERNAL_ERROR = codes.CMP299  # a bug: an unexpected exception while compiling one measure
 

@@ -27,6 +27,7 @@ from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import COMPONENT, Compiler
 from translator.compile.context import Collector, ModelIndex, Scope
 from translator.compile.errors import (
+    APPROXIMATE_COMPONENT,
     CALCULATION_ITEM,
     CONSTANT,
     PRESENTATION,
@@ -50,7 +51,6 @@ from translator.dax import DaxSyntaxError, ast, parse
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
 from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, info, warning
-from translator.diagnostics import codes
 from translator.model.semantic import Measure
 from translator.compile.pins import pinned_semantics
 from translator.model.semantics import NO_PINS, Semantics
@@ -335,7 +335,7 @@ class MeasureService:
                 approximate = True
                 reasons.append(
                     Diagnostic(
-                        codes.CMP213, Severity.WARNING, f"depends on [{t.measure.name}], which is approximate",
+                        APPROXIMATE_COMPONENT, Severity.WARNING, f"depends on [{t.measure.name}], which is approximate",
                         locate(m, ast.NO_SPAN),
                     )
                 )

@@ -81,6 +81,8 @@ CMP217 = _register("CMP217", E, "undocumented BLANK behaviour", "wrap the argume
 CMP218 = _register("CMP218", W, "calculation item cannot be applied", "none needed: the item is not offered")
 CMP219 = _register("CMP219", I, "presentation measure", "none needed: the report builder styles its own visuals")
 CMP220 = _register("CMP220", I, "constant measure", "none needed: use the value in the report builder")
+CMP221 = _register("CMP221", W, "depends on an approximate measure",
+                   "review the component's approximation, then accept this measure (`accept_approximate`)")
 CMP230 = _register("CMP230", E, "comparison or MIN/MAX over a possible NaN", "use DIVIDE instead of `/`, or write the SQL")
 CMP299 = _register("CMP299", E, "internal compiler error", "report it with the measure's DAX")
 

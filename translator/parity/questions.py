@@ -19,6 +19,7 @@ from sqlglot import exp
 from translator.catalog.rows import Catalog, DataSource, Dimension, ReportEntry
 from translator.catalog.sources import build_source, source_tables, view_columns
 from translator.compile.translation import CompiledModel, Translation
+from translator.diagnostics import codes
 from translator.dialect import TARGET
 from translator.model.mapping import Mapping
 from translator.model.semantic import Column, Table
@@ -204,7 +205,7 @@ def _groupings(table: Table, source: DataSource, dimensions: Sequence[Dimension]
                              f"its answer can pass executeQueries' {ROW_LIMIT:,} rows"))
         elif column.name.casefold() in overridden:
             left_out.append((dimension.dimension_key, "the measure's CALCULATE replaces filters on this "
-                             "column: grouping by it is where the SQL and DAX part (CMP213)"))
+                             f"column: grouping by it is where the SQL and DAX part ({codes.CAT332})"))
         else:
             kind = KINDS.get(column.data_type.casefold(), "text")
             chosen.append((dimension.dimension_key, Grouping(table.name, column.name, "column", kind, column.name)))
