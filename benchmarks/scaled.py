@@ -1,10 +1,14 @@
 """The scaled-sample build: the sample's semantic model copied N times (47 by default: about
 5,450 measures), built cold, rebuilt unchanged (through the build cache), with peak memory.
 
-Run: .venv/bin/python -m benchmarks.scaled [--copies 47] [--repeat 3]
+Run: .venv/bin/python -m benchmarks.scaled [--copies 47] [--repeat 3] [--distinct]
 Each run is a fresh `translator build` process, as a user runs it; the cold run starts from an
-empty cache folder, the warm run reuses it. Prints seconds (best of the repeats) and the peak
-resident memory of the build process.
+empty cache folder, the warm run reuses it. Prints the median CPU and wall seconds of the
+repeats (CPU is the steadier figure on a shared machine) and the peak resident memory of a build.
+
+--distinct makes every copy's measure expressions differ in text (a `/* copy NN */` comment
+after the `=`), so nothing keyed by an expression's text is shared between copies: the figure a
+model of that many different measures would see.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,15 +29,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "pbix_exports"
 MODEL = "BeastInsights.SemanticModel"
+# `measure Name =` and what follows on its line (a fence opens there, or the expression starts)
+_MEASURE = re.compile(r"^(\s*measure\s.*?=[ \t]*)(```)?", re.MULTILINE)
 
 
-def scaled_exports(folder: Path, copies: int) -> Path:
+def scaled_exports(folder: Path, copies: int, distinct: bool = False) -> Path:
     """The sample's mapping file and `copies` copies of its model, as separate exports."""
     exports = folder / "exports"
     exports.mkdir(parents=True)
     shutil.copy(SAMPLE / "translator.toml", exports / "translator.toml")
     for n in range(copies):
-        shutil.copytree(SAMPLE / MODEL, exports / f"Copy{n:02d}.SemanticModel")
+        target = exports / f"Copy{n:02d}.SemanticModel"
+        shutil.copytree(SAMPLE / MODEL, target)
+        if distinct:
+            for path in target.rglob("*.tmdl"):
+                text = path.read_text(encoding="utf-8")
+                path.write_text(_MEASURE.sub(lambda m: f"{m[1]}{m[2] or ''}/* copy {n:02d} */ ", text),
+                                encoding="utf-8")
     return exports
 
 
@@ -40,37 +54,38 @@ def _run(exports: Path, out: Path, cache: Path) -> tuple[float, float, int]:
     child process. On a shared machine the CPU time is the steadier figure."""
     env = {**os.environ, "TRANSLATOR_CACHE_DIR": str(cache)}
     command = [sys.executable, "-m", "translator", "build", "--exports", str(exports), "--out", str(out)]
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_before = usage.ru_utime + usage.ru_stime
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return seconds, usage.ru_utime + usage.ru_stime - cpu_before, usage.ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, after.ru_maxrss  # ru_maxrss: the largest child so far
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=47)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--distinct", action="store_true", help="make every copy's expressions differ in text")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="translator-bench-") as tmp:
         folder = Path(tmp)
-        exports = scaled_exports(folder, args.copies)
-        cold, warm, peak = [], [], 0
+        exports = scaled_exports(folder, args.copies, args.distinct)
+        cold, warm = [], []
         for n in range(args.repeat):
             cache = folder / f"cache{n}"
             cold.append(_run(exports, folder / f"out{n}", cache))
             warm.append(_run(exports, folder / f"out{n}", cache))
-            peak = max(peak, cold[-1][2], warm[-1][2])
-        measures = sum(1 for _ in exports.rglob("*.tmdl"))
-        print(f"copies: {args.copies} ({measures} .tmdl files)")
+        peak = max(r[2] for r in cold + warm)
+        files = sum(1 for _ in exports.rglob("*.tmdl"))
+        print(f"copies: {args.copies} ({files} .tmdl files){', distinct expressions' if args.distinct else ''}")
         for label, runs in (("cold build", cold), ("unchanged rebuild", warm)):
-            best = min(runs, key=lambda r: r[1])
-            print(f"{label}: {best[1]:.2f} s CPU, {best[0]:.2f} s wall (best of {len(runs)} by CPU; "
-                  f"wall of all: {', '.join(f'{r[0]:.2f}' for r in runs)})")
+            print(f"{label}: {statistics.median(r[1] for r in runs):.2f} s CPU, "
+                  f"{statistics.median(r[0] for r in runs):.2f} s wall (median of {len(runs)}; "
+                  f"CPU of all: {', '.join(f'{r[1]:.2f}' for r in runs)})")
         print(f"peak memory of a build: {peak / 1024:.0f} MiB (max RSS of the build processes)")
         print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cpu(s)")
 

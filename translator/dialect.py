@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import ErrorLevel, exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token
 
 
@@ -28,7 +29,8 @@ class Target:
         # copy=False: sqlglot would deep-copy the tree first (a quarter of the time); the
         # PostgreSQL generator does not change the tree it renders (the suite builds every
         # output twice and compares).
-        return e.sql(dialect=self.name, unsupported_level=ErrorLevel.RAISE, copy=False)
+        # The dialect object is made once: naming it by string builds a new one on every call.
+        return _dialect(self.name).generate(e, copy=False, unsupported_level=ErrorLevel.RAISE)
 
     def parse(self, text: str) -> exp.Expression:
         """One expression (raises sqlglot's ParseError)."""
@@ -66,6 +68,16 @@ class Target:
         if isinstance(value, str):
             return "'" + value.replace("'", "''") + "'"
         return exp.convert(value).sql(dialect=self.name)
+
+
+_DIALECTS: dict[str, Dialect] = {}
+
+
+def _dialect(name: str) -> Dialect:
+    found = _DIALECTS.get(name)
+    if found is None:
+        found = _DIALECTS[name] = Dialect.get_or_raise(name)
+    return found
 
 
 POSTGRES = Target(name="postgres", double="DOUBLE PRECISION", nan="NaN", infinity="Infinity")

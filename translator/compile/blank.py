@@ -171,7 +171,19 @@ def mul(a: Compiled, b: Compiled) -> Compiled:
 def to_double(c: Compiled) -> exp.Expression:
     """PostgreSQL integer / integer truncates and a numeric literal keeps numeric precision:
     DAX `/` is a double division, so the numerator is always cast."""
-    return exp.cast(c.sql, DOUBLE)
+    return cast(c.sql, DOUBLE)
+
+
+_TYPES: dict[str, exp.DataType] = {}
+
+
+def cast(sql: exp.Expression, to: str) -> exp.Expression:
+    """`exp.cast(sql, to)` without parsing the type's name again on every call (a tenth of the
+    compiler's time) and without copying `sql`: the compiler never changes a tree in place."""
+    data_type = _TYPES.get(to)
+    if data_type is None:
+        data_type = _TYPES[to] = exp.DataType.build(to)
+    return exp.cast(sql, data_type.copy(), copy=False)
 
 
 def _signed_infinity(n: Compiled) -> exp.Expression:

@@ -449,7 +449,7 @@ def _replace_components(sql: exp.Expression, make) -> exp.Expression:
             return make(node.name)
         return node
 
-    return sql.copy().transform(swap)
+    return sql.transform(swap)  # transform copies the tree first
 
 
 def aggregation(tree: ast.Expr) -> str:

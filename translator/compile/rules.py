@@ -171,7 +171,7 @@ def median_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     _numeric(col, call)
     ordered = exp.Order(expressions=[exp.Ordered(this=col.sql)])
     agg = exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number("0.5")), expression=ordered)
-    return _aggregated(exp.cast(cx.aggregate(agg, scope, None, span=call.span), blank.DOUBLE), Kind.NUMBER)
+    return _aggregated(blank.cast(cx.aggregate(agg, scope, None, span=call.span), blank.DOUBLE), Kind.NUMBER)
 
 
 def averagea_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
@@ -353,12 +353,12 @@ def _integer_const(cx: Compiler, call: Call, scope: Scope, index: int, default: 
 
 
 def _numeric_sql(value: Compiled) -> exp.Expression:
-    return exp.cast(value.sql, "NUMERIC")
+    return blank.cast(value.sql, "NUMERIC")
 
 
 def _back_to_double(sql: exp.Expression, *parts: Compiled) -> Compiled:
     """NUMERIC back to a double; BLANK when a part may be BLANK (a pin said BLANK stays BLANK)."""
-    return Compiled(exp.cast(sql, blank.DOUBLE), any(p.nullable for p in parts), Kind.NUMBER,
+    return Compiled(blank.cast(sql, blank.DOUBLE), any(p.nullable for p in parts), Kind.NUMBER,
                     aggregated=any(p.aggregated for p in parts))
 
 

@@ -448,9 +448,22 @@ def parse(text: str, *, semicolons: bool = False) -> Expr:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}")
+    key = (text, semicolons)
+    tree = _PARSED.get(key)
+    if tree is not None:
+        return tree
     tree = _parser(semicolons).parse(text)
     _check_depth(tree, text)
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()  # bounded: a long-lived process parses again rather than grow
+    _PARSED[key] = tree
     return tree
+
+
+# Parsing is a pure function of the text and the trees are frozen, so a text seen before (the
+# same formula in several measures, models or calls) reuses its tree. Errors are not kept.
+_PARSED_LIMIT = 1 << 14
+_PARSED: dict[tuple[str, bool], Expr] = {}
 
 
 MAX_NESTING = 128  # levels of the tree (calls, operators, VARs); real measures stay far below
