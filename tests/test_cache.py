@@ -97,3 +97,25 @@ def test_the_previous_report_named_in_the_key_is_the_one_emit_writes():
     from translator.emit import REPORT_JSON_FILE
 
     assert cache.PREVIOUS_REPORT == REPORT_JSON_FILE
+
+
+def test_the_key_names_the_translator_and_the_versions_of_its_libraries(tmp_path, monkeypatch):
+    from importlib.metadata import version
+
+    exports = copy_sample(tmp_path / "pbix_exports")
+    before = cache.build_key(exports)
+    for library in cache._LIBRARIES:  # read from the dist-info folder's name: what pip installed
+        assert cache.library_version(library) == version(library)
+    assert cache.library_version("no_such_library_here") == "-"
+    real = cache.library_version
+    monkeypatch.setattr(cache, "library_version", lambda name: "0.0.1" if name == "sqlglot" else real(name))
+    assert cache.build_key(exports) != before
+    monkeypatch.setattr(cache, "library_version", real)
+    tool = tmp_path / "translator"
+    tool.mkdir()
+    (tool / "stage.py").write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE", tool)
+    ours = cache.build_key(exports)
+    assert ours != before
+    (tool / "stage.py").write_text("A = 2\n", encoding="utf-8")  # an edited checkout
+    assert cache.build_key(exports) not in (before, ours)

@@ -19,7 +19,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,6 @@ from rich.table import Table
 from rich.text import Text
 
 from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, error, render
-from translator.dialect import TARGET
 
 OK, FINDINGS, ERROR = 0, 1, 2
 DISTRIBUTION = "pbi-translator"
@@ -51,6 +49,7 @@ class Settings:
     color: str = "auto"
     fmt: str = "text"
     root: Path | None = None  # the exports folder the diagnostics' paths are relative to
+    shown_paths: dict[tuple[Path | None, str], str] = dataclasses.field(default_factory=dict)  # display_path's
 
 
 def _settings() -> Settings:
@@ -200,7 +199,15 @@ def display_path(file: str) -> str:
     """A diagnostic's file relative to the working directory (absolute when it lies outside).
     Readers and the catalog name files relative to the exports folder, so that the report does
     not depend on where the tool runs; the mapping file and --out are named as given."""
-    root = _settings().root
+    settings = _settings()
+    key = (settings.root, file)
+    shown = settings.shown_paths.get(key)
+    if shown is None:
+        shown = settings.shown_paths[key] = _display_path(settings.root, file)
+    return shown
+
+
+def _display_path(root: Path | None, file: str) -> str:
     candidates = [root / file] if root is not None else []
     candidates.append(Path(file))
     for candidate in candidates:
@@ -237,11 +244,13 @@ def _one_line(diagnostic: Diagnostic) -> Text:
 
 
 def render_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
-    console = _stderr()
+    lines: list[Text] = []
     for diagnostic in _shown(diagnostics):
-        console.print(_one_line(diagnostic))
+        lines.append(_one_line(diagnostic))
         for note in diagnostic.notes:
-            console.print(Text("".join(f"    {line}\n" for line in note.split("\n")).rstrip("\n")))
+            lines.append(Text("".join(f"    {line}\n" for line in note.split("\n")).rstrip("\n")))
+    if lines:  # one print: rich's cost is per call, and a large build reports thousands of lines
+        _stderr().print(Text("\n").join(lines))
 
 
 def _located(diagnostic: Diagnostic) -> Diagnostic:
@@ -277,18 +286,27 @@ def _counts_line(counts: dict[str, int]) -> str:
 
 
 def _version() -> str:
+    from importlib import metadata  # deferred: only --version needs it, and it is slow to import
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:  # run from a source tree that is not installed
         return "unknown"
 
 
+def _show_version(context: click.Context, _parameter: click.Parameter, value: bool) -> None:
+    if not value or context.resilient_parsing:
+        return
+    click.echo(f"translator ({DISTRIBUTION}) {_version()}")
+    context.exit()
+
+
 # --- commands -----------------------------------------------------------------------------------
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="translator",
-                      message="%(prog)s (" + DISTRIBUTION + ") %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @common_options(None)
 def main() -> None:
     """Translate Power BI DAX measures into the report_builder catalog on PostgreSQL."""
@@ -526,6 +544,7 @@ def _overwritten(dsn: str, out: Path) -> list[str] | None:
 @input_boundary
 def explain(dax: str, exports: Path, model: str | None, fmt: str) -> int:
     """The SQL, the fidelity and the reasons for one DAX expression against a model."""
+    from translator.dialect import TARGET  # deferred: a cached build never loads sqlglot
     from translator.pipeline import explain as run_explain
 
     _use_exports(exports)
