@@ -236,3 +236,17 @@ def test_a_pinned_date_column_that_is_calculated_is_reported_and_inferred_instea
     found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "CAT309"]
     assert [d["line"] for d in found] == [1], found  # the [sources."Sales"] table
     assert _sources(out)["Sales"]["date_column"] == "order_date"
+
+
+# Every public .pbix that holds a model builds; each measure ends up in the report. The counts come
+# from tests/readers/pbix/README.md (the files' own contents), not from the program's output.
+PBIX_MEASURES = {"abc.pbix": 0, "adventure-internet-sales.pbix": 5, "directquery-parameters.pbix": 0,
+                 "empty-schema-calc-only.pbix": 1, "rls-sample-report.pbix": 66}
+
+
+@pytest.mark.parametrize("file", sorted(PBIX_MEASURES))
+def test_every_public_pbix_with_a_model_builds(tmp_path, file):
+    out = tmp_path / "out"
+    result = _build(RLS_PBIX.parent / file, out)
+    assert result.exit_code == 0, result.output
+    assert len(_report(out)) == PBIX_MEASURES[file]
