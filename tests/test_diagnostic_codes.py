@@ -3,10 +3,13 @@
 Every registered code is documented in docs/diagnostics.md under its own heading with its title,
 every documented code is registered, every code is used by some module, and no module spells a
 code as a string literal (so a code's severity and title are the registry's, in one place).
+Every diagnostic is made by `report(code, ...)`, which takes the severity from the registry: no
+module outside translator/diagnostics/ builds a Diagnostic itself or names a severity for one.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -53,3 +56,38 @@ def test_report_takes_the_severity_from_the_registry():
     assert report(codes.EMT501, "x").severity is Severity.ERROR
     with pytest.raises(KeyError):
         report("XYZ999", "x")
+
+
+DIAGNOSTICS_PACKAGE = ROOT / "translator" / "diagnostics"
+OUTSIDE = {p: ast.parse(text) for p, text in SOURCES.items() if DIAGNOSTICS_PACKAGE not in p.parents}
+
+
+def _called(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def test_no_module_builds_a_diagnostic_or_names_its_severity():
+    offenders = []
+    for path, tree in OUTSIDE.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if _called(node) == "Diagnostic":
+                offenders.append(f"{where}: Diagnostic(...) (use report(code, ...))")
+            if any(k.arg == "severity" for k in node.keywords):
+                offenders.append(f"{where}: severity=")
+            if _called(node) == "report" and any(
+                    isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name) and a.value.id == "Severity"
+                    for a in node.args):
+                offenders.append(f"{where}: report(..., Severity.X)")
+    assert offenders == []
+
+
+def test_the_diagnostics_package_offers_no_constructor_that_names_a_severity():
+    import translator.diagnostics as package
+    import translator.diagnostics.model as model
+
+    for module in (package, model):
+        assert not {"error", "warning", "info", "warn", "err"} & set(vars(module)), module.__name__

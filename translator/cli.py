@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, error, render
+from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, render, report
 
 OK, FINDINGS, ERROR = 0, 1, 2
 DISTRIBUTION = "pbi-translator"
@@ -261,8 +261,8 @@ def _located(diagnostic: Diagnostic) -> Diagnostic:
     return dataclasses.replace(diagnostic, location=dataclasses.replace(location, file=display_path(location.file)))
 
 
-def _annotation(diagnostic: Diagnostic) -> str:
-    return render.github(_located(diagnostic))
+def _annotation(diagnostic: Diagnostic, level: Severity | None = None) -> str:
+    return render.github(_located(diagnostic), level)
 
 
 def render_github(diagnostics: Iterable[Diagnostic]) -> None:
@@ -385,9 +385,11 @@ def _github_attention(attention: Any, plan: Any) -> None:
                    f"{item.measure}: {item.message}\nfix: {item.fix}")
 
 
-def _github_at(entry: Any, severity: Severity, code: str, message: str) -> None:
+def _github_at(entry: Any, level: Severity, code: str, message: str) -> None:
+    """An annotation at `level` (the summary's, not the code's own severity: a measure left out
+    is a warning of the build, whatever made it fail)."""
     location = entry.location if entry is not None else None  # a SourceLocation, never text
-    click.echo(_annotation(Diagnostic(code, severity, message, location)))
+    click.echo(_annotation(report(code, message, location), level))
 
 
 @main.command()
@@ -473,8 +475,8 @@ def check(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, f
                             "stale": list(result.stale)})
     elif fmt == "github":
         for name in result.stale:
-            click.echo(_annotation(Diagnostic(
-                codes.CLI606, Severity.ERROR, "differs from what `translator build` writes now "
+            click.echo(_annotation(report(
+                codes.CLI606, "differs from what `translator build` writes now "
                 "(run `translator build` and commit)", SourceLocation(str(out / name)))))
     elif result.up_to_date:
         _stderr().print(f"{display_path(str(out))} is up to date")
@@ -532,7 +534,7 @@ def _overwritten(dsn: str, out: Path) -> list[str] | None:
     try:
         seed_sql = path.read_text(encoding="utf-8")
     except (OSError, UnicodeError) as err:
-        raise InputError(error(CANNOT_READ_SEED, f"cannot read the seed: {err}", SourceLocation(str(path))))
+        raise InputError(report(CANNOT_READ_SEED, f"cannot read the seed: {err}", SourceLocation(str(path))))
     return overwritten_rows(dsn, seed_sql, str(path))
 
 

@@ -22,7 +22,7 @@ from translator.compile import compile_expression, compile_model
 from translator.compile.translation import CompiledModel, Translation
 from translator.dax import parse_model
 from translator.dax.model import ParsedModel
-from translator.diagnostics import Diagnostic, InputError, SourceLocation, codes, error
+from translator.diagnostics import Diagnostic, InputError, SourceLocation, codes, report
 from translator.emit import render, write_output
 from translator.model.mapping import Mapping as MappingFile
 from translator.model.semantic import SemanticModel
@@ -126,7 +126,7 @@ def plan(exports: Path, mapping_file: Path | None = None, previous: PreviousOrde
     being replaced (translator.review.committed.previous_order), which the catalog keeps. Raises
     InputError for unreadable input (a `mapping_file` that is named but missing included)."""
     if mapping_file is not None and not mapping_file.is_file():
-        raise InputError(error(NO_MAPPING, "no such mapping file", SourceLocation(str(mapping_file))))
+        raise InputError(report(NO_MAPPING, "no such mapping file", SourceLocation(str(mapping_file))))
     used = mapping_file if mapping_file is not None else mapping_path(exports)
     parsed, compiled, diagnostics, mapping = parse_and_compile(exports, used)
     reports = _run(read_reports, diagnostics, exports, [c.export for c in compiled])
@@ -187,13 +187,13 @@ def _choose_model(models: Sequence[SemanticModel], name: str | None, exports: Pa
         folded = name.casefold()
         found = [m for m in models if folded in (m.name.casefold(), m.export.casefold())]
         if not found:
-            raise InputError(error(
+            raise InputError(report(
                 PIPELINE_NO_MODEL, f"no model named {name!r}; the exports hold: {names}",
                 SourceLocation(str(exports)),
             ))
         return found[0]
     if len(models) != 1:
-        raise InputError(error(
+        raise InputError(report(
             PIPELINE_NO_MODEL,
             f"the exports hold {len(models)} models; choose one with --model: {names}",
             SourceLocation(str(exports)),

@@ -17,10 +17,10 @@ from translator.catalog.sources import (
 )
 from translator.catalog.templates import build_templates
 from translator.catalog.toggles import build_toggles
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, CAT_UNSAFE_VIEW, at, did_you_mean, warn
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, CAT_UNSAFE_VIEW, at, did_you_mean
 from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
-from translator.diagnostics import Diagnostic, Severity
+from translator.diagnostics import Diagnostic, Severity, report
 from translator.model.layout import ReportLayout
 from translator.model.mapping import Mapping
 
@@ -33,9 +33,9 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
     model_sources, sources = _sources(compiled, mapping)
     diagnostics += _unused_sources(compiled, mapping)
     diagnostics += [
-        warn(CAT_UNSAFE_VIEW, f"table '{table.name}' reads the view {name!r}, which is not a plain "
-             "identifier (lower-case letters, digits, _): it is not a data source; name the view with "
-             f"[sources.\"{table.name}\"] source_key = \"...\" in the mapping", table.location)
+        report(CAT_UNSAFE_VIEW, f"table '{table.name}' reads the view {name!r}, which is not a plain "
+               "identifier (lower-case letters, digits, _): it is not a data source; name the view with "
+               f"[sources.\"{table.name}\"] source_key = \"...\" in the mapping", table.location)
         for c in compiled for table, name in unsafe_views(c, mapping)
     ]
     toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping, previous)
@@ -83,7 +83,7 @@ def _fit_display_names(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
         for row in getattr(catalog, field):
             short = fit_name(row.display_name)
             if short != row.display_name:
-                diagnostics.append(warn(
+                diagnostics.append(report(
                     CAT_NAME_SHORTENED, f"the display name of {what} '{getattr(row, key)}' is {len(row.display_name)} "
                     f"characters, longer than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", None,
                     "set a shorter display_name in the mapping file (docs/mapping.md)"))
@@ -127,15 +127,15 @@ def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[
 def _unused_sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[Diagnostic]:
     tables = {t.name.casefold(): t for c in compiled for t in c.model.tables}
     found = [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names table '{name}', which no model has", at(mapping, o.line),
-             *did_you_mean(name, (t.name for t in tables.values())))
+        report(CAT_MAPPING_UNUSED, f"the mapping names table '{name}', which no model has", at(mapping, o.line),
+               *did_you_mean(name, (t.name for t in tables.values())))
         for name, o in mapping.sources
         if name.casefold() not in tables
     ]
     for name, o in mapping.sources:
         table = tables.get(name.casefold())
         if table is not None and o.date_column and pinned_date_column(table, o.date_column) is None:
-            found.append(warn(
+            found.append(report(
                 CAT_MAPPING_UNUSED, f"the mapping's date_column '{o.date_column}' is not a column of "
                 f"the view of '{table.name}'; the date column is inferred from the model instead", at(mapping, o.line),
                 *did_you_mean(o.date_column, (c.name for c in view_columns(table)))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from translator.diagnostics import Diagnostic, Severity, SourceLocation
+from translator.diagnostics import Diagnostic, SourceLocation
 from translator.diagnostics import codes
 from translator.diagnostics.suggest import did_you_mean  # noqa: F401  (the catalog's modules import it from here)
 from translator.model.mapping import Mapping
@@ -39,18 +39,6 @@ CAT_UNSAFE_VIEW = codes.CAT335  # an M source's view name is not a plain identif
 
 def at(mapping: Mapping, line: int | None) -> SourceLocation | None:
     return mapping.location(line)
-
-
-def warn(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, message, location, tuple(notes))
-
-
-def info(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
-    return Diagnostic(code, Severity.INFO, message, location, tuple(notes))
-
-
-def err(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, location, tuple(notes))
 
 
 def reason(d: Diagnostic) -> str:

@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 from sqlglot import exp
 
 from translator.catalog import rules
-from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, did_you_mean, warn
+from translator.catalog.diagnostics import CAT_DIMENSION_KEY, CAT_MAPPING_UNUSED, at, did_you_mean
 from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.naming import assign_unique, humanize, snake_case
 from translator.catalog.rows import DataSourceDimension, Dimension
 from translator.catalog.sources import (
     CLIENT_ID_COLUMN, VIEW_SCHEMA, ModelSource, database_object, is_date_table, view_columns, view_key,
 )
-from translator.diagnostics import Diagnostic
+from translator.diagnostics import Diagnostic, report
 from translator.dialect import TARGET
 from translator.model.mapping import Mapping
 from translator.model.semantic import Column, SemanticModel, Table
@@ -96,8 +96,8 @@ def build_dimensions(
     ordered = sorted(candidates.values(), key=lambda c: (not c.related, c.column.casefold()))
     keys, renamed = assign_unique(ordered, lambda c: c.wanted_key)
     diagnostics = [
-        warn(CAT_DIMENSION_KEY, f"dimension key '{wanted}' of column '{c.column}' is taken; using '{given}'",
-             None, "pin a key with [dimensions.<column>] key = \"...\" in the mapping file")
+        report(CAT_DIMENSION_KEY, f"dimension key '{wanted}' of column '{c.column}' is taken; using '{given}'",
+               None, "pin a key with [dimensions.<column>] key = \"...\" in the mapping file")
         for c, wanted, given in renamed
     ]
     # One group, in the order the sources show the columns; sticky across rebuilds (catalog.order).
@@ -121,8 +121,8 @@ def build_dimensions(
     )
     known_columns = {c.casefold() for s in sources for c in s.row.columns}
     diagnostics += [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names dimension column '{name}', which no data source has",
-             at(mapping, override.line), *did_you_mean(name, {c for s in sources for c in s.row.columns}))
+        report(CAT_MAPPING_UNUSED, f"the mapping names dimension column '{name}', which no data source has",
+               at(mapping, override.line), *did_you_mean(name, {c for s in sources for c in s.row.columns}))
         for name, override in mapping.dimensions
         if name.casefold() not in known_columns
     ]

@@ -39,7 +39,7 @@ from translator.catalog.columns import (
 from translator.catalog.rows import Catalog, Metric, MetricVariant
 from translator.catalog.subjects import Subject, Subjects, row_subject
 from translator.catalog.templates import layout_keys
-from translator.diagnostics import Diagnostic, SourceLocation, codes, error
+from translator.diagnostics import Diagnostic, SourceLocation, codes, report
 
 TOO_LONG = codes.EMT501
 NUL = codes.EMT502
@@ -113,7 +113,7 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
 
 
 def _diagnostic(code: str, subject: Subject, problem: str, *notes: str) -> Diagnostic:
-    return error(code, f"{subject.text}: {problem}", subject.location, *notes)
+    return report(code, f"{subject.text}: {problem}", subject.location, *notes)
 
 
 _SHORTEN = ("set a shorter value in the mapping file (docs/mapping.md), e.g. "

@@ -19,12 +19,12 @@ import sqlglot
 from sqlglot import exp
 
 from translator.catalog.diagnostics import (
-    CAT_DECLARED_LINK, CAT_DECLARED_REFUSED, CAT_NO_SOURCE, CAT_OVERRIDE_OFFERED, at, info, warn,
+    CAT_DECLARED_LINK, CAT_DECLARED_REFUSED, CAT_NO_SOURCE, CAT_OVERRIDE_OFFERED, at,
 )
 from translator.catalog.rows import DataSource, DataSourceDimension, Dimension
 from translator.catalog.sources import ModelSource
 from translator.compile.translation import CompiledModel
-from translator.diagnostics import Diagnostic, SourceLocation
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.dialect import TARGET
 from translator.model.mapping import Mapping
 
@@ -82,25 +82,25 @@ def place(export: str, name: str, homes: set[str], columns: Sequence[str], decla
         target = target or next((ms for ms in model_sources if ms.table.name.casefold() == table.casefold()), None)
         where = at(mapping, line)
         if target is None:
-            reasons.append(warn(CAT_DECLARED_REFUSED, f"the mapping declares '{table}' equivalent for '{name}', "
-                                "but no data source is that table", where))
+            reasons.append(report(CAT_DECLARED_REFUSED, f"the mapping declares '{table}' equivalent for '{name}', "
+                                  "but no data source is that table", where))
             continue
         if target.row.source_key in chosen:
             continue
         side = sides.get(export, Sides(frozenset(), frozenset()))
         if home in side.one and target.table.name.casefold() in side.many and target.table.name.casefold() != home:
-            reasons.append(warn(CAT_DECLARED_REFUSED, f"'{name}' reads the rows of '{next(iter(homes))}', a one-side "
-                                f"(dimension) table: it never runs on the fact view '{target.row.source_key}', "
-                                "whose filters do not reach it", where))
+            reasons.append(report(CAT_DECLARED_REFUSED, f"'{name}' reads the rows of '{next(iter(homes))}', a one-side "
+                                  f"(dimension) table: it never runs on the fact view '{target.row.source_key}', "
+                                  "whose filters do not reach it", where))
             continue
         missing = sorted(needed - _columns(target.row))
         if missing:
-            reasons.append(warn(CAT_DECLARED_REFUSED, f"the mapping declares '{target.row.source_key}' equivalent for "
-                                f"'{name}', but its view lacks the columns " + ", ".join(missing), where))
+            reasons.append(report(CAT_DECLARED_REFUSED, f"the mapping declares '{target.row.source_key}' equivalent for "
+                                  f"'{name}', but its view lacks the columns " + ", ".join(missing), where))
             continue
         chosen[target.row.source_key] = target.row
-        reasons.append(info(CAT_DECLARED_LINK, f"'{name}' also runs on '{target.row.source_key}': declared "
-                            "equivalent in the mapping file", where))
+        reasons.append(report(CAT_DECLARED_LINK, f"'{name}' also runs on '{target.row.source_key}': declared "
+                              "equivalent in the mapping file", where))
     if not chosen:
         if len(homes) > 1:
             message = (f"'{name}' reads the rows of several tables (" + ", ".join(sorted(homes)) + "): no one "
@@ -109,8 +109,8 @@ def place(export: str, name: str, homes: set[str], columns: Sequence[str], decla
             message = f"'{name}' reads no table's rows that a data source holds"
         else:
             message = f"the view of '{name}''s table '{home}' is not a data source with the columns it reads"
-        reasons.append(warn(CAT_NO_SOURCE, message, location,
-                            f"declare the views it may run on with [metrics.\"{name}\"] equivalent_sources = [...]"))
+        reasons.append(report(CAT_NO_SOURCE, message, location,
+                              f"declare the views it may run on with [metrics.\"{name}\"] equivalent_sources = [...]"))
     return Placement(tuple(sorted(chosen.values(), key=lambda s: s.source_key)), tuple(reasons))
 
 
@@ -149,7 +149,7 @@ def overridden_dimensions(overridden: Sequence[str], sources: Sequence[DataSourc
 
 
 def override_reason(name: str, dimensions: Sequence[str], location: SourceLocation | None) -> Diagnostic:
-    return warn(CAT_OVERRIDE_OFFERED, f"'{name}' replaces the report's filters on the dimension(s) "
-                + ", ".join(dimensions) + ": grouped or filtered by them, the SQL keeps only the matching rows "
-                "where Power BI shows the overriding value on every row", location,
-                f"review it and accept it with [metrics.\"{name}\"] accept_approximate = true")
+    return report(CAT_OVERRIDE_OFFERED, f"'{name}' replaces the report's filters on the dimension(s) "
+                  + ", ".join(dimensions) + ": grouped or filtered by them, the SQL keeps only the matching rows "
+                  "where Power BI shows the overriding value on every row", location,
+                  f"review it and accept it with [metrics.\"{name}\"] accept_approximate = true")

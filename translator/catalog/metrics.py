@@ -15,7 +15,7 @@ from translator.catalog import links as links_module, rules
 from translator.catalog.diagnostics import (
     CAT_APPROXIMATE, CAT_CALCULATED_COLUMN, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
     CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
-    CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, err, info, reason, warn,
+    CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, reason,
 )
 from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.invariants import MetricTrees, measure_problems
@@ -35,7 +35,7 @@ from translator.catalog.subjects import describe
 from translator.catalog.toggles import ToggleKeys
 from translator.compile.translation import CompiledModel, Translation
 from translator.compile.translation import Status as Compiled
-from translator.diagnostics import Diagnostic
+from translator.diagnostics import Diagnostic, report
 from translator.dialect import TARGET
 from translator.model.mapping import Mapping, MetricOverride
 from translator.model.semantic import Measure
@@ -201,8 +201,8 @@ def _refuse(item: _Item, problems: list[Diagnostic], items: list[_Item]) -> None
     for other in items:
         if other.shared and other.metric_key == key and other.placement == Placement.METRIC:
             other.placement, other.metric_key, other.shared = Placement.UNTRANSLATED, None, False
-            other.reasons.append(warn(CAT_COMPONENT, f"'{other.name}' is the metric of '{item.name}' in "
-                                      "another export, which is not in the catalog", other.measure.location))
+            other.reasons.append(report(CAT_COMPONENT, f"'{other.name}' is the metric of '{item.name}' in "
+                                        "another export, which is not in the catalog", other.measure.location))
 
 
 # ------------------------------------------------------------------ placement
@@ -217,18 +217,18 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
             item = _Item(model.export, measure, translation, override,
                          Status(translation.status.value) if translation else Status.UNTRANSLATED)
             if translation is None:
-                item.reasons.append(err(CAT_NO_TRANSLATION, f"the compiler returned no translation for '{measure.name}'",
-                                        measure.location))
+                item.reasons.append(report(CAT_NO_TRANSLATION, f"the compiler returned no translation for '{measure.name}'",
+                                           measure.location))
             if translation is not None and translation.sql is not None:
                 item.sql = to_sql(translation.sql)
             if override is not None and override.sql is not None:
                 item.manual = _manual_sql(override.sql)
                 if translation is not None and translation.status in (Compiled.EXACT, Compiled.APPROXIMATE):
-                    item.reasons.append(info(CAT_MANUAL, f"the mapping's SQL replaces the {translation.status.value} "
-                                             f"translation of '{measure.name}'", at(mapping, override.line)))
+                    item.reasons.append(report(CAT_MANUAL, f"the mapping's SQL replaces the {translation.status.value} "
+                                               f"translation of '{measure.name}'", at(mapping, override.line)))
                 else:
-                    item.reasons.append(info(CAT_MANUAL, f"SQL for '{measure.name}' supplied by the mapping file",
-                                             at(mapping, override.line)))
+                    item.reasons.append(report(CAT_MANUAL, f"SQL for '{measure.name}' supplied by the mapping file",
+                                               at(mapping, override.line)))
                 item.status = Status.MANUAL
                 item.sql = to_sql(item.manual)
             items.append(item)
@@ -260,15 +260,15 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
         elif item.status in (Status.PRESENTATION, Status.CONSTANT):
             pass  # not a metric: not in the catalog, listed in its own part of the report
         elif item.status == Status.APPROXIMATE:
-            item.reasons.append(info(
+            item.reasons.append(report(
                 CAT_APPROXIMATE, f"approximate translation of '{item.name}' awaits review",
                 item.measure.location,
                 f"accept it with [metrics.\"{item.name}\"] accept_approximate = true in the mapping file",
             ))
         else:
-            item.reasons.append(info(CAT_NOT_TRANSLATED, f"'{item.name}' is not in the catalog ({item.status})",
-                                     item.measure.location,
-                                     f"supply SQL by hand with [metrics.\"{item.name}\"] sql = \"...\""))
+            item.reasons.append(report(CAT_NOT_TRANSLATED, f"'{item.name}' is not in the catalog ({item.status})",
+                                       item.measure.location,
+                                       f"supply SQL by hand with [metrics.\"{item.name}\"] sql = \"...\""))
     # A metric that aggregates a calculated column no view has cannot run: it is untranslated.
     for item in items:
         if item.placement != Placement.METRIC or item.manual is not None:
@@ -277,7 +277,7 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
         read = [only_in_model[c.casefold()] for c in _columns(item, by_ident, set()) if c.casefold() in only_in_model]
         if read:
             item.placement, item.status = Placement.UNTRANSLATED, Status.UNTRANSLATED
-            item.reasons.append(warn(
+            item.reasons.append(report(
                 CAT_CALCULATED_COLUMN, f"'{item.name}' aggregates the calculated column(s) {', '.join(read)}, which "
                 "exist only in the Power BI model: no data source's view has them", item.measure.location,
                 "add the column to the view and declare it in the mapping file, or supply SQL by hand with "
@@ -297,8 +297,8 @@ def _drop_unplaced_components(items: list[_Item], by_ident: dict[tuple[str, str]
                        if (component := by_ident.get((item.export, c.casefold()))) is None or component.placement != Placement.METRIC]
             if missing:
                 item.placement = Placement.UNTRANSLATED
-                item.reasons.append(warn(CAT_COMPONENT, f"'{item.name}' is built on measures that are not metrics: "
-                                         + ", ".join(missing), item.measure.location))
+                item.reasons.append(report(CAT_COMPONENT, f"'{item.name}' is built on measures that are not metrics: "
+                                           + ", ".join(missing), item.measure.location))
                 changed = True
 
 
@@ -315,8 +315,8 @@ def _place_branch_measures(items: list[_Item], by_ident: dict[tuple[str, str], _
             if branch.placement != Placement.VARIANT:
                 branch.placement = Placement.VARIANT
                 branch.metric_key = None
-                branch.reasons.append(info(CAT_NOT_TRANSLATED, f"'{branch.name}' is a toggle branch of '{parent.name}'",
-                                           branch.measure.location))
+                branch.reasons.append(report(CAT_NOT_TRANSLATED, f"'{branch.name}' is a toggle branch of '{parent.name}'",
+                                             branch.measure.location))
             branch.parent = branch.parent or parent
 
 
@@ -352,12 +352,12 @@ def _assign_keys(metric_items: list[_Item]) -> None:
             continue
         given = unique_key(wanted, owners)
         if given != fitted:
-            d = warn(CAT_METRIC_KEY, f"metric key '{fitted}' of '{item.name}' is taken by '{owners[fitted].name}'; "
-                     f"using '{given}'", item.measure.location,
-                     f"pin a key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file")
+            d = report(CAT_METRIC_KEY, f"metric key '{fitted}' of '{item.name}' is taken by '{owners[fitted].name}'; "
+                       f"using '{given}'", item.measure.location,
+                       f"pin a key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file")
             item.reasons.append(d)
         if fitted != wanted:
-            item.reasons.append(info(
+            item.reasons.append(report(
                 CAT_KEY_SHORTENED, f"the metric key of '{fit_name(item.name, 60)}' would be {len(wanted)} characters, longer than "
                 f"metric_key VARCHAR({KEY_LENGTH}); shortened to '{given}'", item.measure.location,
                 f"pin a shorter key with [metrics.\"{item.name}\"] key = \"...\" in the mapping file"))
@@ -372,9 +372,9 @@ def _owners(items: list[_Item]) -> list[_Item]:
 def _unknown_category(category: str, mapping: Mapping, line: int | None) -> list[Diagnostic]:
     if category in rules.CATEGORIES:
         return []
-    return [warn(CAT_UNKNOWN_CATEGORY, f"the mapping names category '{category}', which is not one of "
-                 f"the catalog's categories ({', '.join(rules.CATEGORIES)})", at(mapping, line),
-                 *did_you_mean(category, rules.CATEGORIES))]
+    return [report(CAT_UNKNOWN_CATEGORY, f"the mapping names category '{category}', which is not one of "
+                   f"the catalog's categories ({', '.join(rules.CATEGORIES)})", at(mapping, line),
+                   *did_you_mean(category, rules.CATEGORIES))]
 
 
 def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], list[Diagnostic]]:
@@ -402,15 +402,15 @@ def _categories(owners: list[_Item], mapping: Mapping) -> tuple[dict[int, str], 
         elif not known:
             unknown.setdefault(folder.strip(), []).append(item.name)
     diagnostics += [
-        warn(CAT_UNKNOWN_FOLDER, f"display folder '{folder}' is not a catalog category; using "
-             f"'{rules.folder_category(folder)[0]}'", None,
-             f"map it with [categories] \"{folder}\" = \"<category>\" in the mapping file",
-             "measures: " + ", ".join(names))
+        report(CAT_UNKNOWN_FOLDER, f"display folder '{folder}' is not a catalog category; using "
+               f"'{rules.folder_category(folder)[0]}'", None,
+               f"map it with [categories] \"{folder}\" = \"<category>\" in the mapping file",
+               "measures: " + ", ".join(names))
         for folder, names in sorted(unknown.items())
     ]
     if unfiled:
-        diagnostics.append(warn(CAT_NO_FOLDER, f"{len(unfiled)} metric(s) have no display folder; using "
-                                f"'{rules.UNCATEGORIZED}'", None, "measures: " + ", ".join(unfiled)))
+        diagnostics.append(report(CAT_NO_FOLDER, f"{len(unfiled)} metric(s) have no display folder; using "
+                                  f"'{rules.UNCATEGORIZED}'", None, "measures: " + ", ".join(unfiled)))
     return category_of, diagnostics
 
 
@@ -435,7 +435,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
     assert item.metric_key is not None and item.sql is not None
     display_name = o.display_name or fit_name(measure.name)  # the mapping reader checks a pinned name's length
     if display_name != (o.display_name or measure.name):
-        reasons.append(warn(
+        reasons.append(report(
             CAT_NAME_SHORTENED, f"the display name of '{fit_name(measure.name, 60)}' is {len(measure.name)} characters, longer "
             f"than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", measure.location,
             f"set [metrics.\"<measure name>\"] display_name = \"...\" in the mapping file"))
@@ -557,14 +557,14 @@ def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys,
         toggle_key = toggles.toggle(item.export, variant.toggle_table)
         option_key = toggles.option(toggle_key, variant.option) if toggle_key else None
         if toggle_key is None or option_key is None:
-            reasons.append(err(CAT_VARIANT_TARGET, f"variant of '{item.name}' names toggle '{variant.toggle_table}' "
-                               f"option '{variant.option}', which the model's toggles do not have",
-                               item.measure.location))
+            reasons.append(report(CAT_VARIANT_TARGET, f"variant of '{item.name}' names toggle '{variant.toggle_table}' "
+                                  f"option '{variant.option}', which the model's toggles do not have",
+                                  item.measure.location))
             continue
         sql = to_sql(variant.sql)
         if sql == metric.sql_expression:
-            reasons.append(warn(CAT_VARIANT_SAME, f"variant '{toggle_key}={option_key}' of '{item.name}' has "
-                                "the default SQL; no variant row", item.measure.location))
+            reasons.append(report(CAT_VARIANT_SAME, f"variant '{toggle_key}={option_key}' of '{item.name}' has "
+                                  "the default SQL; no variant row", item.measure.location))
             continue
         rows.append((MetricVariant(metric.metric_key, toggle_key, option_key, sql), variant.sql))
     return rows
@@ -573,8 +573,8 @@ def _variant_rows(item: _Item, metric: Metric, toggles: ToggleKeys,
 def _unused_overrides(items: list[_Item], mapping: Mapping) -> list[Diagnostic]:
     names = {i.measure.name.casefold() for i in items}
     return [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names measure '{name}', which no model has", at(mapping, o.line),
-             *did_you_mean(name, (i.measure.name for i in items)))
+        report(CAT_MAPPING_UNUSED, f"the mapping names measure '{name}', which no model has", at(mapping, o.line),
+               *did_you_mean(name, (i.measure.name for i in items)))
         for name, o in mapping.metrics
         if name.casefold() not in names
     ]

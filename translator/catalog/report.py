@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from translator.catalog.diagnostics import CAT_INCOMPLETE, err
+from translator.catalog.diagnostics import CAT_INCOMPLETE
 from translator.catalog.rows import Catalog, Placement, Status
 from translator.compile.translation import CompiledModel
-from translator.diagnostics import Diagnostic
+from translator.diagnostics import Diagnostic, report
 
 
 
@@ -42,7 +42,7 @@ def check_completeness(compiled: Sequence[CompiledModel], catalog: Catalog) -> l
                             "which the catalog does not have")
     for key in sorted(metric_keys - placed):
         problems.append(f"metric '{key}' comes from no measure in the report")
-    return [err(CAT_INCOMPLETE, p) for p in problems]
+    return [report(CAT_INCOMPLETE, p) for p in problems]
 
 
 def _show(ident: tuple[str, str, str]) -> str:

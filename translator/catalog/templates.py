@@ -22,14 +22,14 @@ from sqlglot import exp
 
 from translator.catalog.diagnostics import (
     CAT_FIELD_UNRESOLVED, CAT_MAPPING_UNUSED, CAT_NOT_TRANSLATED, CAT_REMOTE_MODEL, CAT_TEMPLATE_KEY,
-    CAT_VISUAL_DROPPED, at, info, warn,
+    CAT_VISUAL_DROPPED, at,
 )
 from translator.catalog.naming import fit_key, fit_name
 from translator.catalog.rows import Catalog, PageAccount, ReportEntry, ReportTemplate, VisualAccount
 from translator.catalog.sources import ModelSource
 from translator.catalog.sql import to_sql
 from translator.catalog.toggles import ToggleKeys
-from translator.diagnostics import Diagnostic, SourceLocation
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.model.layout import FieldKind, FieldRef, Filter, Page, Position, ReportLayout, Visual
 from translator.model.mapping import KEY_LENGTH, Mapping, TemplateOverride
 from translator.model.semantic import SemanticModel
@@ -398,9 +398,9 @@ def build_templates(
     explicit = {o.template_key for _, o in mapping.templates if o.template_key}
     for layout in sorted(layouts, key=lambda r: r.export):
         if layout.model is None:
-            diagnostics.append(warn(CAT_REMOTE_MODEL, f"report '{layout.name}' is built on a model that is not "
-                                    f"among the exports ({layout.model_reference or 'unknown'}): its layout is read, "
-                                    "its fields stay unresolved", SourceLocation(layout.export)))
+            diagnostics.append(report(CAT_REMOTE_MODEL, f"report '{layout.name}' is built on a model that is not "
+                                      f"among the exports ({layout.model_reference or 'unknown'}): its layout is read, "
+                                      "its fields stay unresolved", SourceLocation(layout.export)))
         for page in layout.pages:
             pages_seen.add(page.display_name.casefold())
             override = mapping.template(page.display_name)
@@ -414,7 +414,7 @@ def build_templates(
                 if override is None or override.template_key is None:
                     wanted = slug(page.display_name)
                     if key != wanted:
-                        diagnostics.append(warn(
+                        diagnostics.append(report(
                             CAT_TEMPLATE_KEY, f"template key '{wanted}' of page '{page.display_name}' in report "
                             f"'{layout.name}' is taken; using '{key}'", page.location,
                             f"pin a key with [templates.\"{page.display_name}\"] template_key = \"...\" in the "
@@ -431,8 +431,8 @@ def build_templates(
                 location=str(page.location) if page.location else None, visuals=visual_accounts))
             diagnostics += _visual_diagnostics(page, visual_accounts, excluded)
     diagnostics += [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names report page '{name}', which no report has",
-             at(mapping, override.line))
+        report(CAT_MAPPING_UNUSED, f"the mapping names report page '{name}', which no report has",
+               at(mapping, override.line))
         for name, override in mapping.templates if name.casefold() not in pages_seen
     ]
     templates = [_template(key, sections, position, resolver)
@@ -487,11 +487,11 @@ def _visual_diagnostics(page: Page, accounts: Sequence[VisualAccount], excluded:
     for account in accounts:
         where = page.location
         if account.status == PARTLY:
-            out.append(info(CAT_FIELD_UNRESOLVED, f"page '{page.display_name}', visual {account.visual} "
-                            f"({account.visual_type}): " + "; ".join(account.missing), where))
+            out.append(report(CAT_FIELD_UNRESOLVED, f"page '{page.display_name}', visual {account.visual} "
+                              f"({account.visual_type}): " + "; ".join(account.missing), where))
         elif account.status == NOT_CONVERTED:
-            out.append(info(CAT_VISUAL_DROPPED, f"page '{page.display_name}', visual {account.visual} "
-                            f"({account.visual_type}): {account.reason}", where))
+            out.append(report(CAT_VISUAL_DROPPED, f"page '{page.display_name}', visual {account.visual} "
+                              f"({account.visual_type}): {account.reason}", where))
     return out
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NO_DEFAULT, CAT_TOGGLE_KEY, at, did_you_mean, warn
+from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NO_DEFAULT, CAT_TOGGLE_KEY, at, did_you_mean
 from translator.catalog.naming import assign_unique, snake_case
 from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.rows import MetricToggle, MetricToggleOption
 from translator.compile.translation import CompiledModel, Toggle, ToggleKind
-from translator.diagnostics import Diagnostic
+from translator.diagnostics import Diagnostic, report
 from translator.model.mapping import Mapping
 
 # Slicers and calculation groups switch how a measure is computed. A field parameter that picks
@@ -57,8 +57,8 @@ def build_toggles(
     tables = list(groups)
     keys, renamed = assign_unique(tables, lambda name: _wanted_key(groups[name][0][1], mapping))
     diagnostics += [
-        warn(CAT_TOGGLE_KEY, f"toggle key '{wanted}' of table '{groups[name][0][1].table}' is taken; using '{given}'",
-             None, "pin a key with [toggles.\"<table>\"] key = \"...\" in the mapping file")
+        report(CAT_TOGGLE_KEY, f"toggle key '{wanted}' of table '{groups[name][0][1].table}' is taken; using '{given}'",
+               None, "pin a key with [toggles.\"<table>\"] key = \"...\" in the mapping file")
         for name, wanted, given in renamed
     ]
 
@@ -87,12 +87,12 @@ def build_toggles(
         values = _union(v for _, t in members for v in t.options)
         default = (override.default if override and override.default else None) or first.default
         if default is None or default.casefold() not in {v.casefold() for v in values}:
-            diagnostics.append(warn(CAT_NO_DEFAULT, f"toggle '{first.table}' has no default option",
-                                    None, "set [toggles.\"<table>\"] default = \"<option>\" in the mapping file"))
+            diagnostics.append(report(CAT_NO_DEFAULT, f"toggle '{first.table}' has no default option",
+                                      None, "set [toggles.\"<table>\"] default = \"<option>\" in the mapping file"))
         option_override = override.option if override else (lambda _v: None)
         ids, clashes = assign_unique(values, lambda v: (o.key if (o := option_override(v)) and o.key else snake_case(v)))
         diagnostics += [
-            warn(CAT_TOGGLE_KEY, f"option key '{wanted}' of '{value}' in toggle '{key}' is taken; using '{given}'")
+            report(CAT_TOGGLE_KEY, f"option key '{wanted}' of '{value}' in toggle '{key}' is taken; using '{given}'")
             for value, wanted, given in clashes
         ]
         option_orders = sort_orders([Place(key, (key, ids[n])) for n in range(len(values))],
@@ -110,14 +110,14 @@ def build_toggles(
             ))
         if override is not None:
             diagnostics += [
-                warn(CAT_MAPPING_UNUSED, f"the mapping names option '{value}' of toggle '{first.table}', which the model does not have",
-                     at(mapping, o.line), *did_you_mean(value, values))
+                report(CAT_MAPPING_UNUSED, f"the mapping names option '{value}' of toggle '{first.table}', which the model does not have",
+                       at(mapping, o.line), *did_you_mean(value, values))
                 for value, o in override.options
                 if value.casefold() not in {v.casefold() for v in values}
             ]
     diagnostics += [
-        warn(CAT_MAPPING_UNUSED, f"the mapping names toggle table '{name}', which is not a toggle in the model",
-             at(mapping, o.line), *did_you_mean(name, (members[0][1].table for members in groups.values())))
+        report(CAT_MAPPING_UNUSED, f"the mapping names toggle table '{name}', which is not a toggle in the model",
+               at(mapping, o.line), *did_you_mean(name, (members[0][1].table for members in groups.values())))
         for name, o in mapping.toggles
         if name.casefold() not in groups
     ]

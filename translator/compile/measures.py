@@ -50,7 +50,7 @@ from translator.compile.translation import CompiledModel, Status, Toggle, Transl
 from translator.dax import DaxSyntaxError, ast, parse
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
-from translator.diagnostics import Diagnostic, Severity, SourceLocation, error, info, warning
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.model.semantic import Measure
 from translator.compile.pins import pinned_semantics
 from translator.model.semantics import NO_PINS, Semantics
@@ -143,28 +143,28 @@ class MeasureService:
             return _Result(Translation(m, export, Status.PARSE_ERROR, reasons=reasons), None)
         if m.state is not None and m.state.casefold() != "ready":
             notes = (m.error_message,) if m.error_message else ()
-            reason = error(NOT_READY, f"the engine reports state {m.state} for this measure", m.location, *notes)
+            reason = report(NOT_READY, f"the engine reports state {m.state} for this measure", m.location, *notes)
             return _Result(Translation(m, export, Status.UNTRANSLATED, reasons=(reason,)), None)
         is_constant, value = constant_value(pm.tree) if self.classify else (False, None)
         if is_constant:
             shown = "BLANK()" if value is None else repr(value)
-            reason = info(CONSTANT, f"a constant ({shown}): not a metric; measures using it get its value", m.location)
+            reason = report(CONSTANT, f"a constant ({shown}): not a metric; measures using it get its value", m.location)
             return _Result(Translation(m, export, Status.CONSTANT, reasons=(reason,), constant=value), None)
         kind = presentation_kind(pm.tree, self._presentation_of) if self.classify else None
         if kind is not None:
-            reason = info(PRESENTATION, f"presentation text ({kind}): not a metric, never seeded", m.location)
+            reason = report(PRESENTATION, f"presentation text ({kind}): not a metric, never seeded", m.location)
             return _Result(Translation(m, export, Status.PRESENTATION, reasons=(reason,), presentation=kind), None)
         try:
             return self._compile(pm)
         except Untranslatable as e:
-            reason = error(e.code, e.message, locate(m, e.span), *e.notes)
+            reason = report(e.code, e.message, locate(m, e.span), *e.notes)
             translation = Translation(
                 m, export, Status.UNTRANSLATED, reasons=(reason,), time_intelligence=inventory(pm.tree),
                 blocked_by=e.blocked_by, lookups=e.lookups, lookup_fact=e.lookup_fact,
             )
             return _Result(translation, None)
         except Exception as e:  # noqa: BLE001  (a compiler bug must cost one measure, not the run)
-            reason = error(
+            reason = report(
                 INTERNAL_ERROR, "internal compiler error while translating this measure", m.location,
                 f"{type(e).__name__}: {e}",
             )
@@ -291,7 +291,7 @@ class MeasureService:
         for table, pi, e in failures:
             where = locate_in(pi.item.location, e.span)
             reasons.append(
-                warning(
+                report(
                     CALCULATION_ITEM,
                     f"calculation item '{pi.item.name}' of '{table}' cannot be applied to this measure: {e.message}",
                     m.location,
@@ -323,7 +323,7 @@ class MeasureService:
         approximate = False
         for col in collectors:
             for code, message, span in col.approximations:
-                diagnostic = Diagnostic(code, Severity.WARNING, message, locate(m, span))
+                diagnostic = report(code, message, locate(m, span))
                 if diagnostic not in reasons:
                     reasons.append(diagnostic)
                 approximate = True
@@ -333,12 +333,8 @@ class MeasureService:
             overridden.update(t.overridden_columns)
             if t.status is Status.APPROXIMATE:
                 approximate = True
-                reasons.append(
-                    Diagnostic(
-                        APPROXIMATE_COMPONENT, Severity.WARNING, f"depends on [{t.measure.name}], which is approximate",
-                        locate(m, ast.NO_SPAN),
-                    )
-                )
+                reasons.append(report(APPROXIMATE_COMPONENT, f"depends on [{t.measure.name}], which is approximate",
+                                      locate(m, ast.NO_SPAN)))
         sql, formula = default.sql, None
         if components:
             by_name = {fold(r.translation.measure.name): r.translation for r in component_results}
@@ -551,7 +547,7 @@ def _settle_group(
             notes.append(f"... and {len(problems) - _NAMED_MEASURES} more measures (see the translation report)")
         count = "its DAX" if pi.tree is None else f"{len(problems)} measure(s)"
         diagnostics.append(
-            warning(
+            report(
                 CALCULATION_ITEM,
                 f"calculation item '{name}' of '{table}' is not offered as a toggle option: it cannot be applied to {count}",
                 pi.item.location,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from translator.diagnostics import Diagnostic, SourceLocation, error
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.diagnostics import codes
 from translator.diagnostics.render import human
 
@@ -128,7 +128,7 @@ def syntax_error(
 ) -> DaxSyntaxError:
     line, column = position(text, offset)
     notes = caret(text, line, column)
-    diagnostic = error(code, message, SourceLocation(EXPRESSION, line, column), *notes)
+    diagnostic = report(code, message, SourceLocation(EXPRESSION, line, column), *notes)
     return DaxSyntaxError(diagnostic, line, column, expected)
 
 

@@ -1,7 +1,9 @@
 """Diagnostics as data: a stable code, a severity, a message and a location.
 
 Every stage returns diagnostics instead of printing; `translator.diagnostics.render` lays them
-out (human, JSON, GitHub annotations). Codes live in `translator.diagnostics.codes`.
+out (human, JSON, GitHub annotations). Codes live in `translator.diagnostics.codes`, each with
+its severity: make a diagnostic with `translator.diagnostics.report(code, ...)`, never by naming a
+severity.
 """
 
 from __future__ import annotations
@@ -40,15 +42,3 @@ class Diagnostic:
     message: str
     location: SourceLocation | None = None
     notes: tuple[str, ...] = field(default=())
-
-
-def error(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, location, tuple(notes))
-
-
-def warning(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, message, location, tuple(notes))
-
-
-def info(code: str, message: str, location: SourceLocation | None = None, *notes: str) -> Diagnostic:
-    return Diagnostic(code, Severity.INFO, message, location, tuple(notes))

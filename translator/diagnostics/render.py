@@ -38,8 +38,9 @@ def to_json(diagnostic: Diagnostic) -> dict[str, Any]:
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def github(diagnostic: Diagnostic) -> str:
-    """A GitHub Actions workflow command (`::error file=...,line=...::[CODE] message`)."""
+def github(diagnostic: Diagnostic, level: Severity | None = None) -> str:
+    """A GitHub Actions workflow command (`::error file=...,line=...::[CODE] message`), at the
+    diagnostic's severity unless `level` shows it at another (a summary the CLI annotates)."""
     location = diagnostic.location
     props = []
     if location is not None:
@@ -50,7 +51,7 @@ def github(diagnostic: Diagnostic) -> str:
                 props.append(f"col={location.column}")
     props.append(f"title={diagnostic.code}")
     message = "\n".join([f"[{diagnostic.code}] {diagnostic.message}", *diagnostic.notes])
-    return f"::{_GITHUB_LEVEL[diagnostic.severity]} {','.join(props)}::{_escape_data(message)}"
+    return f"::{_GITHUB_LEVEL[level or diagnostic.severity]} {','.join(props)}::{_escape_data(message)}"
 
 
 def _escape_data(text: str) -> str:

@@ -23,7 +23,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 
 MISSING_ANSWER = codes.PAR703  # no RESULTS/<id>.json or .csv for a query
 BAD_ANSWER = codes.PAR704  # an answer file that is not an Execute Queries response or a CSV
@@ -65,7 +65,7 @@ def read_answer(path: Path) -> Answer:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise InputError(error(BAD_ANSWER, f"cannot read the answer: {err}", where))
+        raise InputError(report(BAD_ANSWER, f"cannot read the answer: {err}", where))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -83,30 +83,30 @@ def _utf16(raw: bytes, where: SourceLocation) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    raise InputError(error(BAD_ANSWER, "the answer is neither UTF-8 nor UTF-16 text", where))
+    raise InputError(report(BAD_ANSWER, "the answer is neither UTF-8 nor UTF-16 text", where))
 
 
 def _json_rows(text: str, where: SourceLocation) -> tuple[dict[str, object], ...]:
     try:
         data = json.loads(text, parse_constant=_constant)
     except ValueError as err:
-        raise InputError(error(BAD_ANSWER, f"the answer is not JSON: {err}", where))
+        raise InputError(report(BAD_ANSWER, f"the answer is not JSON: {err}", where))
     if isinstance(data, Mapping) and isinstance(data.get("error"), Mapping):
-        raise InputError(error(REFUSED, f"Power BI refused the query: {_message(data['error'])}", where))
+        raise InputError(report(REFUSED, f"Power BI refused the query: {_message(data['error'])}", where))
     results = data.get("results") if isinstance(data, Mapping) else None
     if not isinstance(results, list) or len(results) != 1 or not isinstance(results[0], Mapping):
-        raise InputError(error(BAD_ANSWER, "not an Execute Queries response: expected "
-                               "{\"results\": [{\"tables\": [{\"rows\": [...]}]}]} with one result", where))
+        raise InputError(report(BAD_ANSWER, "not an Execute Queries response: expected "
+                                "{\"results\": [{\"tables\": [{\"rows\": [...]}]}]} with one result", where))
     result = results[0]
     if result.get("error") is not None:
-        raise InputError(error(REFUSED, f"Power BI refused the query: {_message(result['error'])}", where))
+        raise InputError(report(REFUSED, f"Power BI refused the query: {_message(result['error'])}", where))
     tables = result.get("tables")
     if not isinstance(tables, list) or len(tables) != 1 or not isinstance(tables[0], Mapping):
-        raise InputError(error(BAD_ANSWER, "expected exactly one table in the result "
-                               "(executeQueries answers one table per query)", where))
+        raise InputError(report(BAD_ANSWER, "expected exactly one table in the result "
+                                "(executeQueries answers one table per query)", where))
     rows = tables[0].get("rows", [])
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
-        raise InputError(error(BAD_ANSWER, "\"rows\" must be a list of objects", where))
+        raise InputError(report(BAD_ANSWER, "\"rows\" must be a list of objects", where))
     return tuple({column_key(k): v for k, v in row.items() if v is not None} for row in rows)
 
 
@@ -132,9 +132,9 @@ def _csv_rows(text: str, where: SourceLocation) -> tuple[tuple[str, ...], tuple[
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(error(BAD_ANSWER, "the CSV is empty (expected a header row)", where))
+        raise InputError(report(BAD_ANSWER, "the CSV is empty (expected a header row)", where))
     except csv.Error as err:
-        raise InputError(error(BAD_ANSWER, f"the CSV does not parse: {err}", where))
+        raise InputError(report(BAD_ANSWER, f"the CSV does not parse: {err}", where))
     keys = [column_key(name) for name in header]
     rows = []
     try:
@@ -142,11 +142,11 @@ def _csv_rows(text: str, where: SourceLocation) -> tuple[tuple[str, ...], tuple[
             if not cells:
                 continue
             if len(cells) != len(keys):
-                raise InputError(error(BAD_ANSWER, f"row {number} has {len(cells)} cells, the header "
-                                       f"{len(keys)}", SourceLocation(where.file, number)))
+                raise InputError(report(BAD_ANSWER, f"row {number} has {len(cells)} cells, the header "
+                                        f"{len(keys)}", SourceLocation(where.file, number)))
             rows.append({k: c for k, c in zip(keys, cells) if c != ""})
     except csv.Error as err:
-        raise InputError(error(BAD_ANSWER, f"the CSV does not parse: {err}", where))
+        raise InputError(report(BAD_ANSWER, f"the CSV does not parse: {err}", where))
     return tuple(keys), tuple(rows)
 
 

@@ -22,7 +22,7 @@ import psycopg
 import sqlglot
 from sqlglot import exp
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 from translator.parity.answers import (
     MISSING_ANSWER,
     REFUSED,
@@ -156,12 +156,12 @@ def compare(folder: Path, results: Path | None, dsn: str, client_id: int, tolera
             allow_missing: bool = False, write_expected: Path | None = None) -> Comparison:
     manifest = read_manifest(folder)
     if manifest.client_id is not None and manifest.client_id != client_id:
-        raise InputError(error(WRONG_CLIENT, f"the DAX queries filter on client {manifest.client_id}, "
-                               f"not {client_id}: pass --client-id {manifest.client_id} or regenerate "
-                               "the queries", SourceLocation(str(folder / "manifest.json"))))
+        raise InputError(report(WRONG_CLIENT, f"the DAX queries filter on client {manifest.client_id}, "
+                                f"not {client_id}: pass --client-id {manifest.client_id} or regenerate "
+                                "the queries", SourceLocation(str(folder / "manifest.json"))))
     if results is None and write_expected is None:
-        raise InputError(error(MISSING_ANSWER, "nothing to do: give --results (Power BI's answers) "
-                               "and/or --write-expected"))
+        raise InputError(report(MISSING_ANSWER, "nothing to do: give --results (Power BI's answers) "
+                                "and/or --write-expected"))
     answers = _answers(manifest.queries, results, allow_missing) if results is not None else {}
     statements = {q.id: _statement(q, client_id, folder) for q in manifest.queries}
     out: list[QueryResult] = []
@@ -169,7 +169,7 @@ def compare(folder: Path, results: Path | None, dsn: str, client_id: int, tolera
     try:
         conn = psycopg.connect(dsn, autocommit=False)
     except psycopg.Error as err:
-        raise InputError(error(NO_DATABASE, f"cannot connect to the database: {' '.join(str(err).split())}"))
+        raise InputError(report(NO_DATABASE, f"cannot connect to the database: {' '.join(str(err).split())}"))
     with conn:
         conn.read_only = True  # every transaction is BEGIN READ ONLY: the database refuses writes
         for query in manifest.queries:
@@ -192,8 +192,8 @@ def compare(folder: Path, results: Path | None, dsn: str, client_id: int, tolera
 
 def _answers(queries: Sequence[ManifestQuery], results: Path, allow_missing: bool) -> dict[str, Answer | None]:
     if not results.is_dir():
-        raise InputError(error(MISSING_ANSWER, f"the results folder {results} does not exist",
-                               SourceLocation(str(results))))
+        raise InputError(report(MISSING_ANSWER, f"the results folder {results} does not exist",
+                                SourceLocation(str(results))))
     found: dict[str, Answer | None] = {}
     missing = []
     for query in queries:
@@ -204,14 +204,14 @@ def _answers(queries: Sequence[ManifestQuery], results: Path, allow_missing: boo
             continue
         answer = read_answer(path)
         if len(answer.rows) >= ROW_LIMIT:
-            raise InputError(error(REFUSED, f"the answer holds {len(answer.rows):,} rows, executeQueries' "
-                                   "limit: it may be cut short, so it cannot be compared", SourceLocation(str(path))))
+            raise InputError(report(REFUSED, f"the answer holds {len(answer.rows):,} rows, executeQueries' "
+                                    "limit: it may be cut short, so it cannot be compared", SourceLocation(str(path))))
         found[query.id] = answer
     if missing and not allow_missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise InputError(error(MISSING_ANSWER, f"no answer for query {missing[0]}: expected "
-                               f"{results / (missing[0] + '.json')} or .csv{more}; --allow-missing "
-                               "compares the others", SourceLocation(str(results))))
+        raise InputError(report(MISSING_ANSWER, f"no answer for query {missing[0]}: expected "
+                                f"{results / (missing[0] + '.json')} or .csv{more}; --allow-missing "
+                                "compares the others", SourceLocation(str(results))))
     return found
 
 
@@ -221,9 +221,9 @@ def _statement(query: ManifestQuery, client_id: int, folder: Path) -> str:
     try:
         tree = sqlglot.parse_one(query.sql, dialect=DIALECT)
     except sqlglot.ParseError as err:
-        raise InputError(error(BAD_MANIFEST, f"query {query.id}: the SQL does not parse: {err}", where))
+        raise InputError(report(BAD_MANIFEST, f"query {query.id}: the SQL does not parse: {err}", where))
     if not isinstance(tree, exp.Select):
-        raise InputError(error(BAD_MANIFEST, f"query {query.id}: the SQL is not a single SELECT", where))
+        raise InputError(report(BAD_MANIFEST, f"query {query.id}: the SQL is not a single SELECT", where))
 
     def client(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Identifier) and CLIENT_PLACEHOLDER in node.name:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 from translator.parity.questions import ROW_LIMIT, VALUE_KEY, QuestionSet, ask
 from translator.parity.render import dax_query, sql_text
 
@@ -78,8 +78,8 @@ def plan_questions(exports: Path, client_id: int | None = None) -> QuestionSet:
 
     planned = plan(exports)
     if not planned.ok:
-        raise InputError(error(CANNOT_ASK, "the build stops with errors, so there is no catalog to ask "
-                               "about: run `translator build` to see them", SourceLocation(str(exports))))
+        raise InputError(report(CANNOT_ASK, "the build stops with errors, so there is no catalog to ask "
+                                "about: run `translator build` to see them", SourceLocation(str(exports))))
     return ask(planned.catalog, planned.compiled, planned.mapping_file, client_id)
 
 
@@ -117,13 +117,13 @@ def read_manifest(folder: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(error(BAD_MANIFEST, f"no {MANIFEST} in {folder}: run `translator parity queries "
-                               f"--out {folder}` first", where))
+        raise InputError(report(BAD_MANIFEST, f"no {MANIFEST} in {folder}: run `translator parity queries "
+                                f"--out {folder}` first", where))
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise InputError(error(BAD_MANIFEST, f"cannot read the manifest: {err}", where))
+        raise InputError(report(BAD_MANIFEST, f"cannot read the manifest: {err}", where))
     if not isinstance(data, Mapping) or data.get("format") != FORMAT or not isinstance(data.get("queries"), list):
-        raise InputError(error(BAD_MANIFEST, f"not a parity manifest (expected \"format\": \"{FORMAT}\" "
-                               "and a \"queries\" list)", where))
+        raise InputError(report(BAD_MANIFEST, f"not a parity manifest (expected \"format\": \"{FORMAT}\" "
+                                "and a \"queries\" list)", where))
     queries = []
     for n, item in enumerate(data["queries"]):
         try:
@@ -134,12 +134,12 @@ def read_manifest(folder: Path) -> Manifest:
                 key=item.get("key"), kind=item.get("kind"),
             ))
         except (KeyError, TypeError, ValueError) as err:
-            raise InputError(error(BAD_MANIFEST, f"query {n} of the manifest is malformed ({err})", where))
+            raise InputError(report(BAD_MANIFEST, f"query {n} of the manifest is malformed ({err})", where))
         if "/" in queries[-1].id or "\\" in queries[-1].id or queries[-1].id.startswith("."):
-            raise InputError(error(BAD_MANIFEST, f"query id {queries[-1].id!r} is not a file name", where))
+            raise InputError(report(BAD_MANIFEST, f"query id {queries[-1].id!r} is not a file name", where))
     client_id = data.get("client_id")
     if client_id is not None and (not isinstance(client_id, int) or isinstance(client_id, bool)):
-        raise InputError(error(BAD_MANIFEST, "client_id must be an integer or null", where))
+        raise InputError(report(BAD_MANIFEST, "client_id must be an integer or null", where))
     return Manifest(tuple(queries), client_id, tuple(data.get("skipped") or ()))
 
 

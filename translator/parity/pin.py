@@ -19,7 +19,7 @@ from pathlib import Path
 import tomlkit
 import tomlkit.exceptions
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 from translator.parity.answers import Answer, column_key, read_answer
 from translator.readers.mapping import parse_mapping
 from translator.model.semantics import BLANK, ENGINE, IGNORE, PINS, ZERO
@@ -110,7 +110,7 @@ def read_pins(answer: Answer) -> dict[str, object]:
     omits nulls) unless the answer is a CSV, whose header lists every column asked."""
     where = SourceLocation(answer.path)
     if len(answer.rows) != 1:
-        raise InputError(error(NO_PROBE_ROW, f"the probe answers one row; this answer has {len(answer.rows)}", where))
+        raise InputError(report(NO_PROBE_ROW, f"the probe answers one row; this answer has {len(answer.rows)}", where))
     row = answer.rows[0]
     pins: dict[str, object] = {}
     for rule in RULES:
@@ -122,9 +122,9 @@ def read_pins(answer: Answer) -> dict[str, object]:
             cell = None
         value = rule.read(cell, answer.textual)
         if value is None:
-            raise InputError(error(UNKNOWN_ANSWER, f"probe column [{rule.column}] answered {cell!r}, "
-                                   f"which matches no behaviour pinned for {rule.pin} "
-                                   f"(expected one of {', '.join(map(str, PINS[rule.pin]))})", where))
+            raise InputError(report(UNKNOWN_ANSWER, f"probe column [{rule.column}] answered {cell!r}, "
+                                    f"which matches no behaviour pinned for {rule.pin} "
+                                    f"(expected one of {', '.join(map(str, PINS[rule.pin]))})", where))
         pins[rule.pin] = value
     return pins
 
@@ -136,12 +136,12 @@ def pin(results: Path, mapping: Path, engine: str | None = None) -> dict[str, ob
     try:
         text = mapping.read_text(encoding="utf-8") if mapping.exists() else ""
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(error(codes.CAT390, f"cannot read the mapping file: {err}", where))
+        raise InputError(report(codes.CAT390, f"cannot read the mapping file: {err}", where))
     parse_mapping(text, str(mapping))  # the file must be valid before we touch it
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as err:  # tomllib accepted it: should not happen
-        raise InputError(error(codes.CAT391, f"the mapping file is not valid TOML: {err}", where))
+        raise InputError(report(codes.CAT391, f"the mapping file is not valid TOML: {err}", where))
     section = document.get(SECTION)
     if section is None:
         section = tomlkit.table()

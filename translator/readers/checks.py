@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translator.diagnostics import Diagnostic, SourceLocation, warning
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers.errors import DANGLING_RELATIONSHIP, DUPLICATE_NAME, fail
 from translator.model.semantic import SemanticModel
 
@@ -22,7 +22,7 @@ def dangling_relationships(model: SemanticModel,
             table = model.table(table_name)
             if table is None or table.column(column_name) is None:
                 where = locations[index] if index < len(locations) else None
-                found.append(warning(
+                found.append(report(
                     DANGLING_RELATIONSHIP,
                     f"relationship {r.name or ''} in {model.export} refers to '{table_name}'[{column_name}], "
                     "which the model does not define; later stages ignore it",

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-from translator.diagnostics import Diagnostic, Severity, SourceLocation
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers.dmv import DmvExport, dmv_part
 from translator.readers.errors import (
     BAD_STRUCTURE,
@@ -83,15 +83,13 @@ def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
         if entry.name.startswith(".") or entry.name.casefold() in NOT_EXPORTS:
             continue
         if entry.name.endswith(".Report") and entry.is_dir() or entry.suffix.casefold() == ".pbip":
-            notes.append(Diagnostic(SKIPPED_REPORT_PART, Severity.INFO,
-                                    "not a model: the report half of a PBIP project"
-                                    + (" (its pages are read as report templates)" if entry.is_dir() else ""),
-                                    SourceLocation(entry.name)))
+            notes.append(report(SKIPPED_REPORT_PART, "not a model: the report half of a PBIP project"
+                                + (" (its pages are read as report templates)" if entry.is_dir() else ""),
+                                SourceLocation(entry.name)))
             continue
         if entry.is_dir() and _report_only(entry):
-            notes.append(Diagnostic(SKIPPED_REPORT_PART, Severity.INFO,
-                                    "not a model: a pbi-tools folder with only a Report/ (its pages are read "
-                                    "as report templates)", SourceLocation(entry.name)))
+            notes.append(report(SKIPPED_REPORT_PART, "not a model: a pbi-tools folder with only a Report/ (its "
+                                "pages are read as report templates)", SourceLocation(entry.name)))
             continue
         if entry.is_dir():
             exports.append(_folder_export(entry, root))

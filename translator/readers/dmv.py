@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translator.diagnostics import Diagnostic, SourceLocation, warning
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers import jsonpos, tom
 from translator.readers.errors import BAD_STRUCTURE, MEASURE_NOT_READY, fail
 from translator.model.semantic import Column, Measure, SemanticModel, Table
@@ -112,7 +112,7 @@ def read_dmv(export: DmvExport, *, root: Path) -> tuple[SemanticModel, list[Diag
         )
         if measure.state is not None:
             detail = f": {measure.error_message}" if measure.error_message else ""
-            diagnostics.append(warning(
+            diagnostics.append(report(
                 MEASURE_NOT_READY, f"measure [{measure.name}] is in the state {measure.state}{detail}; "
                 "it is reported, not translated", location))
         if table not in measures_by_table:

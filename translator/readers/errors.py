@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 
 PATH_NOT_FOUND = codes.RDR401
 NO_EXPORTS = codes.RDR402
@@ -34,4 +34,4 @@ SKIPPED_REPORT_PART = codes.RDR422
 def fail(code: str, message: str, file: str, line: int | None = None, column: int | None = None,
          *notes: str) -> NoReturn:
     """Stop reading: `file` is relative to the exports folder, `line`/`column` are 1-based."""
-    raise InputError(error(code, message, SourceLocation(file, line, column), *notes))
+    raise InputError(report(code, message, SourceLocation(file, line, column), *notes))

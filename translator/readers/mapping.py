@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-from translator.diagnostics import Diagnostic, InputError, SourceLocation, error
+from translator.diagnostics import Diagnostic, InputError, SourceLocation, report
 from translator.diagnostics import codes
 from translator.dialect import TARGET
 from translator.model.semantics import ENGINE, PINS, Semantics
@@ -77,7 +77,7 @@ def load_mapping(path: Path | None) -> tuple[Mapping, list[Diagnostic]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(error(codes.CAT390, f"cannot read the mapping file: {e}", SourceLocation(str(path))))
+        raise InputError(report(codes.CAT390, f"cannot read the mapping file: {e}", SourceLocation(str(path))))
     return parse_mapping(text, str(path)), []
 
 
@@ -89,8 +89,8 @@ def parse_mapping(text: str, file: str) -> Mapping:
         if line is None:  # "at end of document"
             line = max(1, len(text.splitlines()))
         message = str(e).split(" (at line")[0]
-        raise InputError(error(codes.CAT391, f"the mapping file is not valid TOML: {message}",
-                               SourceLocation(file, line, column)))
+        raise InputError(report(codes.CAT391, f"the mapping file is not valid TOML: {message}",
+                                SourceLocation(file, line, column)))
     return _Loader(text, file).mapping(data)
 
 
@@ -113,8 +113,8 @@ class _Loader:
 
     def fail(self, path: tuple[str, ...], expected: str) -> InputError:
         where = ".".join(_quote_key(p) for p in path) or "the top level"
-        return InputError(error(codes.CAT392, f"mapping file: {where}: expected {expected}",
-                                SourceLocation(self.file, self.line(path))))
+        return InputError(report(codes.CAT392, f"mapping file: {where}: expected {expected}",
+                                 SourceLocation(self.file, self.line(path))))
 
     def line(self, path: tuple[str, ...]) -> int | None:
         for n in range(len(path), 0, -1):

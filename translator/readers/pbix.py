@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from translator.diagnostics import Diagnostic, SourceLocation, warning
+from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers import tom
 from translator.readers.checks import dangling_relationships
 from translator.readers.limits import MAX_MEMBER_BYTES
@@ -254,5 +254,5 @@ def _column(c: dict, names: dict[int, str]) -> Column:
 
 def _not_ready(measure: Measure, location: SourceLocation) -> Diagnostic:
     detail = f": {measure.error_message}" if measure.error_message else ""
-    return warning(MEASURE_NOT_READY, f"measure [{measure.name}] is in the state {measure.state}{detail}; "
-                   "it is reported, not translated", location)
+    return report(MEASURE_NOT_READY, f"measure [{measure.name}] is in the state {measure.state}{detail}; "
+                  "it is reported, not translated", location)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from translator.catalog.order import NO_PREVIOUS, PreviousOrder
-from translator.diagnostics import InputError, SourceLocation, error
+from translator.diagnostics import InputError, SourceLocation, report
 from translator.diagnostics import codes
 from translator.emit import REPORT_JSON_FILE
 
@@ -28,8 +28,8 @@ def read_document(path: Path) -> dict[str, object] | None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(error(BAD_REPORT, f"cannot read the committed output ({err})",
-                               SourceLocation(str(path)))) from err
+        raise InputError(report(BAD_REPORT, f"cannot read the committed output ({err})",
+                                SourceLocation(str(path)))) from err
     return parse_document(text, str(path))
 
 
@@ -48,7 +48,7 @@ def parse_document(text: str, file: str) -> dict[str, object]:
         if not isinstance(document["measures"], list):
             raise TypeError("measures is not a list")
     except (ValueError, KeyError, TypeError) as err:
-        raise InputError(error(
+        raise InputError(report(
             BAD_REPORT, f"not a translation report ({err}); expected the JSON `translator build` "
             "writes, with a `measures` list", SourceLocation(file),
         )) from err

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 from translator.catalog.columns import SEED_TABLES
 from translator.emit import REPORT_JSON_FILE
 from translator.pipeline import plan
@@ -135,7 +135,7 @@ def diff(exports: Path, out: Path, mapping_file: Path | None = None) -> CatalogC
     """Compare the catalog in `out` (its translation report) with a build now."""
     planned = plan(exports, mapping_file, previous_order(out))
     if not planned.ok:
-        raise InputError(error(
+        raise InputError(report(
             CANNOT_BUILD, "the build stops with errors, so there is nothing to compare: "
             "run `translator build` to see them", SourceLocation(str(exports)),
         ))

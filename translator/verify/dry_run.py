@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import psycopg
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 from translator.emit import without_transaction
 from translator.verify.target import connect
 
@@ -31,8 +31,8 @@ def overwritten_rows(dsn: str, seed_sql: str, seed_file: str) -> list[str] | Non
         conn.execute("SELECT set_config('lock_timeout', %s, true)", (LOCK_TIMEOUT,))
         conn.execute(without_transaction(seed_sql))
     except psycopg.Error as err:
-        raise InputError(error(CANNOT_APPLY, "the seed does not apply to this database: "
-                               + " ".join(str(err).split()), SourceLocation(seed_file))) from None
+        raise InputError(report(CANNOT_APPLY, "the seed does not apply to this database: "
+                                + " ".join(str(err).split()), SourceLocation(seed_file))) from None
     finally:
         conn.rollback()
         conn.close()

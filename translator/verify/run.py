@@ -20,7 +20,7 @@ from translator.catalog.sources import CLIENT_ID_COLUMN, build_source, source_ta
 from translator.catalog.toggles import build_toggles
 from translator.compile.translation import CompiledModel, Status, Translation
 from translator.dax.model import ParsedModel
-from translator.diagnostics import InputError, SourceLocation, error
+from translator.diagnostics import InputError, SourceLocation, report
 from translator.diagnostics import codes
 from translator.emit import SCHEMA_FILE, SEED_FILE
 from translator.model.mapping import Mapping as MappingFile
@@ -132,8 +132,8 @@ def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
     with scratch_connection(dsn, overwrite) as conn:
         planned = plan(exports)
         if not planned.ok:
-            raise InputError(error(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
-                                   "verify: run `translator build` to see them", SourceLocation(str(exports))))
+            raise InputError(report(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
+                                    "verify: run `translator build` to see them", SourceLocation(str(exports))))
         mapping = planned.mapping_file
         world = generate_world(planned.compiled, planned.parsed, mapping, rows, seed)
         toggles = toggle_map(planned.compiled, mapping)
@@ -141,9 +141,9 @@ def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
             apply_files(conn, planned.files[SCHEMA_FILE], planned.files[SEED_FILE])
             load_views(conn, world)
         except psycopg.Error as err:
-            raise InputError(error(CANNOT_LOAD, "the schema, the seed or the sample tables do not load "
-                                   f"into this database: {' '.join(str(err).split())}",
-                                   SourceLocation(str(exports)))) from None
+            raise InputError(report(CANNOT_LOAD, "the schema, the seed or the sample tables do not load "
+                                    f"into this database: {' '.join(str(err).split())}",
+                                    SourceLocation(str(exports)))) from None
         catalog = load_catalog(conn)
         checks = check_catalog(conn, catalog, planned.catalog, planned.compiled, planned.parsed, world,
                                toggles, mapping)

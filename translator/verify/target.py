@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import psycopg
 
-from translator.diagnostics import InputError, SourceLocation, codes, error
+from translator.diagnostics import InputError, SourceLocation, codes, report
 from translator.verify.cluster import ClusterError, throwaway_cluster
 
 WRITTEN_SCHEMAS = ("beast_insights_v2", "report_builder", "reporting")
@@ -40,8 +40,8 @@ def connect(dsn: str, where: str = "--dsn") -> psycopg.Connection:
     try:
         return psycopg.connect(dsn, connect_timeout=CONNECT_TIMEOUT)
     except (psycopg.Error, ValueError) as err:
-        raise InputError(error(CANNOT_CONNECT, f"cannot connect to the database: {_one_line(err)}",
-                               SourceLocation(where))) from None
+        raise InputError(report(CANNOT_CONNECT, f"cannot connect to the database: {_one_line(err)}",
+                                SourceLocation(where))) from None
 
 
 def present_schemas(conn: psycopg.Connection) -> tuple[str, ...]:
@@ -70,14 +70,14 @@ def scratch_connection(dsn: str | None, overwrite: bool = False) -> Iterator[psy
             try:
                 url = stack.enter_context(throwaway_cluster())
             except (ClusterError, OSError) as err:
-                raise InputError(error(NO_SERVER, f"cannot start a throwaway PostgreSQL for verify "
-                                       f"({_one_line(err)}); or pass --dsn", SourceLocation("verify"))) from None
+                raise InputError(report(NO_SERVER, f"cannot start a throwaway PostgreSQL for verify "
+                                        f"({_one_line(err)}); or pass --dsn", SourceLocation("verify"))) from None
             conn = stack.enter_context(_rolled_back(connect(url, "throwaway cluster")))
         else:
             conn = stack.enter_context(_rolled_back(connect(dsn)))
             present = present_schemas(conn)
             if present and not overwrite:
-                raise InputError(error(
+                raise InputError(report(
                     NOT_SCRATCH,
                     f"refusing to write to a database that already has the schema(s) {', '.join(present)}: "
                     f"point --dsn at an empty database, leave --dsn out to use a throwaway server, or pass "
