@@ -91,6 +91,38 @@ def read_member(archive: zipfile.ZipFile, member: str, file: str) -> bytes:
 def check_unicode(model: SemanticModel) -> None:
     """RDR416 naming the first object (table, column, measure, ...) with a lone surrogate in any of
     its texts: its name, expression, description, folder, source, ..."""
+    if _holds_surrogate(model):
+        _name_surrogate(model)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names; () for any other type
+
+
+def _fields_of(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else ()
+    return names
+
+
+def _holds_surrogate(model: SemanticModel) -> bool:
+    """Whether any text of the model holds a lone surrogate: the same walk as _name_surrogate
+    without naming anything on the way (a large model has a hundred thousand objects)."""
+    texts: list[str] = []
+    stack: list[object] = [model]
+    while stack:
+        obj = stack.pop()
+        for name in _fields_of(type(obj)):
+            value = getattr(obj, name)
+            for element in value if isinstance(value, tuple) else (value,):
+                if isinstance(element, str):
+                    texts.append(element)
+                elif _fields_of(type(element)):
+                    stack.append(element)
+    return _SURROGATE.search("".join(texts)) is not None
+
+
+def _name_surrogate(model: SemanticModel) -> None:
     stack: list[tuple[object, str, SourceLocation | None]] = [(model, "model", None)]
     while stack:
         obj, label, location = stack.pop()

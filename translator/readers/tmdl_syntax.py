@@ -31,8 +31,12 @@ EXPRESSION_PROPERTIES = frozenset({"targetexpression", "statusexpression", "tren
                                    "formatstringdefinition", "detailrowsdefinition"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Node:
+    """One object, property or flag of a .tmdl file. Not frozen, though nothing changes a node
+    once the parser made it: a large model has a hundred thousand nodes, and a frozen dataclass
+    costs five times as much to build."""
+
     keyword: str
     line: int
     name: str | None = None
@@ -43,14 +47,26 @@ class Node:
     is_property: bool = False
     description: str | None = None
     children: tuple[Node, ...] = field(default=())
+    # folded keyword -> the children with it, in order: made on the first lookup (a reader asks a
+    # column node for half a dozen properties; one pass over its children answers them all)
+    _by_keyword: dict[str, tuple[Node, ...]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _index(self) -> dict[str, tuple[Node, ...]]:
+        index = self._by_keyword
+        if index is None:
+            grouped: dict[str, list[Node]] = {}
+            for c in self.children:
+                grouped.setdefault(c.keyword.casefold(), []).append(c)
+            index = {keyword: tuple(nodes) for keyword, nodes in grouped.items()}
+            self._by_keyword = index
+        return index
 
     def child(self, keyword: str) -> Node | None:
-        folded = keyword.casefold()
-        return next((c for c in self.children if c.keyword.casefold() == folded), None)
+        found = self._index().get(keyword.casefold())
+        return found[0] if found else None
 
     def all(self, keyword: str) -> tuple[Node, ...]:
-        folded = keyword.casefold()
-        return tuple(c for c in self.children if c.keyword.casefold() == folded)
+        return self._index().get(keyword.casefold(), ())
 
     def text(self, keyword: str) -> str | None:
         node = self.child(keyword)
@@ -75,12 +91,16 @@ class _Parser:
         self.file = file
         self.index = 0
         self.unit: str | None = None  # one level of indentation: "\t" or some spaces
+        self.levels: dict[str, int] = {"": 0}  # leading whitespace already checked -> its level
 
     # -- indentation -----------------------------------------------------------------------------
     def level(self, number: int) -> int:
         """The indentation level of a structural line (1-based `number`), checked for consistency."""
         line = self.lines[number - 1]
         leading = line[: len(line) - len(line.lstrip(" \t"))]
+        known = self.levels.get(leading)
+        if known is not None:
+            return known
         if not leading:
             return 0
         if self.unit is None:
@@ -91,7 +111,8 @@ class _Parser:
             found = "tabs and spaces" if " " in leading and "\t" in leading else repr(leading)
             unit = "tabs" if self.unit == "\t" else f"{len(self.unit)} spaces per level"
             self.indentation_error(number, f"uses {found} where this file indents with {unit}")
-        return len(leading) // len(self.unit)
+        level = self.levels[leading] = len(leading) // len(self.unit)
+        return level
 
     def depth_at_least(self, number: int, depth: int) -> bool:
         """Whether a line (any content) is indented by at least `depth` levels."""
@@ -114,13 +135,18 @@ class _Parser:
         nodes: list[Node] = []
         description: list[str] = []
         description_line = 0
-        while self.index < len(self.lines):
+        lines, levels = self.lines, self.levels
+        while self.index < len(lines):
             number = self.index + 1
-            raw = self.lines[self.index]
-            if not raw.strip():
+            raw = lines[self.index]
+            content = raw.strip()
+            if not content:
                 self.index += 1
                 continue
-            level = self.level(number)
+            indent = len(raw) - len(raw.lstrip(" \t"))
+            level = levels.get(raw[:indent])
+            if level is None:
+                level = self.level(number)
             if level < depth:
                 break
             if level > depth:
@@ -129,21 +155,21 @@ class _Parser:
                     number, f"is indented {level} level(s) deep",
                     f"{where}: a property or child sits one level below its object, and an expression's "
                     "lines two levels below (or fenced with ```)")
-            content = raw.strip()
             self.index += 1
             if content.startswith("///"):
                 description_line = number
                 description.append(content[4:] if content.startswith("/// ") else content[3:])
                 continue
-            nodes.append(self.node(content, number, depth, "\n".join(description) if description else None))
+            nodes.append(self.node(content, number, depth, "\n".join(description) if description else None,
+                                   indent + 1))
             description = []
         if description:
             fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
                  "declaration after it", self.file, description_line)
         return tuple(nodes)
 
-    def node(self, content: str, number: int, depth: int, description: str | None) -> Node:
-        column = len(self.lines[number - 1]) - len(self.lines[number - 1].lstrip(" \t")) + 1
+    def node(self, content: str, number: int, depth: int, description: str | None, column: int) -> Node:
+        """The object or property on line `number`, whose text starts at `column`."""
         prop = _PROPERTY.match(content)
         if prop:
             keyword, value = prop.group(1), _unquote_value(prop.group(2).rstrip())
