@@ -20,7 +20,7 @@ from translator.catalog.sources import (
 from translator.diagnostics import Diagnostic, report
 from translator.dialect import TARGET
 from translator.model.mapping import Mapping
-from translator.model.semantic import Column, SemanticModel, Table
+from translator.model.semantic import Column, Relationship, SemanticModel, Table
 
 SOURCE_PLACEHOLDER = "{source}"
 CLIENT_PLACEHOLDER = "{client_id}"
@@ -52,13 +52,14 @@ def build_dimensions(
     candidates: dict[str, _Candidate] = {}  # by case-folded column name
     order = 0
     found: list[tuple[ModelSource, Column, _Lookup | None]] = []
+    outgoing = {export: _outgoing(model) for export, model in by_export.items()}
     for source in sources:
         model = by_export[source.export]
         for column in view_columns(source.table):
             override = mapping.dimension(column.name)
             if column.name.casefold() == CLIENT_ID_COLUMN or (override is not None and override.include is False):
                 continue
-            lookup = _lookup_for(model, source.table, column, mapping)
+            lookup = _lookup_for(model, source.table, column, mapping, outgoing[source.export])
             if lookup is None and not rules.is_attribute(column.name, column.data_type, column.summarize_by, column.is_key):
                 continue
             found.append((source, column, lookup))
@@ -142,7 +143,7 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
             condition = exp.and_(condition, exp.EQ(
                 this=exp.column(CLIENT_ID_COLUMN, table=lookup.alias, quoted=True),
                 expression=exp.column(exp.to_identifier(CLIENT_PLACEHOLDER, quoted=False)),
-            ))
+            ), copy=False)  # both sides are new here
         row = Dimension(
             dimension_key=wanted,
             display_name=_label(wanted),
@@ -150,7 +151,7 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
             description=lookup.display.description or column.description,
             display_column=lookup.display.name,
             join_table=lookup.join_table,
-            join_condition=condition.sql(dialect=TARGET.name),
+            join_condition=TARGET.sql(condition),
             data_type=data_type,
             filter_type=rules.filter_type(lookup.display.name, data_type, False),
             category=rules.dimension_category(column.name, data_type),
@@ -218,14 +219,22 @@ def _related_key(column: str, lookup: _Lookup) -> str:
     return f"{_strip_suffix(column_key, '_id')}_{_strip_suffix(display, '_' + lookup_key)}"
 
 
-def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Mapping) -> _Lookup | None:
+def _outgoing(model: SemanticModel) -> dict[tuple[str, str], list[Relationship]]:
+    """The model's relationships by their (folded) from table and column, in model order."""
+    found: dict[tuple[str, str], list[Relationship]] = {}
+    for r in model.relationships:
+        found.setdefault((r.from_table.casefold(), r.from_column.casefold()), []).append(r)
+    return found
+
+
+def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Mapping,
+                outgoing: dict[tuple[str, str], list[Relationship]] | None = None) -> _Lookup | None:
     """The lookup table this column is related to (active relationships first) and the column
-    that names its rows, when there is one."""
-    relationships = sorted(
-        (r for r in model.relationships
-         if r.from_table.casefold() == table.name.casefold() and r.from_column.casefold() == column.name.casefold()),
-        key=lambda r: not r.is_active,
-    )
+    that names its rows, when there is one. `outgoing`: the model's `_outgoing` (made once)."""
+    if outgoing is None:
+        outgoing = _outgoing(model)
+    relationships = sorted(outgoing.get((table.name.casefold(), column.name.casefold()), ()),
+                           key=lambda r: not r.is_active)
     for r in relationships:
         target = model.table(r.to_table)
         if target is None or is_date_table(target) or target.name.casefold() == table.name.casefold():
@@ -242,7 +251,7 @@ def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Map
         name = found[1] if found else snake_case(target.name)
         if found and found[0].casefold() == VIEW_SCHEMA and (view := view_key(target.source)):
             name = f"{view}_{CLIENT_PLACEHOLDER}"  # a per-client reporting view, like the sources
-        return _Lookup(target, key, display, exp.table_(name, db=schema, quoted=True).sql(dialect=TARGET.name), name)
+        return _Lookup(target, key, display, TARGET.sql(exp.table_(name, db=schema, quoted=True)), name)
     return None
 
 

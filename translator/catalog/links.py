@@ -55,12 +55,15 @@ def relationship_sides(compiled: Sequence[CompiledModel]) -> dict[str, Sides]:
 
 def place(export: str, name: str, homes: set[str], columns: Sequence[str], declared: Sequence[str],
           declared_line: int | None, mapping: Mapping, model_sources: Sequence[ModelSource],
-          sides: MappingType[str, Sides], location: SourceLocation | None) -> Placement:
+          sides: MappingType[str, Sides], location: SourceLocation | None,
+          own: Sequence[ModelSource] | None = None) -> Placement:
     """The sources a metric of `export` runs on. `homes`: the folded tables whose rows it reads
     (its components' included); `columns`: the view columns its SQL names; `declared`: the
-    tables the mapping declares equivalent for this metric."""
+    tables the mapping declares equivalent for this metric. `own`: the sources of `export`
+    (from `by_export`; found in `model_sources` when not given)."""
     needed = {c.casefold() for c in columns}
-    own = [ms for ms in model_sources if ms.export == export]
+    if own is None:
+        own = [ms for ms in model_sources if ms.export == export]
     reasons: list[Diagnostic] = []
     chosen: dict[str, DataSource] = {}
     home = next(iter(homes)) if len(homes) == 1 else None
@@ -112,6 +115,14 @@ def place(export: str, name: str, homes: set[str], columns: Sequence[str], decla
         reasons.append(report(CAT_NO_SOURCE, message, location,
                               f"declare the views it may run on with [metrics.\"{name}\"] equivalent_sources = [...]"))
     return Placement(tuple(sorted(chosen.values(), key=lambda s: s.source_key)), tuple(reasons))
+
+
+def by_export(model_sources: Sequence[ModelSource]) -> dict[str, list[ModelSource]]:
+    """The sources of each export, in order: `place`'s `own`, found once for all the metrics."""
+    grouped: dict[str, list[ModelSource]] = {}
+    for ms in model_sources:
+        grouped.setdefault(ms.export, []).append(ms)
+    return grouped
 
 
 def _columns(source: DataSource) -> set[str]:

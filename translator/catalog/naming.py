@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -44,6 +45,7 @@ def fit_name(name: str, limit: int = NAME_LENGTH) -> str:
     return name[: limit - len(ELLIPSIS)].rstrip() + ELLIPSIS
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of the name, asked for the same names often
 def snake_case(name: str) -> str:
     """'Approval Rate' -> approval_rate, 'CB %' -> cb_pct, 'NetRevenue' -> net_revenue."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
