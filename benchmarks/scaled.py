@@ -2,9 +2,11 @@
 5,450 measures), built cold, rebuilt unchanged (through the build cache), with peak memory.
 
 Run: .venv/bin/python -m benchmarks.scaled [--copies 47] [--repeat 3] [--distinct]
-Each run is a fresh `translator build` process, as a user runs it; the cold run starts from an
-empty cache folder, the warm run reuses it. Prints the median CPU and wall seconds of the
-repeats (CPU is the steadier figure on a shared machine) and the peak resident memory of a build.
+Each run is a fresh `translator build` process, as a user runs it: the first build starts from an
+empty cache folder; the cold build finds no cached build (only the DAX parser's grammar, which
+any earlier build left there); the unchanged rebuild is served from the cache. Prints the median
+CPU and wall seconds of the repeats (CPU is the steadier figure on a shared machine) and the peak
+resident memory of a build.
 
 --distinct makes every copy's measure expressions differ in text (a `/* copy NN */` comment
 after the `=`), so nothing keyed by an expression's text is shared between copies: the figure a
@@ -49,10 +51,17 @@ def scaled_exports(folder: Path, copies: int, distinct: bool = False) -> Path:
     return exports
 
 
-def _run(exports: Path, out: Path, cache: Path) -> tuple[float, float, int]:
+def _run(exports: Path, out: Path, cache: Path, bytecode: Path | None) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one `translator build` in a
-    child process. On a shared machine the CPU time is the steadier figure."""
+    child process. On a shared machine the CPU time is the steadier figure. `bytecode`: where
+    Python keeps the compiled modules, as an installed tool does (None: compile every module on
+    every run, as PYTHONDONTWRITEBYTECODE=1 makes it)."""
     env = {**os.environ, "TRANSLATOR_CACHE_DIR": str(cache)}
+    if bytecode is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     command = [sys.executable, "-m", "translator", "build", "--exports", str(exports), "--out", str(out)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -70,19 +79,28 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=47)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--distinct", action="store_true", help="make every copy's expressions differ in text")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="compile every module on every run (PYTHONDONTWRITEBYTECODE=1), instead of keeping "
+                             "the compiled modules (in a temporary folder) as an installed tool does")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="translator-bench-") as tmp:
         folder = Path(tmp)
         exports = scaled_exports(folder, args.copies, args.distinct)
-        cold, warm = [], []
+        bytecode = None if args.no_bytecode else folder / "bytecode"
+        cold, warm, first = [], [], []
         for n in range(args.repeat):
             cache = folder / f"cache{n}"
-            cold.append(_run(exports, folder / f"out{n}", cache))
-            warm.append(_run(exports, folder / f"out{n}", cache))
-        peak = max(r[2] for r in cold + warm)
+            first.append(_run(exports, folder / f"first{n}", cache, bytecode))  # an empty cache folder
+            for entry in cache.glob("*.pickle"):  # the builds go; the parser's grammar stays
+                entry.unlink()
+            cold.append(_run(exports, folder / f"out{n}", cache, bytecode))
+            warm.append(_run(exports, folder / f"out{n}", cache, bytecode))
+        peak = max(r[2] for r in first + cold + warm)
         files = sum(1 for _ in exports.rglob("*.tmdl"))
-        print(f"copies: {args.copies} ({files} .tmdl files){', distinct expressions' if args.distinct else ''}")
-        for label, runs in (("cold build", cold), ("unchanged rebuild", warm)):
+        print(f"copies: {args.copies} ({files} .tmdl files){', distinct expressions' if args.distinct else ''}"
+              f"{', no bytecode cache' if args.no_bytecode else ''}")
+        for label, runs in (("first build (empty cache folder)", first), ("cold build (no cached build)", cold),
+                            ("unchanged rebuild", warm)):
             print(f"{label}: {statistics.median(r[1] for r in runs):.2f} s CPU, "
                   f"{statistics.median(r[0] for r in runs):.2f} s wall (median of {len(runs)}; "
                   f"CPU of all: {', '.join(f'{r[1]:.2f}' for r in runs)})")

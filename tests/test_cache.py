@@ -119,3 +119,35 @@ def test_the_key_names_the_translator_and_the_versions_of_its_libraries(tmp_path
     assert ours != before
     (tool / "stage.py").write_text("A = 2\n", encoding="utf-8")  # an edited checkout
     assert cache.build_key(exports) not in (before, ours)
+
+
+def test_the_dax_grammar_kept_in_the_cache_folder_is_reused_and_a_broken_one_is_rebuilt(cached, tmp_path):
+    from translator.dax import parser
+
+    exports = copy_sample(tmp_path / "pbix_exports")
+    seen = []
+    real = parser.keep_tables_in
+    try:
+        parser.keep_tables_in = lambda folder: seen.append(folder) or real(folder)
+        assert _build(exports, tmp_path / "out")[0] == 0
+    finally:
+        parser.keep_tables_in = real
+    assert seen == [cached, None]  # the build's parsers keep their grammar in the cache folder
+    kept = cached / "dax-comma.lark"
+    text = "CALCULATE(SUM(T[a]), T[b] IN {1, 2}) / 2"
+    expected = parser._Parser(False).lark.parse(text)
+    try:
+        parser.keep_tables_in(cached)
+        assert parser._Parser(False).lark.parse(text) == expected  # analysed, then kept
+        assert kept.is_file()
+        loaded = parser._Parser(False)  # from the file
+        assert loaded.fast is not None and loaded.fast.parse(text) == expected
+        kept.write_bytes(b"not a grammar")
+        rebuilt = parser._Parser(False)  # a broken file costs the analysis, nothing else
+        assert rebuilt.lark.parse(text) == expected
+        assert kept.read_bytes() != b"not a grammar"
+        semicolons = parser._Parser(True)  # the other separator never reads the comma grammar
+        assert semicolons.lark.parse("IF(1; 2,5; 3)") == parser._Parser(True).lark.parse("IF(1; 2,5; 3)")
+        assert (cached / "dax-semicolon.lark").is_file()
+    finally:
+        parser.keep_tables_in(None)
