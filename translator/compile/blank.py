@@ -245,8 +245,32 @@ def divide(n: Compiled, d: Compiled, alt: Compiled | None) -> Compiled:
 
 def may_be_nan(c: Compiled) -> bool:
     """The value can be NaN: it contains DAX's 0 / 0, the only NaN the compiler writes (a literal)."""
-    return any(isinstance(n.this, exp.Literal) and n.this.is_string and n.this.this == "NaN"
-               for n in c.sql.find_all(exp.Cast))
+    root = c.sql
+    hit = _NAN.get(id(root))
+    if hit is not None and hit[0] is root:
+        return hit[1]
+    found, stack = False, [root]
+    while stack and not found:
+        node = stack.pop()
+        hit = _NAN.get(id(node)) if node is not root else None
+        if hit is not None and hit[0] is node:  # an operand checked before: not walked again
+            found = hit[1]
+        elif isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string \
+                and node.this.this == "NaN":
+            found = True
+        else:
+            stack.extend(node.iter_expressions())
+    if len(_NAN) >= _NAN_LIMIT:
+        _NAN.clear()
+    _NAN[id(root)] = (root, found)  # the tree is kept alive with its answer: ids are not reused
+    return found
+
+
+# Comparisons nest (IF(a > b, ...) inside another comparison): an operand's answer is kept, so a
+# larger operand holding it is not walked through it again. Sound because the compiler never
+# changes a tree in place (compile/sql.py).
+_NAN_LIMIT = 1 << 14
+_NAN: dict[int, tuple[exp.Expression, bool]] = {}
 
 
 def refuse_nan(what: str, *values: Compiled) -> None:

@@ -217,9 +217,9 @@ class MeasureService:
             )
         collectors = [found]
         variants: list[Variant] = []
-        default_sql = to_sql(default.sql)
         for table in found.toggles:
             toggle = slicers[fold(table)].toggle
+            default_sql = to_sql(default.sql)  # only a measure with variants compares texts
             for option in toggle.options:
                 compiled, collector = self._run(pm, {fold(table): option}, inline)
                 collectors.append(collector)
@@ -342,6 +342,7 @@ class MeasureService:
                 sql, lambda name: exp.Paren(this=exp.column(by_name[fold(name)].measure.name, quoted=True))
             )
             sql = _replace_components(sql, lambda name: exp.Paren(this=by_name[fold(name)].sql.copy()))
+        to_sql(sql)  # rendered here, where a failure costs this measure only (the catalog reuses the text)
         toggles = tuple(sorted({t for col in collectors for t in col.toggles}))
         branch: set[str] = set()
         if toggles:
