@@ -22,12 +22,12 @@
 --
 -- Rows:
 --   data_sources: 10
---   metrics: 102
+--   metrics: 104
 --   dimensions: 33
 --   metric_toggles: 8
 --   metric_toggle_options: 24
 --   metric_variants: 53
---   data_source_metrics: 102
+--   data_source_metrics: 104
 --   data_source_dimensions: 113
 --   report_templates: 11
 
@@ -86,7 +86,7 @@ INSERT INTO pg_temp.rb_seed_data_sources VALUES ('order_summary', 'Order Summary
 INSERT INTO pg_temp.rb_seed_data_sources VALUES ('products', 'Products', 'reporting.products_{client_id}', NULL, 'client_id', 60, 'The client''s product catalog from the CRM, with prices and costs.');
 
 -- ------------------------------------------------------------
--- metrics: 102 rows
+-- metrics: 104 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_metrics (
     metric_key text NOT NULL,
@@ -201,6 +201,8 @@ INSERT INTO pg_temp.rb_seed_metrics VALUES ('today_vs_7_day_avg', 'Today vs 7-Da
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('total_alerts', 'Total Alerts', 'Pre-chargeback alerts received.', 'SUM("alert_count")', 'integer', '#,##0', 'alerts', 'sum', FALSE, NULL, 1, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('total_costs', 'Total Costs', 'Costs counted by the selected Profitability View.', 'SUM("cpa")', 'currency', '$#,##0.00', 'profitability', 'custom', FALSE, NULL, 4, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('total_losses', 'Total Losses', 'Chargeback plus refund dollars.', 'COALESCE((SUM("cb_dollar")) + (SUM("refund_dollar")), (SUM("cb_dollar")), (SUM("refund_dollar")))', 'currency', '$#,##0.00', 'refunds', 'custom', TRUE, 'COALESCE((cb_dollars) + (refund_dollars), (cb_dollars), (refund_dollars))', 6, TRUE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('trial_campaign_attempts', 'Trial Campaign Attempts', 'Attempts on campaigns whose type is Trial.', 'SUM("attempts") FILTER(WHERE LOWER("campaign_type") = ''trial'')', 'integer', '#,##0', 'sales', 'custom', FALSE, NULL, 18, FALSE);
+INSERT INTO pg_temp.rb_seed_metrics VALUES ('trial_campaign_revenue', 'Trial Campaign Revenue', 'Revenue of campaigns whose type is Trial.', 'SUM("revenue") FILTER(WHERE LOWER("campaign_type") = ''trial'')', 'currency', '$#,##0.00', 'revenue', 'custom', FALSE, NULL, 13, FALSE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('visa_cb_rate', 'Visa CB Rate', 'Visa chargebacks per transaction; Visa''s threshold is 0.9%.', 'CAST(SUM("cb_visa") AS DOUBLE PRECISION) / NULLIF(COALESCE(SUM("initials") + SUM("rebills"), SUM("initials"), SUM("rebills")), 0)', 'percentage', '0.00%', 'mid_health', 'ratio', FALSE, NULL, 5, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('void_refunds', 'Void Refunds', 'Refunds processed as voids or reversals.', 'SUM("refund") FILTER(WHERE LOWER("refund_type") IN (''void'', ''reversal''))', 'integer', '#,##0', 'refunds', 'sum', FALSE, NULL, 5, TRUE);
 INSERT INTO pg_temp.rb_seed_metrics VALUES ('weighted_price_point', 'Weighted Price Point', 'Price point weighted by approvals.', 'CAST(SUM("price_point" * "approvals") AS DOUBLE PRECISION) / NULLIF(SUM("approvals"), 0)', 'currency', '$#,##0.00', 'revenue', 'ratio', FALSE, NULL, 5, FALSE);
@@ -377,7 +379,7 @@ INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitabilit
 INSERT INTO pg_temp.rb_seed_metric_variants VALUES ('total_costs', 'profitability_view', 'net', 'COALESCE(COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")) + SUM("cb_dollar"), COALESCE(SUM("cpa") + SUM("refund_dollar"), SUM("cpa"), SUM("refund_dollar")), SUM("cb_dollar"))');
 
 -- ------------------------------------------------------------
--- data_source_metrics: 102 rows
+-- data_source_metrics: 104 rows
 -- ------------------------------------------------------------
 CREATE TEMPORARY TABLE rb_seed_data_source_metrics (
     source_key text NOT NULL,
@@ -481,6 +483,8 @@ INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'straig
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'target_margin');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'total_costs');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'total_losses');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'trial_campaign_attempts');
+INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'trial_campaign_revenue');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'void_refunds');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('order_summary', 'weighted_price_point');
 INSERT INTO pg_temp.rb_seed_data_source_metrics VALUES ('products', 'avg_product_price');

@@ -51,7 +51,7 @@ def test_lookup_is_case_insensitive_and_unknown_is_none():
     "name",
     ["DATEADD", "SAMEPERIODLASTYEAR", "TOTALYTD", "TOTALMTD", "TOTALQTD", "PREVIOUSMONTH",
      "PARALLELPERIOD", "DATESYTD", "DATESBETWEEN", "USERELATIONSHIP", "RANKX", "TOPN", "EARLIER",
-     "RELATED", "RELATEDTABLE"],
+     "RELATEDTABLE"],  # RELATED: exact with a lookup column (tests/compile/test_lookup_columns.py)
 )  # fmt: skip
 def test_documented_untranslated_functions_have_reasons(name):
     fn = functions.lookup(name)

@@ -41,7 +41,7 @@ def test_plan_writes_nothing_and_build_writes_exactly_the_plan(exports: Path, tm
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     planned = plan(exports)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
-    assert planned.ok and len(planned.catalog.report) == 124
+    assert planned.ok and len(planned.catalog.report) == 126
 
     out = tmp_path / "out"
     build(exports, out)

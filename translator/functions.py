@@ -33,7 +33,7 @@ USERELATIONSHIP = (
 )
 RANKING = "ranks or picks rows against the other groups of the visual: needs a window over a subquery"
 EARLIER = "EARLIER reads an outer row context: a correlated subquery, not one aggregate"
-RELATED = "RELATED/RELATEDTABLE read another table through a relationship: needs a join"
+RELATED = "RELATEDTABLE reads another table through a relationship: needs a join"
 TABLE_VALUED = "returns a table; a metric is a single value"
 CONTEXT = "reads the visual's filter context in a way one aggregate cannot express"
 CALCULATION_ITEM = (
@@ -131,7 +131,7 @@ _TABLE: tuple[Function, ...] = (
     Function("TOPN", 2, None, untranslated=RANKING),
     Function("EARLIER", 1, 2, untranslated=EARLIER),
     Function("EARLIEST", 1, 1, untranslated=EARLIER),
-    Function("RELATED", 1, 1, untranslated=RELATED),
+    Function("RELATED", 1, 1),  # exact when the view carries the lookup column (mapping lookup_columns)
     Function("RELATEDTABLE", 1, 1, untranslated=RELATED),
     Function("LOOKUPVALUE", 3, None, untranslated="LOOKUPVALUE searches another table: needs a join"),
     Function("SUMMARIZE", 1, None, untranslated="SUMMARIZE " + TABLE_VALUED),

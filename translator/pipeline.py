@@ -94,7 +94,7 @@ def parse_and_compile(
     models = _run(read_exports, diagnostics, exports)
     mapping = _run(load_mapping, diagnostics, mapping_file if mapping_file is not None else mapping_path(exports))
     parsed_models = tuple(_run(parse_model, diagnostics, model) for model in models)
-    compiled = tuple(_run(compile_model, diagnostics, parsed, mapping.semantics) for parsed in parsed_models)
+    compiled = tuple(_run(compile_model, diagnostics, parsed, mapping.semantics, mapping=mapping) for parsed in parsed_models)
     return parsed_models, compiled, diagnostics, mapping
 
 
@@ -178,7 +178,7 @@ def explain(text: str, exports: Path, model: str | None = None) -> Translation:
     chosen = _choose_model(models, model, exports)
     mapping, _ = load_mapping(mapping_path(exports))
     parsed, _ = parse_model(chosen)
-    return compile_expression(text, parsed, mapping.semantics)
+    return compile_expression(text, parsed, mapping.semantics, mapping=mapping)
 
 
 def _choose_model(models: Sequence[SemanticModel], name: str | None, exports: Path) -> SemanticModel:

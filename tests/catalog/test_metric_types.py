@@ -3,6 +3,8 @@ sample seeds: text SQL is `text` with no numeric format; numeric SQL is a numeri
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +37,11 @@ def test_every_seeded_metric_has_the_type_of_its_sql(sample, pg):
     for model in sample.compiled:
         for table in source_tables(model, mapping):
             row = build_source(model.model, table, mapping)
-            columns_of.setdefault(row.source_key, (row, view_columns(table)))
+            # the lookup columns the mapping declares the view carries, typed as in the model
+            override = mapping.source(table.name)
+            carried = tuple(dataclasses.replace(model.model.table(lc.table).column(lc.column), name=lc.view_column)
+                            for lc in (override.lookup_columns if override else ()))
+            columns_of.setdefault(row.source_key, (row, view_columns(table) + carried))
     for row, columns in columns_of.values():
         create_view_table(pg, view_table(row.view_pattern, 1), columns,
                           pd.DataFrame([], columns=[c.name for c in columns]))

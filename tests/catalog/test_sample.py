@@ -49,8 +49,9 @@ SECTION_4_7_OPTIONS = {
 @pytest.fixture(scope="module")
 def built():
     models, _ = read_exports(EXPORTS)
-    compiled = [compile_model(parse_model(m)[0])[0] for m in models]
-    catalog, diagnostics = build_catalog(compiled, load_mapping(EXPORTS / "translator.toml")[0])
+    mapping = load_mapping(EXPORTS / "translator.toml")[0]
+    compiled = [compile_model(parse_model(m)[0], mapping.semantics, mapping=mapping)[0] for m in models]
+    catalog, diagnostics = build_catalog(compiled, mapping)
     return compiled, catalog, diagnostics
 
 
@@ -198,5 +199,12 @@ def test_presentation_constants_time_intelligence_and_root_causes(built):
     }
     assert by_name["Revenue YoY %"].blocked_by == "Revenue LY"
     # a filter through Order Summary -> Campaigns: the lookup column a view would need
-    assert (by_name["Trial Campaign Revenue"].lookups, by_name["Trial Campaign Revenue"].lookup_fact) == (
-        ("'Campaigns'[campaign_type]",), "Order Summary")
+    assert (by_name["Nutra Revenue"].lookups, by_name["Nutra Revenue"].lookup_fact) == (
+        ("'Campaigns'[vertical_name]",), "Order Summary")
+    # ... and one the mapping declares the view carries: exact, reading the view column
+    for name in ("Trial Campaign Revenue", "Trial Campaign Attempts"):
+        assert by_name[name].status == "exact" and by_name[name].lookups == ()
+        metric = next(m for m in catalog.metrics if m.display_name == name)
+        assert '"campaign_type"' in metric.sql_expression
+        assert {d.source_key for d in catalog.data_source_metrics if d.metric_key == metric.metric_key} == {
+            "order_summary"}

@@ -41,9 +41,9 @@ def test_build_writes_the_four_files_and_a_summary(exports: Path, tmp_path: Path
     assert set(_bytes(out)) == FILES
     summary = re.search(r"(\d+) measures: (.*)", result.stderr)
     assert summary, result.stderr
-    assert int(summary[1]) == count_sample_measures(exports) == 124
+    assert int(summary[1]) == count_sample_measures(exports) == 126
     counted = dict((status, int(n)) for n, status in re.findall(r"(\d+) (\w+)", summary[2]))
-    assert sum(counted.values()) == 124
+    assert sum(counted.values()) == 126
     assert set(counted) <= {"exact", "approximate", "untranslated", "parse_error", "manual", "presentation", "constant"}
     assert counted.get("exact", 0) > 0
     assert "Traceback" not in result.output
@@ -84,7 +84,7 @@ def test_json_format_puts_only_the_payload_on_stdout(exports: Path, tmp_path: Pa
     assert built.exit_code == 0
     payload = json.loads(built.stdout)
     assert set(payload["written"]) == FILES
-    assert sum(payload["counts"].values()) == 124
+    assert sum(payload["counts"].values()) == 126
 
     checked = _run("check", "--exports", str(exports), "--out", str(out), "--format", "json")
     assert checked.exit_code == 0

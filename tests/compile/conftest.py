@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from psycopg import sql as pgsql
 
-from tests.compile.model import SALES_DDL
+from tests.compile.model import CUSTOMER_DDL, SALES_DDL, SALES_VIEW_DDL
 from tests.pgserver import create_database
 
 DATA = tomllib.loads((Path(__file__).parent / "data.toml").read_text())
@@ -17,7 +17,8 @@ DATA = tomllib.loads((Path(__file__).parent / "data.toml").read_text())
 
 @pytest.fixture(scope="module")
 def sales_db(pg_server):
-    """One database with the fact table `sales` filled from data.toml."""
+    """One database with the fact table `sales` and the lookup table `customer` filled from
+    data.toml, and `sales_view`, which carries Customer's columns."""
     url = create_database(pg_server)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(SALES_DDL)
@@ -26,4 +27,8 @@ def sales_db(pg_server):
         insert = pgsql.SQL("INSERT INTO sales ({}) VALUES ({})").format(columns, marks)
         for row in DATA["rows"]:
             conn.execute(insert, [None if v == "NULL" else v for v in row])
+        conn.execute(CUSTOMER_DDL)
+        for row in DATA["customer_rows"]:
+            conn.execute("INSERT INTO customer VALUES (%s, %s, %s)", [None if v == "NULL" else v for v in row])
+        conn.execute(SALES_VIEW_DDL)
         yield conn

@@ -12,7 +12,7 @@ from translator.dax import parse, parse_model
 from translator.dax.model import ParsedModel
 from translator.readers.mliteral import with_literal_rows
 from translator.diagnostics import SourceLocation
-from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
+from translator.model.semantic import Cardinality, Column, Measure, Relationship, SemanticModel, Table, TableKind
 
 SALES_COLUMNS = (
     Column("amount", "double"),
@@ -32,6 +32,15 @@ SALES_DDL = (
     'CREATE TABLE sales (amount double precision, cost double precision, qty bigint, '
     'status text, region text, flag boolean, order_date timestamp, customer text, '
     'approvals bigint, approvals_organic bigint)'
+)
+
+# The lookup table Customer and the reporting view of Sales that carries its columns, LEFT JOINed
+# on the relationship's key (text keys match case-insensitively, as the model's do): the view the
+# data team builds for [sources."Sales".lookup_columns] (cases.toml, "lookup columns").
+CUSTOMER_DDL = "CREATE TABLE customer (name text, segment text, discount double precision)"
+SALES_VIEW_DDL = (
+    "CREATE VIEW sales_view AS SELECT s.*, c.segment AS customer_segment, c.discount AS customer_discount "
+    "FROM sales s LEFT JOIN customer c ON LOWER(c.name) = LOWER(s.customer)"
 )
 
 BASE_MEASURES = {
@@ -61,8 +70,11 @@ def enter_data(names: tuple[str, ...], rows: list[list[str]]) -> str:
     )
 
 
-def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) -> ParsedModel:
-    """The test model with BASE_MEASURES plus `measures` (name -> DAX) on the Sales table."""
+def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = (),
+          relationship: str | None = None) -> ParsedModel:
+    """The test model with BASE_MEASURES plus `measures` (name -> DAX) on the Sales table;
+    `relationship` turns Sales[customer] -> Customer[name] "inactive", "reversed" (Customer on
+    the many side) or "many-to-many"."""
     all_measures = {**BASE_MEASURES, **(measures or {})}
     sales = Table(
         "Sales",
@@ -74,7 +86,7 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
     )
     tables = (
         sales,
-        Table("Customer", columns=(Column("name", "string"), Column("segment", "string"))),
+        Table("Customer", columns=(Column("name", "string"), Column("segment", "string"), Column("discount", "double"))),
         Table("Returns", columns=(Column("refund", "double"),)),
         Table("Date", columns=(Column("Date", "dateTime"),)),
         Table(
@@ -104,7 +116,13 @@ def build(measures: dict[str, str] | None = None, hidden: tuple[str, ...] = ()) 
             )
         ),
     )
-    relationships = (Relationship("Sales", "customer", "Customer", "name"),)
+    sales_customer = Relationship("Sales", "customer", "Customer", "name")
+    relationships = ({
+        None: sales_customer,
+        "inactive": dataclasses.replace(sales_customer, is_active=False),
+        "reversed": Relationship("Customer", "name", "Sales", "customer"),
+        "many-to-many": dataclasses.replace(sales_customer, to_cardinality=Cardinality.MANY),
+    }[relationship],)
     model = SemanticModel("Test", "test.bim", tables, relationships)
     return parse_model(with_literal_rows(model))[0]  # as the readers do
 

@@ -4,6 +4,7 @@ run on the real PostgreSQL against the hand-written rows of data.toml."""
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import re
 import tomllib
@@ -16,6 +17,7 @@ from psycopg import sql as pgsql
 from tests.compile.conftest import DATA
 from tests.compile.model import build
 from translator.compile import Status, compile_expression, to_sql
+from translator.readers.mapping import parse_mapping
 from translator.reference import evaluate
 
 HERE = Path(__file__).parent
@@ -50,10 +52,22 @@ def _check_value(actual, expected, where: str) -> None:
         assert actual == expected, where
 
 
+def _model(case: dict):
+    return build(case.get("measures"), hidden=tuple(case.get("hidden", ())), relationship=case.get("relationship"))
+
+
+def _mapping(case: dict):
+    """The mapping file declaring the case's lookup columns for the view of Sales (None: none)."""
+    if "lookup_columns" not in case:
+        return None
+    lines = "".join(f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in case["lookup_columns"].items())
+    return parse_mapping("[sources.Sales.lookup_columns]\n" + lines, "translator.toml")
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_case(case, sales_db):
-    parsed = build(case.get("measures"), hidden=tuple(case.get("hidden", ())))
-    t = compile_expression(case["dax"], parsed)
+    parsed = _model(case)
+    t = compile_expression(case["dax"], parsed, mapping=_mapping(case))
     codes = [r.code for r in t.reasons]
     assert t.status is Status(case.get("status", "exact")), codes
     if "codes" in case:
@@ -86,12 +100,14 @@ def test_case(case, sales_db):
 def _run_on_postgres(conn, t, case) -> None:
     """Every emitted SQL runs: the default and each variant, as the report builder would."""
     where = pgsql.SQL(case.get("where", "TRUE"))
+    # the view that carries the declared lookup columns, else the fact table itself
+    view = pgsql.Identifier("sales_view" if "lookup_columns" in case else "sales")
     for expression in [t.sql, *(v.sql for v in t.variants)]:
         text = pgsql.SQL(to_sql(expression))
         if "group_by" in case:
             dim = pgsql.Identifier(case["group_by"])
-            query = pgsql.SQL("SELECT LOWER({d}), {e} FROM sales WHERE {w} GROUP BY LOWER({d})").format(
-                d=dim, e=text, w=where
+            query = pgsql.SQL("SELECT LOWER({d}), {e} FROM {v} WHERE {w} GROUP BY LOWER({d})").format(
+                d=dim, e=text, v=view, w=where
             )
             rows = dict(conn.execute(query).fetchall())
             if expression is t.sql:
@@ -99,7 +115,7 @@ def _run_on_postgres(conn, t, case) -> None:
                 for group, expected in case["groups"].items():
                     _check_value(rows[group], expected, f"group {group}")
         else:
-            query = pgsql.SQL("SELECT {e} FROM sales WHERE {w}").format(e=text, w=where)
+            query = pgsql.SQL("SELECT {e} FROM {v} WHERE {w}").format(e=text, v=view, w=where)
             (value,) = conn.execute(query).fetchone()
             if expression is t.sql and "expect" in case:
                 _check_value(value, case["expect"], "value")
@@ -126,10 +142,12 @@ def test_case_on_reference(case):
     rows = [[_cell(v, c) for v, c in zip(row, DATA["columns"])] for row in DATA["rows"]]
     if case.get("where") == "FALSE":
         rows = []
-    frame = pd.DataFrame(rows, columns=DATA["columns"], dtype=object)
+    frames = {"Sales": pd.DataFrame(rows, columns=DATA["columns"], dtype=object)}
+    if "lookup_columns" in case:  # the model's own Customer rows, read through the relationship
+        customers = [[None if v == "NULL" else v for v in row] for row in DATA["customer_rows"]]
+        frames["Customer"] = pd.DataFrame(customers, columns=DATA["customer_columns"], dtype=object)
     group_by = (f"'Sales'[{case['group_by']}]",) if "group_by" in case else ()
-    parsed = build(case.get("measures"), hidden=tuple(case.get("hidden", ())))
-    result = evaluate(case["dax"], {"Sales": frame}, parsed, group_by=group_by)
+    result = evaluate(case["dax"], frames, _model(case), group_by=group_by)
     if group_by:
         folded = {(k[0].casefold() if isinstance(k[0], str) else k[0]): value for k, value in result.items()}
         assert set(folded) == set(case["groups"])

@@ -17,12 +17,14 @@ from translator.catalog.sources import (
 )
 from translator.catalog.templates import build_templates
 from translator.catalog.toggles import build_toggles
-from translator.catalog.diagnostics import CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, CAT_UNSAFE_VIEW, at, did_you_mean
+from translator.catalog.diagnostics import (
+    CAT_LOOKUP_COLUMN, CAT_MAPPING_UNUSED, CAT_NAME_SHORTENED, CAT_UNSAFE_VIEW, at, did_you_mean,
+)
 from translator.catalog.naming import NAME_LENGTH, fit_name
 from translator.compile.translation import CompiledModel
 from translator.diagnostics import Diagnostic, Severity, report
 from translator.model.layout import ReportLayout
-from translator.model.mapping import Mapping
+from translator.model.mapping import Mapping, lookup_problem
 
 
 def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
@@ -38,6 +40,7 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
                f"[sources.\"{table.name}\"] source_key = \"...\" in the mapping", table.location)
         for c in compiled for table, name in unsafe_views(c, mapping)
     ]
+    diagnostics += _lookup_declarations(compiled, mapping)
     toggles, options, toggle_keys, toggle_diagnostics = build_toggles(compiled, mapping, previous)
     diagnostics += toggle_diagnostics
     dimensions, dimension_links, dimension_diagnostics = build_dimensions(
@@ -139,4 +142,20 @@ def _unused_sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> list
                 CAT_MAPPING_UNUSED, f"the mapping's date_column '{o.date_column}' is not a column of "
                 f"the view of '{table.name}'; the date column is inferred from the model instead", at(mapping, o.line),
                 *did_you_mean(o.date_column, (c.name for c in view_columns(table)))))
+    return found
+
+
+def _lookup_declarations(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[Diagnostic]:
+    """Each `lookup_columns` entry names a column of a table the source reaches through an active
+    many-to-one relationship, as a view column of its own (else the compiler never reads it:
+    CAT325 at its line, with the nearest names)."""
+    found: list[Diagnostic] = []
+    for name, o in mapping.sources:
+        models = [c.model for c in compiled if c.model.table(name) is not None]
+        for lc in o.lookup_columns if models else ():
+            where = at(mapping, lc.line if lc.line is not None else o.line)
+            problems = [lookup_problem(m, name, lc) for m in models]
+            if all(problems):
+                message, notes = problems[0]  # type: ignore[misc]
+                found.append(report(CAT_LOOKUP_COLUMN, message, where, *notes))
     return found

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from translator.catalog.naming import fit_key, snake_case
 from translator.compile.translation import CompiledModel
-from translator.model.mapping import Mapping
+from translator.model.mapping import Mapping, SourceOverride
 from translator.model.semantic import Column, SemanticModel, Table, TableKind
 from translator.catalog.rows import DataSource
 
@@ -83,8 +83,14 @@ def build_source(model: SemanticModel, table: Table, mapping: Mapping) -> DataSo
         description=(override.description if override else None) or table.description,
         client_id_column=CLIENT_ID_COLUMN,
         refresh_frequency_minutes=(override.refresh_frequency_minutes if override and override.refresh_frequency_minutes else 60),
-        columns=tuple(c.name for c in view_columns(table)),
+        columns=_with_lookups(tuple(c.name for c in view_columns(table)), override),
     )
+
+
+def _with_lookups(columns: tuple[str, ...], override: SourceOverride | None) -> tuple[str, ...]:
+    """The view's columns and the lookup columns the mapping declares it carries (lookup_columns)."""
+    carried = tuple(lc.view_column for lc in override.lookup_columns) if override else ()
+    return columns + tuple(dict.fromkeys(c for c in carried if c.casefold() not in {x.casefold() for x in columns}))
 
 
 def _date_column(model: SemanticModel, table: Table, pinned: str | None) -> str | None:

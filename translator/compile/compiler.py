@@ -288,6 +288,13 @@ class Compiler:
             captured.add(key)
         return Compiled(exp.column(column.name, quoted=True), True, kind)
 
+    def lookup_sql(self, table: Table, column: Column, view_column: str) -> Compiled:
+        """A lookup column the fact's view carries (the mapping's lookup_columns): read as the
+        view column, recorded so the fact table is checked to declare it (measures._fact_table)."""
+        compiled = self.column_sql(table, replace(column, name=view_column), ast.NO_SPAN)
+        self.collector.looked_up[ColumnKey(table.name, view_column)] = column.name
+        return compiled
+
     def column(self, table: Table, column: Column, scope: Scope) -> Compiled:
         if self.index.toggle(table.name):
             raise Untranslatable(
@@ -296,6 +303,8 @@ class Compiler:
             )
         if scope.predicate:
             self.collector.filtered.append((table.name, ast.NO_SPAN))
+            if (view := self.index.lookup_view(table.name, column.name)) is not None:
+                return self.lookup_sql(table, column, view)
         elif scope.row is None:
             raise Untranslatable(
                 COLUMN_OUTSIDE_ROW,

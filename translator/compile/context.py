@@ -10,6 +10,7 @@ from sqlglot import exp
 from translator.compile.translation import Toggle
 from translator.dax.ast import Span, fold
 from translator.dax.model import ParsedMeasure, ParsedModel
+from translator.model.mapping import Mapping, lookup_problem
 from translator.model.semantic import Column, Table, TableKind
 
 
@@ -107,9 +108,17 @@ class ModelIndex:
     """Case-insensitive lookups into the parsed model."""
 
     def __init__(
-        self, parsed: ParsedModel, toggles: dict[str, SlicerToggle], parameters: dict[str, str] | None = None
+        self, parsed: ParsedModel, toggles: dict[str, SlicerToggle], parameters: dict[str, str] | None = None,
+        lookups: Mapping | None = None,
     ):
         self.parsed = parsed
+        # fold(fact table) -> (fold(lookup table), fold(column)) -> the view column carrying it
+        # (the mapping's lookup_columns, docs/mapping.md; the catalog reports the unusable, CAT325)
+        self.lookups: dict[str, dict[tuple[str, str], str]] = {}
+        for name, override in lookups.sources if lookups is not None else ():
+            for lc in override.lookup_columns:
+                if lookup_problem(parsed.model, name, lc) is None:
+                    self.lookups.setdefault(fold(name), {})[(fold(lc.table), fold(lc.column))] = lc.view_column
         self.model = parsed.model
         self.toggles = toggles
         self.parameters = parameters or {}  # fold(table) -> why a what-if parameter is not a toggle
@@ -132,6 +141,12 @@ class ModelIndex:
     def toggle(self, table: str) -> SlicerToggle | None:
         return self.toggles.get(fold(table))
 
+    def lookup_view(self, table: str, column: str, fact: str | None = None) -> str | None:
+        """The view column declared to carry 'table'[column]: for `fact`'s view, or (None) for
+        the first source that declares it (the fact table is checked once it is known)."""
+        facts = [fold(fact)] if fact is not None else sorted(self.lookups)
+        return next((v for f in facts if (v := self.lookups.get(f, {}).get((fold(table), fold(column))))), None)
+
     def is_data_table(self, table: Table) -> bool:
         return table.kind is TableKind.DATA and fold(table.name) not in self.toggles
 
@@ -148,3 +163,5 @@ class Collector:
     toggles: dict[str, Span] = field(default_factory=dict)  # toggle table name -> first read
     inlined: set[str] = field(default_factory=set)
     components: list[str] = field(default_factory=list)
+    # view column read for a lookup column (ColumnKey(lookup table, view column)) -> the model column
+    looked_up: dict[ColumnKey, str] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from translator.dax.ast import NO_SPAN, Span
 from translator.diagnostics import codes
+from translator.model.semantic import LookupRefusal
 
 UNKNOWN_FUNCTION = codes.CMP201
 NO_SQL_RULE = codes.CMP202  # the function table gives the reason (time intelligence, RANKX, ...)
@@ -31,7 +32,18 @@ CALCULATION_ITEM = codes.CMP218  # warning: a calculation item cannot be applied
 PRESENTATION = codes.CMP219  # info: the measure is presentation text, not a metric
 CONSTANT = codes.CMP220  # info: the measure is a constant, not a metric
 APPROXIMATE_COMPONENT = codes.CMP221  # warning: a measure it references is approximate (CMP213)
+LOOKUP_UNDECLARED = codes.CMP240  # the view of the fact table is not declared to carry the lookup column
+INACTIVE_RELATIONSHIP = codes.CMP241
+AGAINST_RELATIONSHIP = codes.CMP242  # the other table is on the many side
+MANY_TO_MANY = codes.CMP243
 NAN_ORDER = codes.CMP230  # a comparison or MIN/MAX over a value that may be NaN (0 / 0)
+# why a fact row has no single value of another table's column (SemanticModel.lookup_refusal)
+REFUSED_LOOKUP = {
+    LookupRefusal.NO_RELATIONSHIP: NEEDS_JOIN,
+    LookupRefusal.INACTIVE: INACTIVE_RELATIONSHIP,
+    LookupRefusal.DIRECTION: AGAINST_RELATIONSHIP,
+    LookupRefusal.MANY_TO_MANY: MANY_TO_MANY,
+}
 INTERNAL_ERROR = codes.CMP299  # a bug: an unexpected exception while compiling one measure
 
 
@@ -47,7 +59,7 @@ class Untranslatable(Exception):
         self.notes = notes
         # The referenced measure whose own failure this is (its root cause, if it is untranslated).
         self.blocked_by = blocked_by
-        # NEEDS_JOIN through an active many-to-one relationship: the lookup columns ('Dim'[c]) a
+        # LOOKUP_UNDECLARED, through an active many-to-one relationship: the lookup columns ('Dim'[c]) a
         # view of `lookup_fact` would have to carry for the measure to be exact.
         self.lookups = lookups
         self.lookup_fact = lookup_fact

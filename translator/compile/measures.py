@@ -33,7 +33,9 @@ from translator.compile.errors import (
     PRESENTATION,
     INTERNAL_ERROR,
     MEASURE_CYCLE,
+    LOOKUP_UNDECLARED,
     NEEDS_JOIN,
+    REFUSED_LOOKUP,
     NOT_READY,
     TWO_FACT_TABLES,
     TWO_TOGGLES,
@@ -51,6 +53,7 @@ from translator.dax import DaxSyntaxError, ast, parse
 from translator.dax.ast import fold
 from translator.dax.model import ParsedItem, ParsedMeasure, ParsedModel
 from translator.diagnostics import Diagnostic, SourceLocation, report
+from translator.model.mapping import Mapping
 from translator.model.semantic import Measure
 from translator.compile.pins import pinned_semantics
 from translator.model.semantics import NO_PINS, Semantics
@@ -74,12 +77,14 @@ class _Applied:
 class MeasureService:
     """Compiles measures on demand (components first), memoized, with cycle detection."""
 
-    def __init__(self, parsed: ParsedModel, classify: bool = True):
+    def __init__(self, parsed: ParsedModel, classify: bool = True, mapping: Mapping | None = None):
         # classify: measures that are presentation text or constants get their own status (the
         # model's measures); `explain` and the case tables translate an expression as it is.
         self.classify = classify
         self.parsed = parsed
-        self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed), discover_parameters(parsed))
+        # mapping: only its sources' lookup_columns matter here (the view columns that carry them)
+        self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed), discover_parameters(parsed),
+                                mapping)
         self.groups = discover_calculation_groups(parsed)
         # fold(measure) -> (fold(group table), item, reason) for each item it cannot take
         self.item_failures: dict[str, list[tuple[str, str, str]]] = {}
@@ -372,24 +377,17 @@ class MeasureService:
         return pm is not None and pm.measure.is_hidden
 
 
-def _lookup_columns(collectors: list[Collector], table: str) -> tuple[str, ...]:
-    """The columns of `table` the measure reads, as 'Table'[column]."""
-    return tuple(sorted({f"'{c.table}'[{c.column}]" for col in collectors for c in col.columns if fold(c.table) == fold(table)}))
-
-
-def _many_to_one(index: ModelIndex, fact: str, table: str) -> str | None:
-    """Why filtering `fact` by a column of `table` cannot use a lookup column of the fact's view
-    (None: an active many-to-one relationship from fact to table carries it)."""
-    relationships = [r for r in index.model.relationships
-                     if {fold(r.from_table), fold(r.to_table)} == {fold(fact), fold(table)}]
-    if not relationships:
-        return f"no relationship joins '{fact}' and '{table}'"
-    for r in relationships:
-        if fold(r.from_table) == fold(fact) and r.is_active:
-            return None
-    if all(not r.is_active for r in relationships):
-        return f"the relationship between '{fact}' and '{table}' is inactive"
-    return f"'{table}' is on the many side of its relationship with '{fact}': filters do not flow that way"
+def _undeclared(collectors: list[Collector], index: ModelIndex, fact: str, table: str) -> tuple[str, ...]:
+    """The columns of `table` the measure reads that the view of `fact` is not declared to carry
+    (the mapping's lookup_columns), as 'Table'[column] in the model's names."""
+    found = set()
+    for col in collectors:
+        for c in col.columns:
+            if fold(c.table) == fold(table):
+                model = col.looked_up.get(c)
+                if model is None or fold(index.lookup_view(table, model, fact) or "") != fold(c.column):
+                    found.add(f"'{c.table}'[{model or c.column}]")
+    return tuple(sorted(found))
 
 
 def _fact_table(collectors: list[Collector], components: list[Translation], index: ModelIndex | None = None) -> str | None:
@@ -411,18 +409,19 @@ def _fact_table(collectors: list[Collector], components: list[Translation], inde
     fact = next(iter(folded.values()), None)
     for col in collectors:
         for table, span in col.filtered:
-            if fact is None or fold(table) != fold(fact):
-                target = f"'{fact}'" if fact else "the measure's rows"
-                message = f"filters on '{table}', which is not the table of {target}: needs a join"
-                lookups: tuple[str, ...] = ()
-                if fact is not None and index is not None:
-                    refused = _many_to_one(index, fact, table)
-                    lookups = () if refused else _lookup_columns(collectors, table)
-                    if refused:
-                        message += f" ({refused})"
-                    elif lookups:
-                        message += f"; a view of '{fact}' carrying {', '.join(lookups)} would make it exact"
-                raise Untranslatable(NEEDS_JOIN, message, span, lookups=lookups, lookup_fact=fact if lookups else None)
+            if fact is not None and fold(table) == fold(fact):
+                continue
+            target = f"'{fact}'" if fact else "the measure's rows"
+            message = f"filters on '{table}', which is not the table of {target}: needs a join"
+            read = any(fold(c.table) == fold(table) for col in collectors for c in col.columns)
+            if fact is None or index is None or not read:
+                raise Untranslatable(NEEDS_JOIN, message, span)
+            if (refused := index.model.lookup_refusal(fact, table)) is not None:
+                raise Untranslatable(REFUSED_LOOKUP[refused[0]], f"{message} ({refused[1]})", span)
+            if lookups := _undeclared(collectors, index, fact, table):
+                raise Untranslatable(
+                    LOOKUP_UNDECLARED, f"{message}; a view of '{fact}' carrying {', '.join(lookups)} would make it exact",
+                    span, lookups=lookups, lookup_fact=fact)
     return fact
 
 
@@ -490,17 +489,18 @@ def locate_in(loc: SourceLocation | None, span: ast.Span) -> SourceLocation | No
     return SourceLocation(loc.file, line, column)
 
 
-def compile_model(parsed: ParsedModel, semantics: Semantics = NO_PINS) -> tuple[CompiledModel, list[Diagnostic]]:
+def compile_model(parsed: ParsedModel, semantics: Semantics = NO_PINS,
+                  mapping: Mapping | None = None) -> tuple[CompiledModel, list[Diagnostic]]:
     """Every measure of the model, translated with the pins of the mapping file's [semantics], and
     the diagnostics about the model as a whole (a calculation item not offered, CMP218). Why one
     measure is not translated stays on its Translation (`reasons`): the catalog decides what
     becomes of the measure and reports it."""
     with pinned_semantics(semantics):
-        return _compile_model(parsed)
+        return _compile_model(parsed, mapping)
 
 
-def _compile_model(parsed: ParsedModel) -> tuple[CompiledModel, list[Diagnostic]]:
-    service = MeasureService(parsed)
+def _compile_model(parsed: ParsedModel, mapping: Mapping | None) -> tuple[CompiledModel, list[Diagnostic]]:
+    service = MeasureService(parsed, mapping=mapping)
     translations = [service.translate(pm) for pm in parsed.measures]
     toggles = {key: s.toggle for key, s in service.index.toggles.items()}
     diagnostics: list[Diagnostic] = []
@@ -571,19 +571,20 @@ def _without_options(t: Translation, table: str, dropped: set[str]) -> Translati
     return replace(t, variants=kept, toggles=toggles)
 
 
-def compile_expression(text: str, parsed: ParsedModel, semantics: Semantics = NO_PINS) -> Translation:
+def compile_expression(text: str, parsed: ParsedModel, semantics: Semantics = NO_PINS,
+                       mapping: Mapping | None = None) -> Translation:
     """Translate one DAX expression against a model's measures and tables (`translator explain`)."""
     with pinned_semantics(semantics):
-        return _compile_expression(text, parsed)
+        return _compile_expression(text, parsed, mapping)
 
 
-def _compile_expression(text: str, parsed: ParsedModel) -> Translation:
+def _compile_expression(text: str, parsed: ParsedModel, mapping: Mapping | None) -> Translation:
     measure = Measure(table="", name="(expression)", expression=text)
     try:
         tree = parse(text)
     except DaxSyntaxError as e:
         return Translation(measure, parsed.model.export, Status.PARSE_ERROR, reasons=(e.diagnostic,))
-    service = MeasureService(parsed, classify=False)
+    service = MeasureService(parsed, classify=False, mapping=mapping)
     if service.index.measure(measure.name) is not None:
         raise ValueError("the model has a measure named (expression)")  # pragma: no cover
     if isinstance(tree, ast.MeasureRef) and (named := service.index.measure(tree.name)) is not None:

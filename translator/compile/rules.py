@@ -16,7 +16,9 @@ from translator.compile import blank, scalars
 from translator.compile.compiled import Compiled, Kind
 from translator.compile.compiler import Compiler, Rules, compile_table
 from translator.compile.context import Scope
-from translator.compile.errors import TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable
+from translator.compile.errors import (
+    LOOKUP_UNDECLARED, REFUSED_LOOKUP, TYPE_MISMATCH, UNDOCUMENTED_BLANK, UNSUPPORTED, Untranslatable,
+)
 from translator.compile.pins import pinned
 from translator.compile.filters import (
     all_modifier,
@@ -253,6 +255,23 @@ def maxx_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
 
 
 # ---------------------------------------------------------------- filter context
+
+
+def related_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
+    """RELATED(Dim[c]) in a row context over the fact: the view column the mapping declares to
+    carry it (lookup_columns), through an active many-to-one relationship; else untranslated."""
+    table, column = cx.resolve_column(call.args[0], scope, call.name)
+    if scope.row is None:
+        raise Untranslatable(UNSUPPORTED, "RELATED outside a row context", call.span)
+    name = f"'{table.name}'[{column.name}]"
+    message = f"RELATED({name}) reads '{table.name}' from the rows of '{scope.row}': needs a join"
+    if (refused := cx.index.model.lookup_refusal(scope.row, table.name)) is not None:
+        raise Untranslatable(REFUSED_LOOKUP[refused[0]], f"{message} ({refused[1]})", call.span)
+    view = cx.index.lookup_view(table.name, column.name, scope.row)
+    if view is None:
+        raise Untranslatable(LOOKUP_UNDECLARED, f"{message}; a view of '{scope.row}' carrying {name} would make it exact",
+                             call.span, lookups=(name,), lookup_fact=scope.row)
+    return cx.lookup_sql(table, column, view)
 
 
 def calculate_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
@@ -529,6 +548,7 @@ SCALAR: dict[str, Callable[..., Compiled]] = {
     "DISTINCTCOUNT": distinctcount_,
     "DISTINCTCOUNTNOBLANK": distinctcountnoblank_,
     "SUMX": sumx_,
+    "RELATED": related_,
     "AVERAGEX": averagex_,
     "COUNTX": countx_,
     "COUNTAX": countx_,

@@ -83,6 +83,14 @@ CMP219 = _register("CMP219", I, "presentation measure", "none needed: the report
 CMP220 = _register("CMP220", I, "constant measure", "none needed: use the value in the report builder")
 CMP221 = _register("CMP221", W, "depends on an approximate measure",
                    "review the component's approximation, then accept this measure (`accept_approximate`)")
+CMP240 = _register("CMP240", E, "lookup column the view is not declared to carry",
+                   "add the `[sources.\"<fact>\".lookup_columns]` line the report prints, once the view carries it")
+CMP241 = _register("CMP241", E, "filter or RELATED through an inactive relationship",
+                   "filter a column of the fact table, or write the SQL in the mapping")
+CMP242 = _register("CMP242", E, "filter or RELATED against the relationship's direction",
+                   "filter a column of the fact table, or write the SQL in the mapping")
+CMP243 = _register("CMP243", E, "filter or RELATED through a many-to-many relationship",
+                   "filter a column of the fact table, or write the SQL in the mapping")
 CMP230 = _register("CMP230", E, "comparison or MIN/MAX over a possible NaN", "use DIVIDE instead of `/`, or write the SQL")
 CMP299 = _register("CMP299", E, "internal compiler error", "report it with the measure's DAX")
 
@@ -123,6 +131,8 @@ CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see d
 CAT320 = _register("CAT320", W, "unknown category in the mapping", "use one of the catalog's categories")
 CAT335 = _register("CAT335", W, "view name from Power Query is not an identifier",
                    "name the view in the mapping: `[sources.\"T\"] source_key`")
+CAT325 = _register("CAT325", W, "lookup column the view cannot carry",
+                   "name a column of a table on the one side of an active relationship from the source")
 
 # --- RDR4xx: reading exports ------------------------------------------------------------------
 RDR401 = _register("RDR401", E, "path not found or unreadable", "pass an existing, readable path")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
 from translator.catalog.columns import SEED_TABLES
+from translator.catalog.naming import snake_case
 from translator.catalog.rows import Catalog, Placement, ReportEntry, Status
 from translator.compile.timeintel import KINDS
 from translator.diagnostics import codes
@@ -123,7 +124,8 @@ def _time_intelligence(catalog: Catalog) -> Part | None:
 
 def _lookup_columns(catalog: Catalog) -> Part | None:
     """Measures a lookup column in the fact's view would make exact, grouped by the columns:
-    "a view of 'Order Summary' carrying 'Campaigns'[campaign_type] unlocks 7 measures"."""
+    "adding 'Campaigns'[campaign_type] to the view of 'Order Summary' unlocks 7", with the
+    mapping lines that declare it."""
     groups: dict[tuple[str, tuple[str, ...]], list[ReportEntry]] = {}
     for entry in ordered_entries(catalog):
         if entry.lookups and entry.lookup_fact:
@@ -131,17 +133,33 @@ def _lookup_columns(catalog: Catalog) -> Part | None:
     if not groups:
         return None
     ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))
-    lines = ["Untranslated measures that filter through an active many-to-one relationship: they would be",
-             "exact on a view that carries the lookup column(s). Declaring such columns in the mapping file",
-             "is not supported yet.", ""]
+    lines = ["Untranslated measures (CMP240) that filter through an active many-to-one relationship, or",
+             "read a lookup column with RELATED: they are exact once the fact's view carries the lookup",
+             "column(s), LEFT JOINed on the relationship's key (NULL where no row matches), and the mapping",
+             "file declares them (docs/mapping.md, lookup_columns). The lines to add are under each group;",
+             "name the view column as the view names it.", ""]
     data = []
     for (fact, columns), entries in ordered:
         names = ", ".join(code_span(label(e)) for e in entries)
         shown = ", ".join(code_span(c) for c in columns)
-        lines.append(f"- a view of {code_span(fact)} carrying {shown} unlocks **{len(entries)}**: {names}")
+        declaration = _declaration(fact, columns)
+        lines.append(f"- adding {shown} to the view of {code_span(fact)} unlocks **{len(entries)}**: {names}")
+        lines += ["", "  ```toml", *(f"  {line}" for line in declaration), "  ```", ""]
         data.append({"fact_table": fact, "columns": list(columns), "unlocks": len(entries),
-                     "measures": [e.measure for e in entries]})
+                     "measures": [e.measure for e in entries], "declaration": "\n".join(declaration)})
+    if lines[-1] == "":
+        lines.pop()
     return Part("lookup_columns", "Lookup columns", tuple(lines), data)
+
+
+def _declaration(fact: str, columns: tuple[str, ...]) -> list[str]:
+    """The mapping file lines declaring `columns` ('Dim'[c]) for the view of `fact`, each view
+    column named as the model column in snake_case."""
+    lines = [f"[sources.{json.dumps(fact)}.lookup_columns]"]
+    for column in columns:
+        view = snake_case(column[column.rindex("[") + 1:-1])
+        lines.append(f"{json.dumps(column)} = {json.dumps(view if view[0].isalpha() else 'c_' + view)}")
+    return lines
 
 
 PARTS.extend([_not_metrics, _time_intelligence, _lookup_columns])

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from translator.diagnostics import SourceLocation
+from translator.diagnostics.suggest import did_you_mean
 
+from translator.model.semantic import SemanticModel
 from translator.model.semantics import NO_PINS, Semantics
 
 
@@ -20,6 +22,41 @@ from translator.model.semantics import NO_PINS, Semantics
 # checks it); generated ones are shortened by the catalog (translator/catalog/naming.py).
 KEY_LENGTH = 100
 NAME_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class LookupColumn:
+    """A column of a lookup table ('Campaigns'[campaign_type]) that a source's view carries, joined
+    through the model's active many-to-one relationship, as `view_column`."""
+
+    table: str
+    column: str
+    view_column: str
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        return f"'{self.table}'[{self.column}]"
+
+
+def lookup_problem(model: SemanticModel, source: str, lc: LookupColumn) -> tuple[str, tuple[str, ...]] | None:
+    """Why the view of `source` (a table of `model`) cannot carry `lc` as declared, with notes (the
+    nearest names); None: the compiler reads `lc.view_column` for it (docs/mapping.md)."""
+    fact, table = model.table(source), model.table(lc.table)
+    if fact is None:
+        return f"lookup column {lc.name}: '{source}' is not a table of the model", ()
+    if table is None:
+        return (f"lookup column {lc.name}: the model has no table '{lc.table}'",
+                did_you_mean(lc.table, (t.name for t in model.tables)))
+    if table.column(lc.column) is None:
+        return (f"lookup column {lc.name}: '{table.name}' has no column '{lc.column}'",
+                did_you_mean(lc.column, (c.name for c in table.columns)))
+    if (refused := model.lookup_refusal(fact.name, table.name)) is not None:
+        return f"lookup column {lc.name} on the view of '{fact.name}': {refused[1]}; the declaration is not used", ()
+    if fact.column(lc.view_column) is not None:
+        return (f"lookup column {lc.name}: '{fact.name}' has its own column '{lc.view_column}'; name the view "
+                "column differently", ())
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +73,7 @@ class SourceOverride:
     # Tables whose views hold the same rows as this table's view: a metric whose home is one of
     # them also runs on the other (both ways).
     equivalent_sources: tuple[str, ...] = ()
+    lookup_columns: tuple[LookupColumn, ...] = ()  # lookup columns the view carries
     line: int | None = field(default=None, compare=False)
 
 

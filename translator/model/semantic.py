@@ -94,15 +94,42 @@ class Table:
         return next((c for c in self.columns if c.name.casefold() == folded), None)
 
 
+class Cardinality(enum.Enum):
+    ONE = "one"
+    MANY = "many"
+
+
 @dataclass(frozen=True, slots=True)
 class Relationship:
-    from_table: str  # the many side
+    from_table: str  # the many side (of a many-to-one relationship)
     from_column: str
-    to_table: str  # the one side
+    to_table: str  # the one side (of a many-to-one relationship)
     to_column: str
     is_active: bool = True
     cross_filtering: str = "oneDirection"
     name: str | None = None
+    # TOM's fromCardinality / toCardinality (defaults: many-to-one); readers put a one-to-many
+    # relationship the other way round, so `to_table` is a one side unless it is many-to-many
+    from_cardinality: Cardinality = Cardinality.MANY
+    to_cardinality: Cardinality = Cardinality.ONE
+
+    @property
+    def is_many_to_many(self) -> bool:
+        return self.from_cardinality is Cardinality.MANY and self.to_cardinality is Cardinality.MANY
+
+    def one_sides(self) -> tuple[str, ...]:
+        """The tables on a one side: `to_table`; both for one-to-one; none for many-to-many."""
+        return tuple(t for t, c in ((self.from_table, self.from_cardinality), (self.to_table, self.to_cardinality))
+                     if c is Cardinality.ONE)
+
+
+class LookupRefusal(enum.Enum):
+    """Why the rows of a fact table have no single value of another table's column."""
+
+    NO_RELATIONSHIP = "no relationship"
+    INACTIVE = "inactive relationship"
+    DIRECTION = "wrong direction"
+    MANY_TO_MANY = "many-to-many relationship"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +144,30 @@ class SemanticModel:
     def table(self, name: str) -> Table | None:
         folded = name.casefold()
         return next((t for t in self.tables if t.name.casefold() == folded), None)
+
+    def lookup_refusal(self, fact: str, table: str) -> tuple[LookupRefusal, str] | None:
+        """Why a row of `fact` has no single related row of `table`, with the reason in words (None:
+        an active relationship runs from `fact` to `table` on its one side, many-to-one or
+        one-to-one, so a filter on `table` reaches `fact` and RELATED reads one row or the blank
+        row; a view joining `table` on the relationship's key carries its columns)."""
+        f, t = fact.casefold(), table.casefold()
+        between = [r for r in self.relationships if {r.from_table.casefold(), r.to_table.casefold()} == {f, t}]
+        if not between:
+            return LookupRefusal.NO_RELATIONSHIP, f"no relationship joins '{fact}' and '{table}'"
+        active = [r for r in between if r.is_active]
+        if not active:
+            return LookupRefusal.INACTIVE, (
+                f"the relationship between '{fact}' and '{table}' is inactive: filters on '{table}' do not "
+                f"reach '{fact}' and RELATED cannot follow it (only USERELATIONSHIP would)")
+        if any(r.is_many_to_many for r in active):
+            return LookupRefusal.MANY_TO_MANY, (
+                f"the relationship between '{fact}' and '{table}' is many-to-many: a row of '{fact}' can "
+                f"match several rows of '{table}', so a view cannot carry one value per row")
+        if any(t in (x.casefold() for x in r.one_sides()) for r in active):
+            return None
+        return LookupRefusal.DIRECTION, (
+            f"'{table}' is on the many side of its relationship with '{fact}': a row of '{fact}' has "
+            f"many '{table}' rows, and filters flow from the one side to the many side")
 
     @property
     def measures(self) -> tuple[Measure, ...]:

@@ -30,6 +30,7 @@ from translator.model.mapping import (
     NAME_LENGTH,
     TEMPLATE_CATEGORIES,
     DimensionOverride,
+    LookupColumn,
     Mapping,
     MetricOverride,
     OptionOverride,
@@ -176,6 +177,8 @@ class _Loader:
             value = values[f.name]
             if f.name == "options":
                 args[f.name] = self.options(value, where)
+            elif f.name == "lookup_columns":
+                args[f.name] = self.lookup_columns(value, where)
             elif f.name == "sql":
                 args[f.name] = self.sql(value, where)
             elif f.name == "template_key":
@@ -213,6 +216,22 @@ class _Loader:
                                                   line=self.line((*path, name)))))
             else:
                 out.append((name, self.record(OptionOverride, value, (*path, name))))
+        return tuple(out)
+
+    def lookup_columns(self, value: Any, path: tuple[str, ...]) -> tuple[LookupColumn, ...]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "a table of \"Table[column]\" = \"view_column\"")
+        self.unique(value, path)
+        out: list[LookupColumn] = []
+        for name, view_column in value.items():
+            where = (*path, name)
+            m = _MODEL_COLUMN_RE.match(name)
+            if m is None:
+                raise self.fail(where, "a model column as Table[column] or 'Table'[column]")
+            if any(lc.view_column == view_column for lc in out):
+                raise self.fail(where, "a view column no other lookup column of this source has")
+            table = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2).strip()
+            out.append(LookupColumn(table, m.group(3).strip(), self.key_value(view_column, where), self.line(where)))
         return tuple(out)
 
     def table(self, parent: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
@@ -287,6 +306,9 @@ class _Loader:
 def _quote_key(part: str) -> str:
     return part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else '"' + part.replace('"', '\\"') + '"'
 
+
+# A model column in the mapping: Table[column] or 'Table'[column] (as in DAX).
+_MODEL_COLUMN_RE = re.compile(r"^\s*(?:'((?:[^']|'')+)'|([^'\[\]]+))\[([^\[\]]+)\]\s*$")
 
 _HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 _KEY_LINE_RE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=""")

@@ -82,7 +82,7 @@ class Data:
                 Relationship((key(r.from_table), key(r.from_column)), (key(r.to_table), key(r.to_column)),
                              r.cross_filtering.casefold() == "bothdirections")
                 for r in model.relationships
-                if r.is_active and key(r.from_table) in tables and key(r.to_table) in tables
+                if r.is_active and not r.is_many_to_many and key(r.from_table) in tables and key(r.to_table) in tables
             )
         return Data(tables, relationships)
 
@@ -104,6 +104,20 @@ class Data:
             return table.keys.index(column)
         except ValueError:
             raise EvaluationError(f"table {table.name!r} has no column {column[1]!r}") from None
+
+    def has_blank_row(self, table_key: str) -> bool:
+        """The table is on the one side of a relationship where a row of the many side matches none
+        of its rows (a BLANK key included): DAX adds a blank row to it, whose columns are BLANK
+        (dax.guide "Blank row"; SQLBI "Blank row in DAX")."""
+        for rel in self.relationships:
+            if rel.one[0] != table_key or rel.many[0] not in self.tables:
+                continue
+            one, many = self.tables[table_key], self.tables[rel.many[0]]
+            keys = {fold(r[one.keys.index(rel.one)]) for r in one.rows}
+            at = many.keys.index(rel.many)
+            if any(fold(r[at]) is None or fold(r[at]) not in keys for r in many.rows):
+                return True
+        return False
 
     def expanded(self, table_key: str, seen: frozenset[str] = frozenset()) -> tuple[tuple[ColumnKey, ...], list[tuple]]:
         """The table joined with the tables on the one side of its relationships (recursively),

@@ -298,6 +298,22 @@ def maxx_(ev: Evaluator, args: Args, env: Env) -> Scalar:
 
 
 # ---- tables -------------------------------------------------------------------------------
+def related_(ev: Evaluator, args: Args, env: Env) -> Scalar:
+    """RELATED(Dim[c]): the value on the one side of the active relationship from the row
+    context's table (the many side); BLANK when the key matches no row (dax.guide RELATED)."""
+    column = ev.column_key(_arg(args, 0))
+    position = ev.data.column_position(column)
+    for row in reversed(env.rows):
+        for rel in ev.data.relationships:
+            if rel.one[0] == column[0] and rel.many in row.columns:
+                foreign = fold(row.values[row.columns.index(rel.many)])
+                one = ev.data.tables[column[0]]
+                at = ev.data.column_position(rel.one)
+                found = next((r for r in one.rows if foreign is not None and fold(r[at]) == foreign), None)
+                return None if found is None else found[position]
+    raise EvaluationError(f"RELATED({column[0]}[{column[1]}]) needs a row context on the many side of an active relationship")
+
+
 def filter_(ev: Evaluator, args: Args, env: Env) -> TableValue:
     table = ev.table(_arg(args, 0), env)
     predicate = _arg(args, 1)
@@ -510,15 +526,19 @@ def _predicate_columns(ev: Evaluator, node: Expr, found: list[ColumnKey]) -> Non
 
 def _predicate_filter(ev: Evaluator, node: Expr, env: Env) -> Filter:
     """A boolean filter `T[c] = 0` is FILTER(ALL(T[c]), T[c] = 0): it keeps the values of the
-    column (all of them, blank included) for which the predicate is TRUE."""
+    column (all of them, blank included) for which the predicate is TRUE. ALL of a column on the
+    one side of a relationship with unmatched keys includes the blank row's BLANK, so
+    `Dim[c] = BLANK()` keeps the fact rows that match no Dim row (dax.guide "Blank row")."""
     columns: list[ColumnKey] = []
     _predicate_columns(ev, node, columns)
     if not columns:
         raise EvaluationError("a CALCULATE filter predicate must read a column")
-    candidates = ev.columns_table(columns, None)
+    rows = ev.columns_table(columns, None).rows
+    if ev.data.has_blank_row(columns[0][0]):
+        rows = (*rows, (None,) * len(columns))
     kept = frozenset(
         tuple(fold(x) for x in row)
-        for row in candidates.rows
+        for row in rows
         if v.to_bool(ev.scalar(node, env.with_row(Row(tuple(columns), row))))
     )
     return Filter(tuple(columns), kept, Origin.CALCULATE)
@@ -538,6 +558,7 @@ RULES: dict[str, Callable[..., Value]] = {
     "DISTINCTCOUNTNOBLANK": distinctcountnoblank_,
     "COUNTBLANK": countblank_,
     "SUMX": sumx_,
+    "RELATED": related_,
     "AVERAGEX": averagex_,
     "COUNTX": countx_,
     "COUNTAX": countax_,

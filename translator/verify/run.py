@@ -280,6 +280,13 @@ def check_catalog(conn: psycopg.Connection, catalog: Catalog, built: Catalog, co
                                     f"the mapping declares '{table}' equivalent for this metric: a claim about "
                                     "the real rows that generated rows cannot check", cells=((UNVERIFIED, 1),)))
                 continue
+            generated = {c.name.casefold() for c in source.columns}
+            if translation is not None and (carried := [c for c in translation.columns if c.casefold() not in generated]):
+                checks.append(Check(metric.metric_key, source_key, (), UNVERIFIED,
+                                    f"reads {', '.join(carried)}, lookup columns the view is declared to carry "
+                                    "(mapping lookup_columns): verify generates no lookup-table rows",
+                                    cells=((UNVERIFIED, 1),)))
+                continue
             dimensions = [_model_column(source, c) for c in offered.get(source_key, {})]
             shapes = cells([d for d in dimensions if d is not None], source.row.date_column, source.frame)
             if entry.export not in prepared:

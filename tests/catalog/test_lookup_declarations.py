@@ -1,0 +1,49 @@
+"""The mapping's lookup_columns checked against the model: CAT325 at the entry's line, with the
+nearest names; a malformed entry stops the run (CAT392) at its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.compile.model import build
+from translator.catalog import build_catalog
+from translator.compile import compile_model
+from translator.diagnostics import InputError
+from translator.readers.mapping import parse_mapping
+
+HEADER = "# lookup columns\n[sources.Sales.lookup_columns]\n"
+
+
+def _problems(entries: str) -> list[tuple[str, int | None, tuple[str, ...]]]:
+    mapping = parse_mapping(HEADER + entries, "translator.toml")
+    _, diagnostics = build_catalog([compile_model(build(), mapping=mapping)[0]], mapping)
+    return [(d.code, d.location.line, d.notes) for d in diagnostics
+            if d.location is not None and d.location.file == "translator.toml"]
+
+
+def test_a_valid_declaration_has_no_problem():
+    assert _problems('"Customer[segment]" = "customer_segment"\n') == []
+
+
+def test_unknown_table_and_column_are_reported_at_their_line_with_the_nearest_name():
+    found = _problems('"Customer[segment]" = "customer_segment"\n"Custmer[segment]" = "a"\n"Customer[segmnt]" = "b"\n')
+    assert [(code, line) for code, line, _ in found] == [("CAT325", 4), ("CAT325", 5)]
+    assert any("Customer" in note for note in found[0][2]) and any("segment" in note for note in found[1][2])
+
+
+def test_a_table_not_on_the_one_side_of_an_active_relationship_is_reported():
+    # Returns has no relationship with Sales
+    assert [(code, line) for code, line, _ in _problems('"Returns[refund]" = "refund"\n')] == [("CAT325", 3)]
+
+
+def test_a_view_column_that_is_a_column_of_the_source_is_reported():
+    assert [(code, line) for code, line, _ in _problems('"Customer[segment]" = "status"\n')] == [("CAT325", 3)]
+
+
+@pytest.mark.parametrize("entry", ['"Customer segment" = "x"', '"Customer[segment]" = "Customer Segment"',
+                                   '"Customer[segment]" = 3', '"Customer[name]" = "c"\n"Customer[segment]" = "c"'])
+def test_a_malformed_entry_stops_the_run_at_its_line(entry):
+    with pytest.raises(InputError) as raised:
+        parse_mapping(HEADER + entry + "\n", "translator.toml")
+    line = 3 + entry.count("\n")
+    assert (raised.value.diagnostic.code, raised.value.diagnostic.location.line) == ("CAT392", line)
