@@ -109,9 +109,10 @@ def test_rows_only_on_one_side_are_reported_as_such(answered, tmp_path) -> None:
                  "--client-id", "1", "--format", "json")
 
     assert result.exit_code == 1
-    kinds = sorted((m["kind"], m["key"]) for m in json.loads(result.stdout)["mismatches"])
-    assert kinds == sorted([("only_in_sql", dropped.get("Order Summary[sales_type]")),
-                            ("only_in_powerbi", "No such type")])
+    # text keys join ignoring case: a group is named in the spelling of the side that has it
+    kinds = sorted((m["kind"], m["key"].casefold()) for m in json.loads(result.stdout)["mismatches"])
+    assert kinds == sorted([("only_in_sql", dropped.get("Order Summary[sales_type]").casefold()),
+                            ("only_in_powerbi", "no such type")])
 
 
 def test_text_keys_join_ignoring_case_and_blank_rows_count_as_absent(answered, tmp_path) -> None:
