@@ -10,6 +10,8 @@
 - Every stage's entry point has the shape `(input) -> (output, diagnostics)`, and the
   orchestrator (translator/pipeline.py `plan`) runs each through the one function that keeps the
   diagnostics (`_run`), never by hand.
+- The catalog's row classes declare their seeded columns once, on their fields
+  (translator/catalog/rows.py `column`): the table list and the seed name none of them.
 """
 
 from __future__ import annotations
@@ -244,3 +246,18 @@ def test_the_orchestrator_runs_every_stage_through_one_function():
             if node.func.id == "_run" and isinstance(node.args[0], ast.Name):
                 run_through.add(node.args[0].id)
     assert run_through == names
+
+
+def test_row_classes_declare_their_columns_once():
+    declared = {
+        statement.target.id
+        for cls in TREES["translator.catalog.rows"].body if isinstance(cls, ast.ClassDef)
+        for statement in cls.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "column"
+    }
+    assert {"metric_key", "sql_expression", "layout", "source_key"} <= declared
+    for module in ("translator.catalog.columns", "translator.emit.seed"):
+        spelled = {node.value for node in ast.walk(TREES[module])
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+        assert spelled & declared == set(), f"{module} restates columns the row classes declare"

@@ -161,21 +161,29 @@ def test_duplicate_keys_and_dangling_references_are_build_errors():
     assert codes(no_option) == ["EMT505"]
 
 
-def test_every_seed_column_is_a_field_of_its_row_class_and_back():
+def test_every_seeded_table_reads_its_columns_from_its_row_class():
     from translator.catalog import columns, rows
 
-    row_classes = {
-        columns.DATA_SOURCES: rows.DataSource, columns.METRICS: rows.Metric,
-        columns.DIMENSIONS: rows.Dimension, columns.METRIC_TOGGLES: rows.MetricToggle,
-        columns.METRIC_TOGGLE_OPTIONS: rows.MetricToggleOption,
-        columns.METRIC_VARIANTS: rows.MetricVariant,
-        columns.DATA_SOURCE_METRICS: rows.DataSourceMetric,
-        columns.DATA_SOURCE_DIMENSIONS: rows.DataSourceDimension,
-        columns.REPORT_TEMPLATES: rows.ReportTemplate,
-    }
-    assert set(row_classes) == set(columns.SEED_TABLES)
+    tables = {table.catalog_field: table for table in columns.SEED_TABLES}
+    catalog_rows = {f.name: f.type for f in dataclasses.fields(rows.Catalog)}
     not_seeded = {(rows.DataSource, "columns")}  # the view's columns, used for the junctions
-    for table, cls in row_classes.items():
-        fields = {f.name for f in dataclasses.fields(cls) if (cls, f.name) not in not_seeded}
-        assert set(table.column_names) == fields, table.name
-        assert set(table.key) <= fields
+    for field_name, table in tables.items():
+        assert catalog_rows[field_name] == f"tuple[{table.row.__name__}, ...]", table.name
+        declared = [f.name for f in dataclasses.fields(table.row) if (table.row, f.name) not in not_seeded]
+        assert list(table.column_names) == declared, table.name  # every field, in declaration order
+        assert table.key and set(table.key) <= set(declared)
+    # The seed's own keys are VARCHAR(100); a key naming another table's row is checked there.
+    assert [c.max_length for c in columns.METRICS.columns if c.name == "metric_key"] == [100]
+    assert [c.max_length for c in columns.METRIC_VARIANTS.columns if c.name == "metric_key"] == [None]
+    nullable = {c.name for c in columns.REPORT_TEMPLATES.columns if c.nullable}
+    assert nullable == {"description", "default_filters", "default_date_range", "required_toggles", "nav_section",
+                        "nav_icon"}
+
+
+def test_a_row_takes_its_required_columns_by_position_and_the_others_by_name():
+    from translator.catalog import rows
+
+    metric = rows.Metric("m", "M", "SUM(x)", "sales", description="d")
+    assert (metric.sql_expression, metric.category, metric.description) == ("SUM(x)", "sales", "d")
+    with pytest.raises(TypeError):
+        rows.Metric("m", "M", "SUM(x)", "sales", "d")  # a default is never filled by position
