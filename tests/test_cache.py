@@ -100,13 +100,22 @@ def test_the_previous_report_named_in_the_key_is_the_one_emit_writes():
 
 
 def test_the_key_names_the_translator_and_the_versions_of_its_libraries(tmp_path, monkeypatch):
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(library: str) -> str:
+        try:
+            return version(library)
+        except PackageNotFoundError:
+            return "-"
 
     exports = copy_sample(tmp_path / "pbix_exports")
     before = cache.build_key(exports)
     for library in cache._LIBRARIES:  # read from the dist-info folder's name: what pip installed
-        assert cache.library_version(library) == version(library)
+        assert cache.library_version(library) == installed(library)
     assert cache.library_version("no_such_library_here") == "-"
+    with monkeypatch.context() as patched:  # a layout without one dist-info folder: importlib.metadata
+        patched.setattr(cache, "_dist_infos", lambda folder, name: [])
+        assert cache.library_version("lark") == installed("lark")
     real = cache.library_version
     monkeypatch.setattr(cache, "library_version", lambda name: "0.0.1" if name == "sqlglot" else real(name))
     assert cache.build_key(exports) != before

@@ -36,7 +36,7 @@ FORMAT = 1  # bump when an entry's layout changes
 KEEP = 16  # entries kept; the oldest beyond are removed, so the folder stays small
 MAPPING_FILE = "translator.toml"
 _PACKAGE = Path(__file__).resolve().parent
-_LIBRARIES = ("sqlglot", "lark", "jinja2", "pbixray")
+_LIBRARIES = ("sqlglot", "sqlglotc", "lark", "jinja2", "pbixray")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,25 +155,39 @@ def _with_previous(inputs: hashlib.blake2b, out: Path | None) -> str:
 
 def library_version(name: str) -> str:
     """The installed version of a library ("-" when it is not installed), read from the name of
-    its `<name>-<version>.dist-info` folder beside the package: importlib.metadata would cost an
-    unchanged rebuild a tenth of its time. Any other layout asks importlib.metadata."""
+    its `<name>-<version>.dist-info` folder: importlib.metadata would cost an unchanged rebuild a
+    tenth of its time. Any other layout asks importlib.metadata."""
     spec = importlib.util.find_spec(name)  # finds the package without importing it
     if spec is None or spec.origin is None:
-        return "-"
-    folder = Path(spec.origin).parent.parent
-    prefix = f"{name}-".casefold()
-    try:
-        found = [entry for entry in os.listdir(folder)
-                 if entry.casefold().startswith(prefix) and entry.endswith(".dist-info")]
-    except OSError:
-        found = []
+        # no package of that name (sqlglotc puts compiled modules into sqlglot's): its
+        # dist-info beside the libraries that are packages, or not installed
+        folders = {_site_of(library) for library in _LIBRARIES if library != name}
+        found = [v for folder in sorted(f for f in folders if f is not None) for v in _dist_infos(folder, name)]
+        return found[0] if len(found) == 1 else "-"
+    found = _dist_infos(Path(spec.origin).parent.parent, name)
     if len(found) == 1:
-        return found[0][len(prefix):-len(".dist-info")]
-    
+        return found[0]
+    from importlib.metadata import PackageNotFoundError, version  # deferred: slow to import
+
     try:
         return version(name)
     except PackageNotFoundError:
         return "-"
+
+
+def _site_of(library: str) -> Path | None:
+    spec = importlib.util.find_spec(library)
+    return Path(spec.origin).parent.parent if spec is not None and spec.origin is not None else None
+
+
+def _dist_infos(folder: Path, name: str) -> list[str]:
+    """The versions of `name` whose `<name>-<version>.dist-info` is in `folder`."""
+    prefix = f"{name}-".casefold()
+    try:
+        return [entry[len(prefix):-len(".dist-info")] for entry in os.listdir(folder)
+                if entry.casefold().startswith(prefix) and entry.endswith(".dist-info")]
+    except OSError:
+        return []
 
 
 def _files(root: Path) -> Iterator[Path]:
