@@ -104,6 +104,8 @@ def tmsl(model: SemanticModel) -> dict:
                                  "toTable": r.to_table, "toColumn": r.to_column}
         _put(entry, "isActive", r.is_active, True)
         _put(entry, "crossFilteringBehavior", r.cross_filtering, "oneDirection")
+        _put(entry, "fromCardinality", r.from_cardinality.value, "many")
+        _put(entry, "toCardinality", r.to_cardinality.value, "one")
         relationships.append(entry)
     if relationships:
         body["relationships"] = relationships

@@ -230,11 +230,12 @@ def _outgoing(model: SemanticModel) -> dict[tuple[str, str], list[Relationship]]
 def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Mapping,
                 outgoing: dict[tuple[str, str], list[Relationship]] | None = None) -> _Lookup | None:
     """The lookup table this column is related to (active relationships first) and the column
-    that names its rows, when there is one. `outgoing`: the model's `_outgoing` (made once)."""
+    that names its rows, when there is one. `outgoing`: the model's `_outgoing` (made once). A
+    many-to-many relationship is no lookup: its join would repeat the fact's rows."""
     if outgoing is None:
         outgoing = _outgoing(model)
-    relationships = sorted(outgoing.get((table.name.casefold(), column.name.casefold()), ()),
-                           key=lambda r: not r.is_active)
+    relationships = sorted((r for r in outgoing.get((table.name.casefold(), column.name.casefold()), ())
+                            if not r.is_many_to_many), key=lambda r: not r.is_active)
     for r in relationships:
         target = model.table(r.to_table)
         if target is None or is_date_table(target) or target.name.casefold() == table.name.casefold():

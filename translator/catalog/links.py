@@ -47,8 +47,8 @@ class Placement:
 
 def relationship_sides(compiled: Sequence[CompiledModel]) -> dict[str, Sides]:
     return {
-        c.export: Sides(frozenset(r.to_table.casefold() for r in c.model.relationships),
-                        frozenset(r.from_table.casefold() for r in c.model.relationships))
+        c.export: Sides(frozenset(t.casefold() for r in c.model.relationships for t in r.one_sides()),
+                        frozenset(t.casefold() for r in c.model.relationships for t in r.many_sides()))
         for c in compiled
     }
 

@@ -46,8 +46,8 @@ def source_tables(compiled: CompiledModel, mapping: Mapping) -> list[Table]:
     toggle_tables = {t.table.casefold() for t in compiled.toggles}
     unsafe = {t.name.casefold() for t, _ in unsafe_views(compiled, mapping)}
     fact_tables = {t.fact_table.casefold() for t in compiled.translations if t.fact_table}
-    many_side = {r.from_table.casefold() for r in model.relationships}
-    one_side = {r.to_table.casefold() for r in model.relationships}
+    many_side = {t.casefold() for r in model.relationships for t in r.many_sides()}
+    one_side = {t.casefold() for r in model.relationships for t in r.one_sides()}
     chosen = []
     for table in model.tables:
         override = mapping.source(table.name)

@@ -222,7 +222,8 @@ class _Resolver:
                 return Resolved(dimensions=(found[0],))
         # A lookup (or date) table's column: the dimension on the fact column that relates to it.
         rank = {name.casefold(): n for n, name in reversed(list(enumerate(prefer)))}
-        relationships = sorted((r for r in semantic.relationships if r.to_table.casefold() == table.name.casefold()),
+        relationships = sorted((r for r in semantic.relationships
+                                if r.to_table.casefold() == table.name.casefold() and not r.is_many_to_many),
                                key=lambda r: (rank.get(r.from_table.casefold(), len(rank)), not r.is_active,
                                               r.from_table.casefold(), r.from_column.casefold()))
         for relationship in relationships:

@@ -138,12 +138,13 @@ def _count_distinct_values(cx: Compiler, values: Call, scope: Scope) -> Compiled
     on the one side of a relationship: there VALUES adds a blank row for facts with no match,
     which the view's rows cannot show (docs/semantics.md)."""
     table, _ = cx.resolve_column(values.args[0], scope, values.name)
-    one_side = [r for r in cx.index.model.relationships if fold(r.to_table) == fold(table.name)]
+    one_side = [r for r in cx.index.model.relationships if fold(table.name) in map(fold, r.one_sides())]
     if one_side and not cx.index.toggle(table.name):
+        other = next((t for t in (one_side[0].from_table, one_side[0].to_table) if fold(t) != fold(table.name)), table.name)
         raise Untranslatable(
             UNSUPPORTED,
             f"COUNTROWS({values.name}('{table.name}'[...])): '{table.name}' is on the one side of a "
-            f"relationship with '{one_side[0].from_table}', where {values.name} counts a blank row for "
+            f"relationship with '{other}', where {values.name} counts a blank row for "
             "facts without a match",
             values.span,
         )

@@ -117,10 +117,17 @@ class Relationship:
     def is_many_to_many(self) -> bool:
         return self.from_cardinality is Cardinality.MANY and self.to_cardinality is Cardinality.MANY
 
+    def ends(self, cardinality: Cardinality) -> tuple[tuple[str, str], ...]:
+        """The (table, column) ends with this cardinality: for Cardinality.ONE the one side
+        (`to_table`; both ends of a one-to-one relationship; none of a many-to-many one)."""
+        return tuple((t, c) for t, c, k in ((self.from_table, self.from_column, self.from_cardinality),
+                                            (self.to_table, self.to_column, self.to_cardinality)) if k is cardinality)
+
     def one_sides(self) -> tuple[str, ...]:
-        """The tables on a one side: `to_table`; both for one-to-one; none for many-to-many."""
-        return tuple(t for t, c in ((self.from_table, self.from_cardinality), (self.to_table, self.to_cardinality))
-                     if c is Cardinality.ONE)
+        return tuple(t for t, _ in self.ends(Cardinality.ONE))
+
+    def many_sides(self) -> tuple[str, ...]:
+        return tuple(t for t, _ in self.ends(Cardinality.MANY))
 
 
 class LookupRefusal(enum.Enum):
@@ -145,6 +152,19 @@ class SemanticModel:
         folded = name.casefold()
         return next((t for t in self.tables if t.name.casefold() == folded), None)
 
+    def lookup_relationship(self, fact: str, table: str) -> tuple[str, str] | None:
+        """(the key column of `fact`, the key column of `table`) of the active relationship that
+        has `table` on its one side and `fact` on the other (lookup_refusal says why there is none)."""
+        f, t = fact.casefold(), table.casefold()
+        for r in self.relationships:
+            if not r.is_active or r.is_many_to_many:
+                continue
+            for (one, one_column), (other, other_column) in (((r.to_table, r.to_column), (r.from_table, r.from_column)),
+                                                              ((r.from_table, r.from_column), (r.to_table, r.to_column))):
+                if one.casefold() == t and other.casefold() == f and one in r.one_sides():
+                    return other_column, one_column
+        return None
+
     def lookup_refusal(self, fact: str, table: str) -> tuple[LookupRefusal, str] | None:
         """Why a row of `fact` has no single related row of `table`, with the reason in words (None:
         an active relationship runs from `fact` to `table` on its one side, many-to-one or
@@ -163,7 +183,7 @@ class SemanticModel:
             return LookupRefusal.MANY_TO_MANY, (
                 f"the relationship between '{fact}' and '{table}' is many-to-many: a row of '{fact}' can "
                 f"match several rows of '{table}', so a view cannot carry one value per row")
-        if any(t in (x.casefold() for x in r.one_sides()) for r in active):
+        if self.lookup_relationship(fact, table) is not None:
             return None
         return LookupRefusal.DIRECTION, (
             f"'{table}' is on the many side of its relationship with '{fact}': a row of '{fact}' has "

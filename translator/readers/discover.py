@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translator.diagnostics import Diagnostic, SourceLocation, report
-from translator.readers.dmv import DmvExport, dmv_part
+from translator.readers.dmv import PARTS, DmvExport, dmv_part
 from translator.readers.errors import (
     BAD_STRUCTURE,
     NO_EXPORTS,
@@ -152,7 +152,7 @@ def _file_export(file: Path, root: Path, *, standalone: bool) -> Export:
     part = dmv_part(file)
     if part is not None and standalone:
         model, _ = part
-        siblings = {p: file.parent / f"{model}.{p}{s}" for p in ("measures", "tables", "columns")
+        siblings = {p: file.parent / f"{model}.{p}{s}" for p in PARTS
                     for s in (".csv", ".json", ".CSV", ".JSON") if (file.parent / f"{model}.{p}{s}").is_file()}
         return _dmv_export(model, siblings, root)
     fail(UNKNOWN_FILE_TYPE, f"unknown file type {file.suffix or '(no extension)'!r}; {EXPECTED}", relative)
@@ -165,4 +165,4 @@ def _dmv_export(model: str, parts: dict[str, Path], root: Path) -> Export:
         fail(BAD_STRUCTURE, f"a DMV dump of {model!r} without {model}.measures.csv; expected the "
              "INFO.MEASURES() dump beside the tables/columns dumps", other.relative_to(root).as_posix())
     return Export(ExportKind.DMV, measures, measures.relative_to(root).as_posix(), model,
-                  DmvExport(model, measures, parts.get("tables"), parts.get("columns")))
+                  DmvExport(model, measures, parts.get("tables"), parts.get("columns"), parts.get("relationships")))

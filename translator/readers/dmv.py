@@ -5,6 +5,10 @@ Naming convention (one export per model):
                               FormatString, DisplayFolder, Description, IsHidden, State, ErrorMessage
   <model>.tables.csv|json     optional: ID, Name (INFO.TABLES() / TMSCHEMA_TABLES); names the TableIDs
   <model>.columns.csv|json    optional: TableID, ExplicitName, ExplicitDataType, ... (INFO.COLUMNS())
+  <model>.relationships.csv|json  optional: FromTableID, FromColumnID, ToTableID, ToColumnID,
+                              IsActive, CrossFilteringBehavior, FromCardinality, ToCardinality
+                              (INFO.RELATIONSHIPS() / TMSCHEMA_RELATIONSHIPS; the IDs are named
+                              by the tables and columns dumps)
 INFO.* output wraps column names in brackets (`[Name]`, or `Measures[Name]` from some tools);
 both spellings are accepted. A JSON dump is a list of row objects, or the body the Power BI
 REST `executeQueries` call returns.
@@ -24,13 +28,13 @@ from typing import Any
 from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers import jsonpos, tom
 from translator.readers.errors import BAD_STRUCTURE, MEASURE_NOT_READY, fail
-from translator.model.semantic import Column, Measure, SemanticModel, Table
+from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table
 from translator.readers.text import decode
 
 _TAGS = re.compile(r"</?[A-Za-z][\w:.-]*[^<>]*>")  # an XML element's tag in an engine message
 
 SUFFIXES = (".csv", ".json")
-PARTS = ("measures", "tables", "columns")
+PARTS = ("measures", "tables", "columns", "relationships")
 _HEADER = re.compile(r"^(?:[^\[\]]*\[)?([^\[\]]+)\]?$")
 _TRUE = {"true", "1", "yes", "-1"}
 
@@ -43,6 +47,7 @@ class DmvExport:
     measures: Path
     tables: Path | None = None
     columns: Path | None = None
+    relationships: Path | None = None
 
 
 def dmv_part(path: Path) -> tuple[str, str] | None:
@@ -74,6 +79,7 @@ def read_dmv(export: DmvExport, *, root: Path) -> tuple[SemanticModel, list[Diag
     _require(rows, measures_file, ("name", "expression"), "INFO.MEASURES()")
     table_names: dict[str, str] = {}
     columns_by_table: dict[str, list[Column]] = {}
+    column_names: dict[str, str] = {}  # column ID -> name (for the relationships dump)
     if export.tables is not None:
         tables_file = _relative(export.tables, root)
         table_rows = _rows(export.tables, tables_file)
@@ -91,6 +97,12 @@ def read_dmv(export: DmvExport, *, root: Path) -> tuple[SemanticModel, list[Diag
                 fail(BAD_STRUCTURE, "a column row has no ExplicitName; expected INFO.COLUMNS() output",
                      columns_file, r.line)
             columns_by_table.setdefault(_key(r.get("tableid")), []).append(_column(r, str(name)))
+            if r.get("id") is not None:
+                column_names[_key(r.get("id"))] = str(name)
+    relationships: tuple[Relationship, ...] = ()
+    if export.relationships is not None:
+        relationships = _relationships(_relative(export.relationships, root), export.relationships, table_names,
+                                       column_names)
 
     diagnostics: list[Diagnostic] = []
     measures_by_table: dict[str, list[Measure]] = {}
@@ -126,7 +138,31 @@ def read_dmv(export: DmvExport, *, root: Path) -> tuple[SemanticModel, list[Diag
         Table(name=name, columns=tuple(columns_by_table.get(ids_by_name.get(name, ""), ())),
               measures=tuple(measures_by_table.get(name, ())))
         for name in names_in_order)
-    return SemanticModel(name=export.model, export=measures_file, tables=tables), diagnostics
+    return SemanticModel(name=export.model, export=measures_file, tables=tables,
+                         relationships=relationships), diagnostics
+
+
+def _relationships(file: str, path: Path, tables: dict[str, str], columns: dict[str, str]) -> tuple[Relationship, ...]:
+    """The relationships dump, its table and column IDs named by the tables and columns dumps."""
+    rows = _rows(path, file)
+    ends = ("fromtableid", "fromcolumnid", "totableid", "tocolumnid")
+    _require(rows, file, ends, "INFO.RELATIONSHIPS()")
+    found = []
+    for r in rows:
+        names = []
+        for end, known in zip(ends, (tables, columns, tables, columns)):
+            name = known.get(_key(r.get(end)))
+            if name is None:
+                fail(BAD_STRUCTURE, f"{end} {r.get(end)} of the relationship is not in the "
+                     f"{'tables' if 'table' in end else 'columns'} dump; expected INFO.TABLES() and "
+                     "INFO.COLUMNS() dumps beside it", file, r.line)
+            names.append(name)
+        active = r.get("isactive")
+        found.append(tom.relationship(
+            *names, is_active=True if active is None else _bool(active),
+            cross_filtering=tom.cross_filtering(r.get("crossfilteringbehavior")), name=_text(r.get("name")),
+            from_cardinality=r.get("fromcardinality"), to_cardinality=r.get("tocardinality")))
+    return tuple(found)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -29,7 +29,6 @@ from translator.model.semantic import (
     CalculationItem,
     Column,
     Measure,
-    Relationship,
     SemanticModel,
     Table,
     TableKind,
@@ -214,16 +213,17 @@ def _build(meta: _Metadata, *, file: str, export: str, name: str) -> tuple[Seman
     relationship_rows = meta.rows("Relationship", {
         "Name": "Name", "IsActive": "IsActive", "CrossFilteringBehavior": "CrossFilteringBehavior",
         "FromTableID": f"{prefix}TableID", "FromColumnID": f"{prefix}ColumnID",
-        "ToTableID": f"{to_prefix}TableID", "ToColumnID": f"{to_prefix}ColumnID"})
+        "ToTableID": f"{to_prefix}TableID", "ToColumnID": f"{to_prefix}ColumnID",
+        "FromCardinality": f"{prefix}Cardinality", "ToCardinality": f"{to_prefix}Cardinality"})
     relationships = tuple(
-        Relationship(
+        tom.relationship(
             from_table=table_names.get(r["FromTableID"], f"#{r['FromTableID']}"),
             from_column=column_names.get(r["FromColumnID"], f"#{r['FromColumnID']}"),
             to_table=table_names.get(r["ToTableID"], f"#{r['ToTableID']}"),
             to_column=column_names.get(r["ToColumnID"], f"#{r['ToColumnID']}"),
             is_active=bool(r["IsActive"]) if r["IsActive"] is not None else True,
             cross_filtering=tom.cross_filtering(r["CrossFilteringBehavior"]),
-            name=r["Name"])
+            name=r["Name"], from_cardinality=r["FromCardinality"], to_cardinality=r["ToCardinality"])
         for r in relationship_rows)
     model_rows = meta.rows("Model", {"Culture": "Culture"})
     annotations = tuple((a["Name"], a["Value"] or "") for a in meta.rows(

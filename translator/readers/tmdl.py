@@ -103,7 +103,7 @@ class _FolderReader:
         file = relative_name(self.definition / "relationships.tmdl", self.root)
         from_table, from_column = self.endpoint(node, "from", file)
         to_table, to_column = self.endpoint(node, "to", file)
-        return Relationship(
+        return tom.relationship(
             from_table=from_table,
             from_column=from_column,
             to_table=to_table,
@@ -111,6 +111,8 @@ class _FolderReader:
             is_active=not _is_false(node.text("isActive")),
             cross_filtering=tom.cross_filtering(node.text("crossFilteringBehavior")),
             name=node.name,
+            from_cardinality=node.text("fromCardinality"),
+            to_cardinality=node.text("toCardinality"),
         )
 
     @staticmethod

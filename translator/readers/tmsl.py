@@ -183,7 +183,7 @@ class _Reader:
         )
 
     def relationship(self, r: dict) -> Relationship:
-        return Relationship(
+        return tom.relationship(
             from_table=self.require(r, "fromTable", "relationship"),
             from_column=self.require(r, "fromColumn", "relationship"),
             to_table=self.require(r, "toTable", "relationship"),
@@ -191,6 +191,8 @@ class _Reader:
             is_active=self.flag(r, "isActive", True),
             cross_filtering=tom.cross_filtering(self.scalar(r, "crossFilteringBehavior")),
             name=self.text(r, "name"),
+            from_cardinality=self.scalar(r, "fromCardinality"),
+            to_cardinality=self.scalar(r, "toCardinality"),
         )
 
 

@@ -7,6 +7,8 @@ the same model read from any format compares equal.
 
 from __future__ import annotations
 
+from translator.model.semantic import Cardinality, Relationship
+
 # The model's data type when the export does not say (TOM's DataType.Automatic: inferred).
 AUTOMATIC = "automatic"
 
@@ -15,6 +17,7 @@ DATA_TYPES = {1: AUTOMATIC, 2: "string", 6: "int64", 8: "double", 9: "dateTime",
 SUMMARIZE_BY = {1: "default", 2: "none", 3: "sum", 4: "min", 5: "max", 6: "count", 7: "average",
                 8: "distinctCount"}
 CROSS_FILTERING = {1: "oneDirection", 2: "bothDirections", 3: "automatic"}
+CARDINALITY = {0: "none", 1: "one", 2: "many"}  # TOM RelationshipEndCardinality
 OBJECT_STATES = {1: "Ready", 3: "NoData", 4: "CalculationNeeded", 5: "SemanticError",
                  6: "EvaluationError", 7: "DependencyError", 8: "Incomplete", 9: "SyntaxError",
                  10: "ForceCalculationNeeded"}
@@ -34,6 +37,7 @@ def _canonical(names: dict[int, str]) -> dict[str, str]:
 _DATA_TYPE_NAMES = _canonical(DATA_TYPES)
 _SUMMARIZE_NAMES = _canonical(SUMMARIZE_BY)
 _CROSS_FILTERING_NAMES = _canonical(CROSS_FILTERING)
+_CARDINALITY_NAMES = _canonical(CARDINALITY)
 _STATE_NAMES = _canonical(OBJECT_STATES)
 
 
@@ -47,6 +51,25 @@ def summarize_by(value: object) -> str | None:
 
 def cross_filtering(value: object) -> str:
     return _name(value, CROSS_FILTERING, _CROSS_FILTERING_NAMES) or "oneDirection"
+
+
+def cardinality(value: object, default: Cardinality) -> Cardinality:
+    """A relationship end's cardinality (fromCardinality / toCardinality); `default` when the
+    export does not say (TOM: from many, to one) or says None."""
+    name = _name(value, CARDINALITY, _CARDINALITY_NAMES)
+    return Cardinality(name) if name in ("one", "many") else default
+
+
+def relationship(from_table: str, from_column: str, to_table: str, to_column: str, *, from_cardinality: object,
+                 to_cardinality: object, **rest) -> Relationship:
+    """A relationship as the model holds it: a one-to-many one (from one, to many) is turned round,
+    so that `to_table` is the one side of every relationship but a many-to-many one."""
+    ends = cardinality(from_cardinality, Cardinality.MANY), cardinality(to_cardinality, Cardinality.ONE)
+    if ends == (Cardinality.ONE, Cardinality.MANY):
+        return Relationship(to_table, to_column, from_table, from_column, from_cardinality=Cardinality.MANY,
+                            to_cardinality=Cardinality.ONE, **rest)
+    return Relationship(from_table, from_column, to_table, to_column, from_cardinality=ends[0],
+                        to_cardinality=ends[1], **rest)
 
 
 def state(value: object) -> str | None:

@@ -6,7 +6,7 @@ import itertools
 import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -23,15 +23,15 @@ from translator.dax.model import ParsedModel
 from translator.diagnostics import InputError, SourceLocation, report
 from translator.diagnostics import codes
 from translator.emit import SCHEMA_FILE, SEED_FILE
-from translator.model.mapping import Mapping as MappingFile
-from translator.model.semantic import Column, TableKind
+from translator.model.mapping import LookupColumn, Mapping as MappingFile, lookup_problem
+from translator.model.semantic import Cardinality, Column, TableKind
 from translator.model.semantics import Semantics
 from translator.reference import prepare
 from translator.reference.data import Data
 from translator.resolve import ResolveError, resolve
 from translator.verify.database import DIALECT, apply_files, create_view_table, load_catalog, view_table
 from translator.verify.engine import AGREE, DISAGREE, SQL_ERROR, UNVERIFIED, Cell, Outcome, cells, check_cells
-from translator.verify.sample import dax_text_values, sample_frame, unique_keys
+from translator.verify.sample import column_text_values, dax_text_values, sample_frame, unique_keys
 from translator.verify.target import scratch_connection
 
 CLIENT_ID = 1
@@ -157,14 +157,18 @@ def generate_world(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedMod
     A table's rows depend on its view (or name) and the seed only, so the same view read by two
     exports holds the same rows. Keys on the one side of a relationship are unique (as Power BI
     requires) and drawn from the values the many side uses. Tables the mapping declares equivalent
-    (`[sources."<t>"] equivalent_sources`) hold the same rows in the columns they share.
+    (`[sources."<t>"] equivalent_sources`) hold the same rows in the columns they share. Along a
+    relationship a source's declared lookup columns follow (`lookup_columns`), the source's keys
+    mostly match a row of the lookup table, some match none and some are BLANK, and the declared
+    column of the lookup table is BLANK in one of the matched rows (docs/semantics.md, "Lookup
+    columns"), so the view's lookup columns hold values, NULLs of the blank row and blanks.
     """
     texts = sorted({v for p in parsed for v in dax_text_values(p)})
     frames: dict[str, dict[str, pd.DataFrame]] = {}
-    for model in compiled:
+    for model, parsed_model in zip(compiled, parsed, strict=True):
         chosen = {t.name.casefold(): build_source(model.model, t, mapping) for t in source_tables(model, mapping)}
         toggle_tables = {t.table.casefold(): t for t in model.toggles}
-        one_side = {(r.to_table.casefold(), r.to_column.casefold()) for r in model.model.relationships}
+        one_side = {(t.casefold(), c.casefold()) for r in model.model.relationships for t, c in r.ends(Cardinality.ONE)}
         tables: dict[str, pd.DataFrame] = {}
         for table in model.model.tables:
             folded = table.name.casefold()
@@ -183,9 +187,67 @@ def generate_world(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedMod
                 if (folded, column.name.casefold()) in one_side:
                     frame[column.name] = unique_keys(column, len(frame))
             tables[table.name] = frame
+        _relate_lookups(model, parsed_model, tables, mapping, seed)
         _share_equivalent_rows(tables, mapping)
         frames[model.export] = tables
     return world_of(compiled, mapping, frames)
+
+
+def _declared_lookups(model: CompiledModel, mapping: MappingFile) -> list[tuple[str, LookupColumn, tuple[str, str]]]:
+    """(source table, declaration, (its key column, the lookup table's key column)) for each
+    lookup column the compiler reads for this model (lookup_problem is None)."""
+    found = []
+    for name, override in mapping.sources:
+        for lc in override.lookup_columns:
+            if lookup_problem(model.model, name, lc) is None:
+                keys = model.model.lookup_relationship(name, lc.table)
+                if keys is not None:
+                    found.append((model.model.table(name).name, lc, keys))  # type: ignore[union-attr]
+    return found
+
+
+def _relate_lookups(model: CompiledModel, parsed: ParsedModel, tables: dict[str, pd.DataFrame], mapping: MappingFile,
+                    seed: int) -> None:
+    by_name = {name.casefold(): name for name in tables}
+    for fact, lc, (fact_key, lookup_key) in _declared_lookups(model, mapping):
+        fact_name, lookup_name = by_name.get(fact.casefold()), by_name.get(lc.table.casefold())
+        if fact_name is None or lookup_name is None:
+            continue
+        facts, lookups = tables[fact_name], tables[lookup_name]
+        fact_column = _frame_column(facts, fact_key)
+        lookup_column, declared = _frame_column(lookups, lookup_key), _frame_column(lookups, lc.column)
+        if fact_column is None or lookup_column is None or declared is None or len(lookups) < 2:
+            continue
+        # the rows the facts match: the text values the measures compare the column with (in
+        # turn), one BLANK, the others as generated
+        text = model.model.table(lc.table).column(lc.column).data_type.casefold() == "string"  # type: ignore[union-attr]
+        compared = column_text_values(parsed, lc.table, lc.column) if text else ()
+        matched = min(len(lookups), max(4, len(compared) + 2))
+        for i, value in enumerate(compared):
+            lookups.at[i + 2 if i + 2 < matched else 0, declared] = value
+        lookups.at[1, declared] = None  # a matched row whose lookup value is BLANK
+        keys = [k for k in lookups[lookup_column].tolist()[:matched] if k is not None]
+        if not keys:
+            continue
+        unmatched = _unmatched_key(keys[0], set(lookups[lookup_column].tolist()))
+        rng = random.Random(f"{seed}:{fact_name}:{lc.name}")
+        facts[fact_column] = pd.Series([None if v is None else (unmatched if rng.random() < 0.1 else rng.choice(keys))
+                                        for v in facts[fact_column].tolist()], index=facts.index, dtype=object)
+
+
+def _frame_column(frame: pd.DataFrame, name: str) -> str | None:
+    return next((str(c) for c in frame.columns if str(c).casefold() == name.casefold()), None)
+
+
+def _unmatched_key(like: object, taken: set[object]) -> object:
+    """A key of the same type as `like` that no row of the lookup table has."""
+    n = 1000
+    while True:
+        candidate = (str(like) + f" unmatched {n}") if isinstance(like, str) else type(like)(n) if isinstance(
+            like, (int, float)) else None
+        if candidate is None or candidate not in taken:
+            return candidate
+        n += 1
 
 
 def world_of(compiled: Sequence[CompiledModel], mapping: MappingFile,
@@ -201,14 +263,50 @@ def world_of(compiled: Sequence[CompiledModel], mapping: MappingFile,
             known = {c.name.casefold() for c in entry[1]}
             entry[1].extend(c for c in view_columns(table) if c.name.casefold() not in known)
             entry[3][model.export] = table.name
+    carried = _carried_columns(compiled, mapping, frames)
     views = {}
     for key in sorted(sources):
         row, columns, frame, tables_by_export = sources[key]
         by_name = {str(c).casefold(): c for c in frame.columns}
         data = {c.name: (frame[by_name[c.name.casefold()]] if c.name.casefold() in by_name
                          else pd.Series([None] * len(frame), dtype=object)) for c in columns}
+        for column, values in carried.get(key, []):
+            if column.name.casefold() not in {c.name.casefold() for c in columns}:
+                columns.append(column)
+                data[column.name] = values
         views[key] = Source(row, tuple(columns), pd.DataFrame(data, dtype=object), tables_by_export)
     return World({export: dict(tables) for export, tables in frames.items()}, views)
+
+
+def _carried_columns(compiled: Sequence[CompiledModel], mapping: MappingFile,
+                     frames: Mapping[str, Mapping[str, pd.DataFrame]]) -> dict[str, list[tuple[Column, list[object]]]]:
+    """source_key -> the declared lookup columns its view carries, each with its values: the
+    related row's value (keys match as the model matches them: text ignoring case), NULL where
+    the key matches no row, as the view's LEFT JOIN gives them."""
+    found: dict[str, list[tuple[Column, list[object]]]] = {}
+    for model in compiled:
+        tables = {name.casefold(): frame for name, frame in frames[model.export].items()}
+        for fact, lc, (fact_key, lookup_key) in _declared_lookups(model, mapping):
+            facts, lookups = tables.get(fact.casefold()), tables.get(lc.table.casefold())
+            column = model.model.table(lc.table).column(lc.column)  # type: ignore[union-attr]
+            if facts is None or lookups is None or column is None:
+                continue
+            fact_column, lookup_column = _frame_column(facts, fact_key), _frame_column(lookups, lookup_key)
+            declared = _frame_column(lookups, lc.column)
+            if fact_column is None or lookup_column is None or declared is None:
+                continue
+            related = {}
+            for k, v in zip(lookups[lookup_column].tolist(), lookups[declared].tolist()):
+                if k is not None:
+                    related.setdefault(_folded(k), v)
+            values = [None if k is None else related.get(_folded(k)) for k in facts[fact_column].tolist()]
+            row = build_source(model.model, model.model.table(fact), mapping)  # type: ignore[arg-type]
+            found.setdefault(row.source_key, []).append((replace(column, name=lc.view_column, is_hidden=False), values))
+    return found
+
+
+def _folded(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def load_views(conn: psycopg.Connection, world: World) -> None:
@@ -279,13 +377,6 @@ def check_catalog(conn: psycopg.Connection, catalog: Catalog, built: Catalog, co
                 checks.append(Check(metric.metric_key, source_key, (), UNVERIFIED,
                                     f"the mapping declares '{table}' equivalent for this metric: a claim about "
                                     "the real rows that generated rows cannot check", cells=((UNVERIFIED, 1),)))
-                continue
-            generated = {c.name.casefold() for c in source.columns}
-            if translation is not None and (carried := [c for c in translation.columns if c.casefold() not in generated]):
-                checks.append(Check(metric.metric_key, source_key, (), UNVERIFIED,
-                                    f"reads {', '.join(carried)}, lookup columns the view is declared to carry "
-                                    "(mapping lookup_columns): verify generates no lookup-table rows",
-                                    cells=((UNVERIFIED, 1),)))
                 continue
             dimensions = [_model_column(source, c) for c in offered.get(source_key, {})]
             shapes = cells([d for d in dimensions if d is not None], source.row.date_column, source.frame)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from translator.dax.ast import BinaryOp, BinOp, String, walk
+from translator.dax.ast import BinaryOp, BinOp, ColumnRef, String, walk
 from translator.dax.model import ParsedModel
 from translator.model.semantic import Column
 
@@ -39,6 +39,19 @@ def dax_text_values(parsed: ParsedModel) -> tuple[str, ...]:
                 for operand in walk(node.right) if node.op is BinOp.IN else (node.left, node.right):
                     if isinstance(operand, String) and operand.value.strip():
                         found |= {operand.value, operand.value.lower(), operand.value.upper()}
+    return tuple(sorted(found))
+
+
+def column_text_values(parsed: ParsedModel, table: str, column: str) -> tuple[str, ...]:
+    """The string literals the model's measures compare 'table'[column] with, sorted."""
+    found: set[str] = set()
+    for measure in parsed.measures:
+        for node in walk(measure.tree) if measure.tree is not None else ():
+            if isinstance(node, BinaryOp) and node.op in _COMPARISONS and any(
+                    isinstance(side, ColumnRef) and (side.table or "").casefold() == table.casefold()
+                    and side.column.casefold() == column.casefold() for side in (node.left, node.right)):
+                found |= {o.value for o in (walk(node.right) if node.op is BinOp.IN else (node.left, node.right))
+                          if isinstance(o, String)}
     return tuple(sorted(found))
 
 
