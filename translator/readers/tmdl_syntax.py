@@ -62,11 +62,11 @@ class Node:
         return index
 
     def child(self, keyword: str) -> Node | None:
-        found = self._index().get(keyword.casefold())
+        found = (self._by_keyword or self._index()).get(keyword.casefold())
         return found[0] if found else None
 
     def all(self, keyword: str) -> tuple[Node, ...]:
-        return self._index().get(keyword.casefold(), ())
+        return (self._by_keyword or self._index()).get(keyword.casefold(), ())
 
     def text(self, keyword: str) -> str | None:
         node = self.child(keyword)
@@ -160,23 +160,27 @@ class _Parser:
                 description_line = number
                 description.append(content[4:] if content.startswith("/// ") else content[3:])
                 continue
-            nodes.append(self.node(content, number, depth, "\n".join(description) if description else None,
-                                   indent + 1))
-            description = []
+            prop = _PROPERTY.match(content)
+            if prop is not None:  # most lines: made here, without a call per line
+                value = prop.group(2).rstrip()
+                if value[:1] == '"':
+                    value = _unquote_value(value)
+                # No children: a deeper line after a property is reported by this block.
+                nodes.append(Node(prop.group(1), number, None, value, number, indent + 1 + prop.start(2), True,
+                                  "\n".join(description) if description else None))
+            else:
+                nodes.append(self.node(content, number, depth, "\n".join(description) if description else None,
+                                       indent + 1))
+            if description:
+                description = []
         if description:
             fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
                  "declaration after it", self.file, description_line)
         return tuple(nodes)
 
     def node(self, content: str, number: int, depth: int, description: str | None, column: int) -> Node:
-        """The object or property on line `number`, whose text starts at `column`."""
-        prop = _PROPERTY.match(content)
-        if prop:
-            keyword, value = prop.group(1), _unquote_value(prop.group(2).rstrip())
-            value_column = column + prop.start(2)
-            # No children: a deeper line after a property is reported by the enclosing block.
-            return Node(keyword, number, value=value, value_line=number, value_column=value_column,
-                        is_property=True, description=description)
+        """The object on line `number` (not a property: block makes those), whose text starts at
+        `column`, with its children."""
         keyword_match = _KEYWORD.match(content)
         if keyword_match is None:
             fail(TMDL_SYNTAX, f"unexpected text {content[:40]!r}; expected an object declaration "
