@@ -12,6 +12,9 @@
   diagnostics (`_run`), never by hand.
 - The catalog's row classes declare their seeded columns once, on their fields
   (translator/catalog/rows.py `column`): the table list and the seed name none of them.
+- verify and parity take the data sources and toggles the catalog made (their rows record the
+  model objects behind them) instead of deriving them again, and hand the reference columns as
+  (table, column) pairs, never as DAX text it would parse back.
 """
 
 from __future__ import annotations
@@ -261,3 +264,31 @@ def test_row_classes_declare_their_columns_once():
         spelled = {node.value for node in ast.walk(TREES[module])
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)}
         assert spelled & declared == set(), f"{module} restates columns the row classes declare"
+
+
+CATALOG_DERIVATIONS = {"build_source", "source_tables", "build_toggles", "build_dimensions", "build_metrics"}
+
+
+@pytest.mark.parametrize("part", ["translator.verify", "translator.parity"])
+def test_verify_and_parity_read_the_catalog_instead_of_deriving_it_again(part):
+    offenders = sorted(
+        f"{module}: {alias.name}"
+        for module, tree in TREES.items() if _part(module) == part
+        for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("translator.catalog")
+        for alias in node.names if alias.name in CATALOG_DERIVATIONS
+    )
+    assert offenders == []
+
+
+def test_verify_writes_no_dax_column_reference_for_the_reference():
+    """An f-string shaped like 'Table'[Column] in verify would be text the reference parses back."""
+    offenders = []
+    for module, tree in TREES.items():
+        if _part(module) != "translator.verify":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+                if re.search(r"'\[|\}\[", text):
+                    offenders.append(f"{module}:{node.lineno}: {text}")
+    assert offenders == []

@@ -96,3 +96,17 @@ def test_database_object_of_a_lookup():
     assert database_object('Source{[Schema="public",Item="campaigns"]}[Data]') == ("public", "campaigns")
     assert database_object('[Query="select id, name FROM public.gateways"]') == ("public", "gateways")
     assert database_object("Table.FromRows({})") is None
+
+
+def test_a_source_and_a_toggle_record_the_model_objects_they_were_made_from():
+    """What verify and parity read instead of deriving the sources and toggles again."""
+    other = "Other.SemanticModel"
+    first = compiled(summed(measure("Approvals"), "approvals"))
+    second = compiled(summed(measure("Approvals"), "approvals", export=other), export=other)
+    catalog, _ = build_catalog([first, second], EMPTY)
+    orders = {s.source_key: s for s in catalog.data_sources}["order_summary"]
+    assert orders.tables == (("Sample.SemanticModel", "Orders"), (other, "Orders"))  # one view, both exports
+    [toggle] = catalog.toggles
+    assert toggle.model_columns == (("Sample.SemanticModel", "Approval Mode", "Mode"), (other, "Approval Mode", "Mode"))
+    assert {(o.option_key, o.value) for o in catalog.toggle_options} == {
+        ("standard", "Standard"), ("organic", "Organic"), ("net", "Net")}

@@ -31,10 +31,9 @@ def run(conn, tables, relationships, rows, mapping=""):
     catalog, _ = build_catalog([compiled], mapping_file)
     frames = {name: pd.DataFrame(data, columns=[c.name for c in model.table(name).columns], dtype=object)
               for name, data in rows.items()}
-    world = world_of([compiled], mapping_file, {EXPORT: frames})
+    world = world_of(catalog, [compiled], mapping_file, {EXPORT: frames})
     load_views(conn, world)
-    checks = check_catalog(conn, catalog, catalog, [compiled], [parsed], world, toggle_map([compiled], mapping_file),
-                           mapping_file)
+    checks = check_catalog(conn, catalog, catalog, [compiled], [parsed], world, toggle_map(catalog), mapping_file)
     return catalog, checks
 
 

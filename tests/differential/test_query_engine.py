@@ -138,10 +138,9 @@ def run_example(conn, figures: Figures, own, other, alternative, fact, others, d
         "Dim": pd.DataFrame([(n, *row) for n, row in enumerate(dims, start=1)],
                             columns=[c.name for c in DIM_COLUMNS], dtype=object),
     }
-    generated = world_of([compiled], EMPTY, {EXPORT: frames})
+    generated = world_of(catalog, [compiled], EMPTY, {EXPORT: frames})
     refill(conn, generated, created)
-    checks = check_catalog(conn, catalog, catalog, [compiled], [parsed], generated, toggle_map([compiled], EMPTY),
-                           EMPTY)
+    checks = check_catalog(conn, catalog, catalog, [compiled], [parsed], generated, toggle_map(catalog), EMPTY)
     figures.examples += 1
     figures.checks += len(checks)
     for check in checks:

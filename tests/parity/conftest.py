@@ -15,8 +15,7 @@ from tests.conftest import ROOT
 from tests.pgserver import create_database
 from translator.parity.manifest import write_queries
 from translator.parity.reference import answer_folder
-from translator.pipeline import mapping_path, plan
-from translator.readers.mapping import load_mapping
+from translator.pipeline import plan
 from translator.verify.run import generate_world, load_views
 
 SAMPLE = ROOT / "pbix_exports"
@@ -46,8 +45,7 @@ def parity_sample(pg_server, tmp_path_factory) -> Sample:
     folder = tmp_path_factory.mktemp("parity") / "queries"
     write_queries(SAMPLE, folder)
     planned = plan(SAMPLE)
-    mapping, _ = load_mapping(mapping_path(SAMPLE))
-    world = generate_world(planned.compiled, planned.parsed, mapping, ROWS, 7)
+    world = generate_world(planned.catalog, planned.compiled, planned.parsed, planned.mapping_file, ROWS, 7)
     dsn = create_database(pg_server)
     parsed = planned.parsed[0]
     frames = world.frames[planned.compiled[0].export]  # the model's tables; each view holds its table's rows

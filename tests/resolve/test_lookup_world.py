@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "pbix_exports"
 @pytest.fixture(scope="module")
 def world():
     planned = plan(SAMPLE)
-    return generate_world(planned.compiled, planned.parsed, planned.mapping_file, 60, 7), planned
+    return generate_world(planned.catalog, planned.compiled, planned.parsed, planned.mapping_file, 60, 7), planned
 
 
 def test_the_view_carries_the_related_rows_value(world):

@@ -113,12 +113,13 @@ def _sources(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[list[
     merged: dict[str, DataSource] = {}
     for c in compiled:
         for table in source_tables(c, mapping):
-            row = build_source(c.model, table, mapping)
+            row = replace(build_source(c.model, table, mapping), tables=((c.export, table.name),))
             if row.source_key in merged:
                 first = merged[row.source_key]
                 have = {x.casefold() for x in first.columns}
                 extra = tuple(col for col in row.columns if col.casefold() not in have)
-                row = merged[row.source_key] = replace(first, columns=first.columns + extra)
+                row = merged[row.source_key] = replace(first, columns=first.columns + extra,
+                                                       tables=first.tables + row.tables)
             else:
                 merged[row.source_key] = row
             model_sources.append(ModelSource(c.export, table, row))

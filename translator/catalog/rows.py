@@ -10,7 +10,9 @@ column order, and the field carries the column's kind, size limit (the DDL's VAR
 it is part of the natural key and whether it holds SQL the allow-list checks. The seed
 (translator/emit/seed.py), the report's catalog rows and the catalog's checks read them through
 `seed_columns` / `seed_key` (translator/catalog/columns.py lists the tables). Fields declared
-without `column` (DataSource.columns) are not seeded. A field with a default is keyword-only, so
+without `column` are not seeded: what the catalog knew making the row (a source's view columns
+and model tables, a toggle's model columns, an option's model value), which `verify` reads
+instead of deriving it again. A field with a default is keyword-only, so
 the constructors' positional arguments are the required columns, whatever the seed's order.
 """
 
@@ -115,7 +117,9 @@ class DataSource:
     client_id_column: str = column("client_id", length=100)
     refresh_frequency_minutes: int = column(60)
     description: str | None = column(None)
-    columns: tuple[str, ...] = field(default=(), kw_only=True)  # the view's columns: not seeded, used for junctions
+    # Not seeded: what the catalog knew making the row, for the links and for `verify`.
+    columns: tuple[str, ...] = field(default=(), kw_only=True)  # the view's columns
+    tables: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)  # (export, model table) behind it
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +175,8 @@ class MetricToggle:
     toggle_type: str = column("metric_variant", length=50)  # or dimension_switch
     ui_component: str = column("pill_group", length=50)
     sort_order: int = column(0)
+    # Not seeded: the model column the toggle selects on, per export (export, table, column).
+    model_columns: tuple[tuple[str, str, str], ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +187,7 @@ class MetricToggleOption:
     description: str | None = column(None)
     is_default: bool = column(False)
     sort_order: int = column(0)
+    value: str | None = field(default=None, kw_only=True)  # not seeded: the model value it selects
 
 
 @dataclass(frozen=True, slots=True)

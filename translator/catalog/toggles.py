@@ -83,6 +83,7 @@ def build_toggles(
             ui_component=(override.ui_component if override else None) or "pill_group",
             description=(override.description if override else None) or _table_description(compiled, members),
             sort_order=toggle_orders[position],
+            model_columns=tuple((export, toggle.table, toggle.column) for export, toggle in members),
         ))
         values = _union(v for _, t in members for v in t.options)
         default = (override.default if override and override.default else None) or first.default
@@ -107,6 +108,7 @@ def build_toggles(
                 is_default=default is not None and value.casefold() == default.casefold(),
                 description=o.description if o else None,
                 sort_order=option_orders[index],
+                value=value,
             ))
         if override is not None:
             diagnostics += [

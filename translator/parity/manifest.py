@@ -80,7 +80,7 @@ def plan_questions(exports: Path, client_id: int | None = None) -> QuestionSet:
     if not planned.ok:
         raise InputError(report(CANNOT_ASK, "the build stops with errors, so there is no catalog to ask "
                                 "about: run `translator build` to see them", SourceLocation(str(exports))))
-    return ask(planned.catalog, planned.compiled, planned.mapping_file, client_id)
+    return ask(planned.catalog, planned.compiled, client_id)
 
 
 def write_queries(exports: Path, out: Path, client_id: int | None = None) -> Manifest:

@@ -17,11 +17,10 @@ import sqlglot
 from sqlglot import exp
 
 from translator.catalog.rows import Catalog, DataSource, Dimension, ReportEntry
-from translator.catalog.sources import build_source, source_tables, view_columns
+from translator.catalog.sources import view_columns
 from translator.compile.translation import CompiledModel, Translation
 from translator.diagnostics import codes
 from translator.dialect import TARGET
-from translator.model.mapping import Mapping
 from translator.model.semantic import Column, Table
 from translator.resolve import ResolveError, resolve
 from translator.verify.run import _closure, _translation, toggle_map
@@ -101,10 +100,9 @@ class QuestionSet:
     numeric_column: tuple[str, str] | None = None  # a model column the probe's COUNTBLANK can read
 
 
-def ask(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: Mapping,
-        client_id: int | None = None) -> QuestionSet:
+def ask(catalog: Catalog, compiled: Sequence[CompiledModel], client_id: int | None = None) -> QuestionSet:
     """Every question for every active metric of the catalog, in metric-key order."""
-    toggles = toggle_map(compiled, mapping)
+    toggles = toggle_map(catalog)
     models = {c.export: c for c in compiled}
     owners = {e.metric_key: e for e in catalog.report if e.placement == "metric" and e.metric_key}
     dimensions = {d.dimension_key: d for d in catalog.dimensions}
@@ -123,7 +121,7 @@ def ask(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: Mapping,
             skipped.append(Skipped(metric.metric_key, None, "no measure behind this metric"))
             continue
         translation = _translation(model, entry)
-        home = _home(model, mapping, entry, translation)
+        home = _home(catalog, model, entry, translation)
         if home is None:
             skipped.append(Skipped(metric.metric_key, None, "the measure's table is not a data source"))
             continue
@@ -134,7 +132,7 @@ def ask(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: Mapping,
         else:
             # e.g. SQL from the mapping file over another view: the grand total still compares
             elsewhere = sorted(s for m, s in linked if m == metric.metric_key)
-            source = next((_source(model, mapping, key) for key in elsewhere if _source(model, mapping, key)), None)
+            source = next((_source(catalog, model, key) for key in elsewhere if _source(catalog, model, key)), None)
             if source is None:
                 skipped.append(Skipped(metric.metric_key, None, "linked to no view of its model"))
                 continue
@@ -160,31 +158,37 @@ def ask(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: Mapping,
                     source_key=source.source_key, view_pattern=source.view_pattern,
                     sql_value=sql_value,
                 ))
-    return QuestionSet(tuple(questions), tuple(skipped), client_id, _numeric_column(compiled, mapping))
+    return QuestionSet(tuple(questions), tuple(skipped), client_id, _numeric_column(catalog, compiled))
 
 
-def _numeric_column(compiled: Sequence[CompiledModel], mapping: Mapping) -> tuple[str, str] | None:
+def _model_sources(catalog: Catalog, model: CompiledModel) -> list[tuple[Table, DataSource]]:
+    """The catalog's data sources made from this model's tables (DataSource.tables), in the
+    model's table order."""
+    position = {t.name: n for n, t in enumerate(model.model.tables)}
+    found = [(table, source) for source in catalog.data_sources for export, name in source.tables
+             if export == model.export and (table := model.model.table(name)) is not None]
+    return sorted(found, key=lambda pair: position[pair[0].name])
+
+
+def _numeric_column(catalog: Catalog, compiled: Sequence[CompiledModel]) -> tuple[str, str] | None:
     for model in compiled:
-        for table in source_tables(model, mapping):
+        for table, _ in _model_sources(catalog, model):
             for column in view_columns(table):
                 if KINDS.get(column.data_type.casefold()) == "number":
                     return table.name, column.name
     return None
 
 
-def _home(model: CompiledModel, mapping: Mapping, entry: ReportEntry,
+def _home(catalog: Catalog, model: CompiledModel, entry: ReportEntry,
           translation: Translation | None) -> tuple[Table, DataSource] | None:
-    """The table whose rows the measure reads, and the data source (view) built from it."""
+    """The table whose rows the measure reads, and the data source (view) made from it."""
     name = translation.fact_table if translation is not None and translation.fact_table else entry.table
-    for table in source_tables(model, mapping):
-        if table.name.casefold() == name.casefold():
-            return table, build_source(model.model, table, mapping)
-    return None
+    return next(((table, source) for table, source in _model_sources(catalog, model)
+                 if table.name.casefold() == name.casefold()), None)
 
 
-def _source(model: CompiledModel, mapping: Mapping, source_key: str) -> DataSource | None:
-    rows = (build_source(model.model, table, mapping) for table in source_tables(model, mapping))
-    return next((row for row in rows if row.source_key == source_key), None)
+def _source(catalog: Catalog, model: CompiledModel, source_key: str) -> DataSource | None:
+    return next((source for _, source in _model_sources(catalog, model) if source.source_key == source_key), None)
 
 
 def _groupings(table: Table, source: DataSource, dimensions: Sequence[Dimension], entry: ReportEntry,

@@ -16,6 +16,10 @@ from translator.reference.evaluator import Env, Evaluator
 from translator.reference.rules import RULES
 from translator.reference.values import EvaluationError, Scalar, fold, to_text
 
+# A column of the model: "Table[Column]" / "'Table'[Column]" as DAX writes it, or (table, column)
+# as a program holds it (which needs no quoting and is never parsed).
+ColumnName = str | tuple[str, str]
+
 _COLUMN = re.compile(r"^\s*(?:'((?:[^']|'')+)'|([^\[\]']+?))\s*\[((?:[^\]]|\]\])+)\]\s*$")
 
 
@@ -33,15 +37,16 @@ def evaluate_measure(
     parsed: ParsedModel,
     measure: str,
     frames: Mapping[str, pd.DataFrame] | Data,
-    group_by: tuple[str, ...] = (),
-    report_filters: Mapping[str, Collection[object]] | None = None,
-    slicers: Mapping[str, str] | None = None,
+    group_by: tuple[ColumnName, ...] = (),
+    report_filters: Mapping[ColumnName, Collection[object]] | None = None,
+    slicers: Mapping[ColumnName, str] | None = None,
     semantics: Semantics = NO_PINS,
 ) -> dict[tuple, Scalar]:
     """The measure's value for each group of a visual grouped by `group_by`.
 
+    Columns are `Table[Column]` text or (table, column) pairs (ColumnName).
     report_filters: the report's own filters (the builder's WHERE): column -> allowed values.
-    slicers: toggle selections: `Table` (its first column) or `Table[Column]` -> the option.
+    slicers: toggle selections: `Table` (its first column) or a column -> the option.
     """
     found = next((m for m in parsed.measures if key(m.measure.name) == key(measure)), None)
     if found is None:
@@ -55,9 +60,9 @@ def evaluate(
     expr: Expr | str,
     frames: Mapping[str, pd.DataFrame] | Data,
     parsed: ParsedModel | None = None,
-    group_by: tuple[str, ...] = (),
-    report_filters: Mapping[str, Collection[object]] | None = None,
-    slicers: Mapping[str, str] | None = None,
+    group_by: tuple[ColumnName, ...] = (),
+    report_filters: Mapping[ColumnName, Collection[object]] | None = None,
+    slicers: Mapping[ColumnName, str] | None = None,
     semantics: Semantics = NO_PINS,
 ) -> dict[tuple, Scalar]:
     """A bare DAX expression (text or AST) evaluated per group, like a measure in a visual.
@@ -124,22 +129,22 @@ def _entered_rows(table) -> BaseTable | None:
     return None if rows is None else BaseTable(table.name, tuple(c.name for c in table.columns), rows)
 
 
-def _column_key(evaluator: Evaluator, name: str) -> ColumnKey:
-    table, column = parse_column(name)
+def _column_key(evaluator: Evaluator, name: ColumnName) -> ColumnKey:
+    table, column = name if isinstance(name, tuple) else parse_column(name)
     column_key = (key(table), key(column))
     evaluator.data.column_position(column_key)
     return column_key
 
 
-def _report_filters(evaluator: Evaluator, filters: Mapping[str, Collection[object]]):
+def _report_filters(evaluator: Evaluator, filters: Mapping[ColumnName, Collection[object]]):
     for name, allowed in filters.items():
         column = _column_key(evaluator, name)
         yield Filter((column,), frozenset((fold(x if x == x else None),) for x in allowed), Origin.REPORT)
 
 
-def _slicers(evaluator: Evaluator, slicers: Mapping[str, str]):
+def _slicers(evaluator: Evaluator, slicers: Mapping[ColumnName, str]):
     for name, option in slicers.items():
-        if "[" in name:
+        if isinstance(name, tuple) or "[" in name:
             column = _column_key(evaluator, name)
         else:
             table = evaluator.data.table(name)

@@ -144,16 +144,13 @@ def _literal(value: object) -> exp.Expression:
 
 
 def reference_cell(parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-                   cell: Cell, slicers: Mapping[str, str], semantics: Semantics = NO_PINS) -> dict[tuple, object]:
+                   cell: Cell, slicers: Mapping[tuple[str, str], str],
+                   semantics: Semantics = NO_PINS) -> dict[tuple, object]:
     """The same cell from the model's own tables: group by and filter `table`'s columns, the
-    reference following the mapping file's [semantics] pins."""
-    quoted = "'" + table.replace("'", "''") + "'"
-
-    def name(column: str) -> str:
-        return f"{quoted}[{column.replace(']', ']]')}]"
-
-    result = evaluate_measure(parsed, measure, frames, group_by=tuple(name(c) for c in cell.group_by),
-                              report_filters={name(c): [v] for c, v in cell.where}, slicers=slicers,
+    reference following the mapping file's [semantics] pins. Columns go to the reference as
+    (table, column) pairs, slicers too: no DAX text to write and parse back."""
+    result = evaluate_measure(parsed, measure, frames, group_by=tuple((table, c) for c in cell.group_by),
+                              report_filters={(table, c): [v] for c, v in cell.where}, slicers=slicers,
                               semantics=semantics)
     return {tuple(_key(v) for v in k): _value(v) for k, v in result.items()}
 
@@ -169,7 +166,7 @@ def compare_cell(expected: Mapping[tuple, object], actual: Mapping[tuple, object
 
 def check_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.Table, text_columns: set[str],
                 parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-                cells: Sequence[Cell], slicers: Mapping[str, str],
+                cells: Sequence[Cell], slicers: Mapping[tuple[str, str], str],
                 semantics: Semantics = NO_PINS) -> list[Outcome]:
     """Each cell run both ways and compared."""
     return [_outcome(cell, expected, actual)
@@ -179,7 +176,7 @@ def check_cells(conn: psycopg.Connection, sql: str | exp.Expression, view: exp.T
 
 
 def _reference(parsed: ParsedModel, measure: str, frames: Mapping[str, pd.DataFrame] | Data, table: str,
-               cell: Cell, slicers: Mapping[str, str], semantics: Semantics) -> dict[tuple, object] | EvaluationError:
+               cell: Cell, slicers: Mapping[tuple[str, str], str], semantics: Semantics) -> dict[tuple, object] | EvaluationError:
     try:
         return reference_cell(parsed, measure, frames, table, cell, slicers, semantics)
     except EvaluationError as err:

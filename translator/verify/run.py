@@ -16,8 +16,7 @@ from sqlglot import exp
 
 from translator.catalog.rows import Catalog, DataSource, ReportEntry
 from translator.catalog.links import offered_columns
-from translator.catalog.sources import CLIENT_ID_COLUMN, build_source, source_tables, view_columns
-from translator.catalog.toggles import build_toggles
+from translator.catalog.sources import CLIENT_ID_COLUMN, view_columns
 from translator.compile.translation import CompiledModel, Status, Translation
 from translator.dax.model import ParsedModel
 from translator.diagnostics import InputError, SourceLocation, report
@@ -135,8 +134,8 @@ def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
             raise InputError(report(CANNOT_VERIFY, "the build stops with errors, so there is nothing to "
                                     "verify: run `translator build` to see them", SourceLocation(str(exports))))
         mapping = planned.mapping_file
-        world = generate_world(planned.compiled, planned.parsed, mapping, rows, seed)
-        toggles = toggle_map(planned.compiled, mapping)
+        world = generate_world(planned.catalog, planned.compiled, planned.parsed, mapping, rows, seed)
+        toggles = toggle_map(planned.catalog)
         try:
             apply_files(conn, planned.files[SCHEMA_FILE], planned.files[SEED_FILE])
             load_views(conn, world)
@@ -150,9 +149,10 @@ def verify(dsn: str | None, exports: Path, rows: int = 200, seed: int = 0,
     return VerifyResult(tuple(checks))
 
 
-def generate_world(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedModel], mapping: MappingFile,
-                   rows: int, seed: int) -> World:
-    """Rows for every imported table of every model, and each data source's view from its table.
+def generate_world(catalog: Catalog, compiled: Sequence[CompiledModel], parsed: Sequence[ParsedModel],
+                   mapping: MappingFile, rows: int, seed: int) -> World:
+    """Rows for every imported table of every model, and each data source's view from its table
+    (the catalog's data sources name the model tables behind them: `DataSource.tables`).
 
     A table's rows depend on its view (or name) and the seed only, so the same view read by two
     exports holds the same rows. Keys on the one side of a relationship are unique (as Power BI
@@ -166,7 +166,8 @@ def generate_world(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedMod
     texts = sorted({v for p in parsed for v in dax_text_values(p)})
     frames: dict[str, dict[str, pd.DataFrame]] = {}
     for model, parsed_model in zip(compiled, parsed, strict=True):
-        chosen = {t.name.casefold(): build_source(model.model, t, mapping) for t in source_tables(model, mapping)}
+        chosen = {table.casefold(): source for source in catalog.data_sources
+                  for export, table in source.tables if export == model.export}
         toggle_tables = {t.table.casefold(): t for t in model.toggles}
         one_side = {(t.casefold(), c.casefold()) for r in model.model.relationships for t, c in r.ends(Cardinality.ONE)}
         tables: dict[str, pd.DataFrame] = {}
@@ -190,7 +191,7 @@ def generate_world(compiled: Sequence[CompiledModel], parsed: Sequence[ParsedMod
         _relate_lookups(model, parsed_model, tables, mapping, seed)
         _share_equivalent_rows(tables, mapping)
         frames[model.export] = tables
-    return world_of(compiled, mapping, frames)
+    return world_of(catalog, compiled, mapping, frames)
 
 
 def _declared_lookups(model: CompiledModel, mapping: MappingFile) -> list[tuple[str, LookupColumn, tuple[str, str]]]:
@@ -250,40 +251,47 @@ def _unmatched_key(like: object, taken: set[object]) -> object:
         n += 1
 
 
-def world_of(compiled: Sequence[CompiledModel], mapping: MappingFile,
+def world_of(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: MappingFile,
              frames: Mapping[str, Mapping[str, pd.DataFrame]]) -> World:
     """The world of these model tables' rows (export -> table -> rows): each data source's view
-    holds its table's rows (the first export's, with the other exports' extra columns blank)."""
-    sources: dict[str, tuple[DataSource, list[Column], pd.DataFrame, dict[str, str]]] = {}
-    for model in compiled:
-        tables = frames[model.export]
-        for table in source_tables(model, mapping):
-            row = build_source(model.model, table, mapping)
-            entry = sources.setdefault(row.source_key, (row, [], tables[table.name], {}))
-            known = {c.name.casefold() for c in entry[1]}
-            entry[1].extend(c for c in view_columns(table) if c.name.casefold() not in known)
-            entry[3][model.export] = table.name
-    carried = _carried_columns(compiled, mapping, frames)
+    holds its table's rows (the first export's, with the other exports' extra columns blank) and
+    the lookup columns the mapping declares it carries. The data sources are the catalog's: each
+    names the model tables behind it (`DataSource.tables`)."""
+    models = {c.export: c.model for c in compiled}
+    carried = _carried_columns(catalog, compiled, mapping, frames)
     views = {}
-    for key in sorted(sources):
-        row, columns, frame, tables_by_export = sources[key]
+    for row in sorted(catalog.data_sources, key=lambda s: s.source_key):
+        columns: list[Column] = []
+        tables_by_export: dict[str, str] = {}
+        for export, name in row.tables:
+            table = models[export].table(name)
+            assert table is not None, (export, name)  # the catalog made the row from this model
+            known = {c.name.casefold() for c in columns}
+            columns.extend(c for c in view_columns(table) if c.name.casefold() not in known)
+            tables_by_export[export] = table.name
+        if not tables_by_export:
+            continue
+        export, name = row.tables[0]
+        frame = frames[export][tables_by_export[export]]
         by_name = {str(c).casefold(): c for c in frame.columns}
         data = {c.name: (frame[by_name[c.name.casefold()]] if c.name.casefold() in by_name
                          else pd.Series([None] * len(frame), dtype=object)) for c in columns}
-        for column, values in carried.get(key, []):
+        for column, values in carried.get(row.source_key, []):
             if column.name.casefold() not in {c.name.casefold() for c in columns}:
                 columns.append(column)
                 data[column.name] = values
-        views[key] = Source(row, tuple(columns), pd.DataFrame(data, dtype=object), tables_by_export)
+        views[row.source_key] = Source(row, tuple(columns), pd.DataFrame(data, dtype=object), tables_by_export)
     return World({export: dict(tables) for export, tables in frames.items()}, views)
 
 
-def _carried_columns(compiled: Sequence[CompiledModel], mapping: MappingFile,
+def _carried_columns(catalog: Catalog, compiled: Sequence[CompiledModel], mapping: MappingFile,
                      frames: Mapping[str, Mapping[str, pd.DataFrame]]) -> dict[str, list[tuple[Column, list[object]]]]:
     """source_key -> the declared lookup columns its view carries, each with its values: the
     related row's value (keys match as the model matches them: text ignoring case), NULL where
     the key matches no row, as the view's LEFT JOIN gives them."""
     found: dict[str, list[tuple[Column, list[object]]]] = {}
+    source_of = {(export, table.casefold()): source.source_key
+                 for source in catalog.data_sources for export, table in source.tables}
     for model in compiled:
         tables = {name.casefold(): frame for name, frame in frames[model.export].items()}
         for fact, lc, (fact_key, lookup_key) in _declared_lookups(model, mapping):
@@ -300,8 +308,9 @@ def _carried_columns(compiled: Sequence[CompiledModel], mapping: MappingFile,
                 if k is not None:
                     related.setdefault(_folded(k), v)
             values = [None if k is None else related.get(_folded(k)) for k in facts[fact_column].tolist()]
-            row = build_source(model.model, model.model.table(fact), mapping)  # type: ignore[arg-type]
-            found.setdefault(row.source_key, []).append((replace(column, name=lc.view_column, is_hidden=False), values))
+            source_key = source_of.get((model.export, fact.casefold()))
+            if source_key is not None:
+                found.setdefault(source_key, []).append((replace(column, name=lc.view_column, is_hidden=False), values))
     return found
 
 
@@ -331,21 +340,17 @@ def _share_equivalent_rows(tables: dict[str, pd.DataFrame], mapping: MappingFile
             tables[second] = copied
 
 
-def toggle_map(compiled: Sequence[CompiledModel], mapping: MappingFile) -> Toggles:
-    _, _, keys, _ = build_toggles(compiled, mapping)
+def toggle_map(catalog: Catalog) -> Toggles:
+    """The catalog's toggles back to the model columns and values they select (what the catalog
+    recorded making them: MetricToggle.model_columns, MetricToggleOption.value)."""
     columns: dict[str, tuple[str, str]] = {}
-    values: dict[tuple[str, str], str] = {}
-    for model in compiled:
-        for toggle in model.toggles:
-            key = keys.toggle(model.export, toggle.table)
-            if key is None:
-                continue
-            columns.setdefault(key, (toggle.table, toggle.column))
-            for value in toggle.options:
-                option = keys.option(key, value)
-                if option is not None:
-                    values.setdefault((key, option), value)
-    return Toggles(columns, values, dict(keys.toggles))
+    keys_by_table: dict[tuple[str, str], str] = {}
+    for toggle in catalog.toggles:
+        for export, table, column in toggle.model_columns:
+            columns.setdefault(toggle.toggle_key, (table, column))
+            keys_by_table[(export, table.casefold())] = toggle.toggle_key
+    values = {(o.toggle_key, o.option_key): o.value for o in catalog.toggle_options if o.value is not None}
+    return Toggles(columns, values, keys_by_table)
 
 
 def check_catalog(conn: psycopg.Connection, catalog: Catalog, built: Catalog, compiled: Sequence[CompiledModel],
@@ -452,10 +457,8 @@ def _check(conn: psycopg.Connection, catalog: Catalog, metric_key: str, source: 
         sql = resolve(catalog, metric_key, dict(setting))
     except ResolveError as err:
         return result(DISAGREE, f"resolve: {err}")
-    slicers = {}
-    for toggle_key, option_key in setting:
-        slicer_table, column = toggles.columns[toggle_key]
-        slicers[f"'{slicer_table.replace(chr(39), chr(39) * 2)}'[{column}]"] = toggles.values[(toggle_key, option_key)]
+    slicers = {toggles.columns[toggle_key]: toggles.values[(toggle_key, option_key)]
+               for toggle_key, option_key in setting}
     view = view_table(source.row.view_pattern, CLIENT_ID)
     parsed_sql = sqlglot.parse_one(sql, dialect=DIALECT)
     text_columns = {c.name.casefold() for c in source.columns if c.data_type.casefold() == "string"}
