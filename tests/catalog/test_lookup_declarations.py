@@ -47,3 +47,27 @@ def test_a_malformed_entry_stops_the_run_at_its_line(entry):
         parse_mapping(HEADER + entry + "\n", "translator.toml")
     line = 3 + entry.count("\n")
     assert (raised.value.diagnostic.code, raised.value.diagnostic.location.line) == ("CAT392", line)
+
+
+def _entry(measures: dict[str, str], name: str):
+    mapping = parse_mapping(HEADER + '"Customer[segment]" = "customer_segment"\n"Customer[discount]" = "customer_discount"\n',
+                            "translator.toml")
+    compiled, _ = compile_model(build(measures), mapping=mapping)
+    catalog, _ = build_catalog([compiled], mapping)
+    # the test model's lookup dimension: Sales[customer] joined to Customer, showing Customer[segment]
+    assert ("customer_segment", "segment") in {(d.dimension_key, d.display_column) for d in catalog.dimensions}
+    return next(e for e in catalog.report if e.measure == name)
+
+
+def test_a_filter_replacing_the_lookup_column_a_dimension_shows_is_approximate():
+    """Grouped by the dimension (Customer[segment] in DAX), CALCULATE's filter on the same lookup
+    column replaces the group's filter: Power BI shows the Gold value on every row (CAT332)."""
+    e = _entry({"Gold Sales": 'CALCULATE([Total Sales], Customer[segment] = "Gold")'}, "Gold Sales")
+    assert e.status == "approximate" and [r.split(":")[0] for r in e.reasons][:1] == ["CAT332"]
+    assert "customer_segment" in e.reasons[0]
+
+
+def test_a_filter_on_another_lookup_column_or_kept_stays_exact():
+    measures = {"Discounted": "CALCULATE([Total Sales], Customer[discount] > 0.4)",
+                "Gold Kept": 'CALCULATE([Total Sales], KEEPFILTERS(Customer[segment] = "Gold"))'}
+    assert [_entry(measures, name).status for name in measures] == ["exact", "exact"]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from translator.catalog.dimensions import build_dimensions
-from translator.catalog.links import offered_columns
+from translator.catalog.links import offered_columns, offered_lookups
 from translator.catalog.metrics import build_metrics
 from translator.catalog.order import NO_PREVIOUS, PreviousOrder
 from translator.catalog.report import check_completeness
@@ -47,7 +47,8 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
         [c.model for c in compiled], model_sources, mapping, previous
     )
     offered = offered_columns(dimensions, dimension_links)
-    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered, previous)
+    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered, previous,
+                            offered_lookups(dimensions, dimension_links))
     diagnostics += metrics.diagnostics
     diagnostics += dimension_diagnostics
     catalog = Catalog(

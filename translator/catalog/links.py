@@ -152,11 +152,35 @@ def dimension_column(dimension: Dimension) -> str | None:
     return tree.name if isinstance(tree, exp.Column) else None
 
 
+def offered_lookups(dimensions: Sequence[Dimension], links: Sequence[DataSourceDimension]
+                    ) -> dict[str, dict[tuple[str, str], str]]:
+    """Per source key: (the folded view column a lookup dimension joins on, the folded lookup column
+    it shows) -> dimension key. Grouping by it is grouping by the lookup table's column in DAX."""
+    by_key = {d.dimension_key: d for d in dimensions}
+    offered: dict[str, dict[tuple[str, str], str]] = {}
+    for link in links:
+        dimension = by_key.get(link.dimension_key)
+        if dimension is None or not dimension.join_table or not dimension.display_column:
+            continue
+        if not (dimension.is_groupable or dimension.is_filterable) or (column := dimension_column(dimension)) is None:
+            continue
+        offered.setdefault(link.source_key, {})[(column.casefold(), dimension.display_column.casefold())] = (
+            dimension.dimension_key)
+    return offered
+
+
 def overridden_dimensions(overridden: Sequence[str], sources: Sequence[DataSource],
-                          offered: MappingType[str, MappingType[str, str]]) -> list[str]:
-    """The dimensions, offered on one of `sources`, whose column a CALCULATE filter replaces."""
+                          offered: MappingType[str, MappingType[str, str]],
+                          lookups: Sequence[tuple[str, str]] = (),
+                          offered_lookup: MappingType[str, MappingType[tuple[str, str], str]] | None = None) -> list[str]:
+    """The dimensions, offered on one of `sources`, whose column a CALCULATE filter replaces: a
+    view column, or a lookup column (`lookups`: (the fact's key column, the lookup table's column))
+    that a lookup dimension on that key shows."""
     columns = {c.casefold() for c in overridden}
-    return sorted({key for s in sources for column, key in offered.get(s.source_key, {}).items() if column in columns})
+    shown = {(k.casefold(), c.casefold()) for k, c in lookups}
+    found = {key for s in sources for column, key in offered.get(s.source_key, {}).items() if column in columns}
+    found |= {key for s in sources for pair, key in (offered_lookup or {}).get(s.source_key, {}).items() if pair in shown}
+    return sorted(found)
 
 
 def override_reason(name: str, dimensions: Sequence[str], location: SourceLocation | None) -> Diagnostic:

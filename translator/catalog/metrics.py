@@ -85,15 +85,17 @@ def build_metrics(
     model_sources: Sequence[ModelSource] = (),
     offered: dict[str, dict[str, str]] | None = None,
     previous: PreviousOrder = NO_PREVIOUS,
+    offered_lookups: dict[str, dict[tuple[str, str], str]] | None = None,
 ) -> MetricsResult:
-    """`offered`: per source key, the dimensions offered there (folded view column -> key)."""
+    """`offered`: per source key, the dimensions offered there (folded view column -> key);
+    `offered_lookups`: the lookup dimensions among them ((key column, shown column) -> key)."""
     items = _items(compiled, mapping)
     by_ident = {item.ident: item for item in items}
     sides = links_module.relationship_sides(compiled)
     own = links_module.by_export(model_sources)
     placements = {id(item): _placement(item, by_ident, mapping, model_sources, sides, own.get(item.export, []))
                   for item in items if item.sql is not None}
-    _approximate_overrides(items, placements, offered or {})
+    _approximate_overrides(items, placements, offered or {}, offered_lookups or {})
     _choose_metrics(items, by_ident, _calculated_columns(compiled, sources))
     _place_branch_measures(items, by_ident)
     _assign_keys([i for i in items if i.placement == Placement.METRIC])
@@ -532,7 +534,8 @@ def _placement(item: _Item, by_ident: dict[tuple[str, str], _Item], mapping: Map
 
 
 def _approximate_overrides(items: list[_Item], placements: dict[int, links_module.Placement],
-                           offered: dict[str, dict[str, str]]) -> None:
+                           offered: dict[str, dict[str, str]],
+                           offered_lookups: dict[str, dict[tuple[str, str], str]]) -> None:
     """A CALCULATE filter replaces the report's filters on its column: where the catalog offers that
     column as a dimension on a source the metric runs on, the report can group or filter by it and
     the SQL cannot keep the rule, so an exact translation is approximate there."""
@@ -540,7 +543,8 @@ def _approximate_overrides(items: list[_Item], placements: dict[int, links_modul
         t = item.translation
         if t is None or item.manual is not None or id(item) not in placements:
             continue
-        dimensions = links_module.overridden_dimensions(t.overridden_columns, placements[id(item)].sources, offered)
+        dimensions = links_module.overridden_dimensions(t.overridden_columns, placements[id(item)].sources, offered,
+                                                        t.overridden_lookups, offered_lookups)
         if not dimensions:
             continue
         item.reasons.append(links_module.override_reason(item.name, dimensions, item.measure.location))

@@ -324,6 +324,8 @@ class MeasureService:
         fact = _fact_table(collectors, [r.translation for r in component_results], self.index)
         columns = {c.column for col in collectors for c in col.columns}
         overridden = {c.column for col in collectors for c in col.overridden}
+        lookups = {(keys[0], col.looked_up[c]) for col in collectors for c in col.overridden
+                   if c in col.looked_up and fact and (keys := self.index.model.lookup_relationship(fact, c.table))}
         reasons: list[Diagnostic] = []
         approximate = False
         for col in collectors:
@@ -336,6 +338,7 @@ class MeasureService:
             t = result.translation
             columns.update(t.columns)
             overridden.update(t.overridden_columns)
+            lookups.update(t.overridden_lookups)
             if t.status is Status.APPROXIMATE:
                 approximate = True
                 reasons.append(report(APPROXIMATE_COMPONENT, f"depends on [{t.measure.name}], which is approximate",
@@ -366,6 +369,7 @@ class MeasureService:
             toggles=toggles,
             branch_measures=tuple(sorted(branch)),
             overridden_columns=tuple(sorted(overridden)),
+            overridden_lookups=tuple(sorted(lookups)),
             aggregation=aggregation(pm.tree),
             kind=default.kind.value if default.kind is not Kind.BLANK else Kind.NUMBER.value,
             reasons=tuple(reasons),

@@ -73,6 +73,9 @@ class Translation:
     branch_measures: tuple[str, ...] = ()
     # Columns whose outer filters a CALCULATE boolean filter replaces (see DAX_SEMANTICS.md).
     overridden_columns: tuple[str, ...] = ()
+    # lookup columns (the mapping's lookup_columns) a CALCULATE filter replaces the report's
+    # filters on: (the fact table's key column of the relationship, the lookup table's column)
+    overridden_lookups: tuple[tuple[str, str], ...] = ()
     aggregation: str = "custom"  # sum | count | avg | ratio | custom
     kind: str = "number"  # the type of the SQL's value: number | text | boolean | datetime
     reasons: tuple[Diagnostic, ...] = field(default=())

@@ -390,6 +390,8 @@ def check_catalog(conn: psycopg.Connection, catalog: Catalog, built: Catalog, co
             # An accepted approximation differs where it was accepted to: on the dimensions its
             # CALCULATE overrides (CAT332) and, for ALL read as a window, under the report's filters.
             approximate = {c.casefold() for c in entry.overridden_columns} if entry.accepted else set()
+            if entry.accepted and translation is not None:  # a lookup dimension shows an overridden lookup column
+                approximate |= {key.casefold() for key, _ in translation.overridden_lookups}
             window = entry.accepted and translation is not None and translation.status is Status.APPROXIMATE
             for setting in _settings(catalog, metric.metric_key, translation, entry.export, toggles):
                 checks.append(_check(conn, catalog, metric.metric_key, source, table, setting, parsed_model,
