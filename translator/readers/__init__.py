@@ -14,24 +14,21 @@ from pathlib import Path
 from typing import assert_never
 
 from translator.diagnostics import Diagnostic
-from translator.readers.bim import read_bim
-from translator.readers.checks import unique_names
-from translator.readers.discover import Export, ExportKind, find_exports
-from translator.readers.dmv import read_dmv
-from translator.readers.errors import PATH_NOT_FOUND, fail
-from translator.readers.limits import check_unicode, ensure_regular
-from translator.readers.mliteral import with_literal_rows
 from translator.model.semantic import SemanticModel
-from translator.readers.pbit import read_pbit
-from translator.readers.pbitools import read_pbitools
-from translator.readers.pbix import read_pbix
-from translator.readers.tmdl import read_tmdl
+from translator.readers.discover import Export, ExportKind, find_exports
+from translator.readers.errors import PATH_NOT_FOUND, fail
 
 __all__ = ["read_exports"]
 
 
 def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
     """One SemanticModel per export, sorted by export path, and the readers' non-fatal diagnostics."""
+    # The format readers load on first use: `import translator.readers.discover` (the CLI's, on an
+    # unchanged rebuild served from the build cache) stays light.
+    from translator.readers.checks import unique_names
+    from translator.readers.limits import check_unicode, ensure_regular
+    from translator.readers.mliteral import with_literal_rows
+
     root, exports, diagnostics = find_exports(Path(path))
     models: list[SemanticModel] = []
     for export in exports:
@@ -51,6 +48,13 @@ def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
 
 
 def _read(export: Export, root: Path) -> tuple[SemanticModel, list[Diagnostic]]:
+    from translator.readers.bim import read_bim
+    from translator.readers.dmv import read_dmv
+    from translator.readers.pbit import read_pbit
+    from translator.readers.pbitools import read_pbitools
+    from translator.readers.pbix import read_pbix
+    from translator.readers.tmdl import read_tmdl
+
     file = export.path.relative_to(root).as_posix()
     match export.kind:
         case ExportKind.TMDL:
