@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from sqlglot import exp
 
 from dataclasses import replace
@@ -133,6 +134,22 @@ def test_manual_sql_makes_an_untranslated_measure_a_metric():
     e = entry(catalog, "Approvals")
     assert (e.status, e.placement) == ("manual", "metric")
     assert "CAT314" in codes(diagnostics)
+
+
+@pytest.mark.parametrize("sql", ["SUM(approvals", "SUM(x) || 'unterminated", "SELECT SUM(x) FROM reporting.t"])
+def test_mapping_sql_that_is_not_one_expression_costs_that_measure_only(sql):
+    """The mapping's reader only reads the text; the catalog checks it where it uses it (CAT393)."""
+    mapping = parse_mapping(f'[metrics.Approvals]\nsql = "{sql}"\n', "t.toml")
+    assert mapping.metric("Approvals").sql == sql  # read as it is: no exit 2 for one measure's SQL
+    catalog, diagnostics = build(compiled(summed(APPROVALS, "approvals"), summed(measure("Revenue"), "revenue")),
+                                 mapping=mapping)
+    assert [m.metric_key for m in catalog.metrics] == ["revenue"]  # not the translation it was to replace
+    e = entry(catalog, "Approvals")
+    assert (e.status, e.placement, e.sql) == ("untranslated", "untranslated", None)
+    [refused] = [d for d in diagnostics if d.code == "CAT393"]
+    assert (refused.severity, refused.location) == (Severity.ERROR, SourceLocation("t.toml", 1))
+    assert any(r.startswith("CAT393: ") for r in e.reasons)
+    assert "CAT313" not in codes(diagnostics)
 
 
 def test_a_metric_no_data_source_can_run_costs_that_measure_only():

@@ -34,6 +34,7 @@ CAT_TEMPLATE_KEY = codes.CAT343  # two report pages want the same template key
 CAT_DECLARED_LINK = codes.CAT330  # metric runs on another view the mapping declares equivalent for it
 CAT_DECLARED_REFUSED = codes.CAT331  # a declared equivalence the catalog cannot honour
 CAT_OVERRIDE_OFFERED = codes.CAT332  # CALCULATE overrides a column offered as a dimension: approximate
+CAT_MANUAL_SQL = codes.CAT393  # the mapping's SQL for a measure does not parse, or is a query
 CAT_UNSAFE_VIEW = codes.CAT335  # an M source's view name is not a plain identifier: not a data source
 CAT_LOOKUP_COLUMN = codes.CAT325  # a lookup_columns entry no active many-to-one relationship carries
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.optimizer.qualify_columns import quote_identifiers
@@ -15,7 +16,7 @@ from translator.catalog import links as links_module, rules
 from translator.catalog.diagnostics import (
     CAT_APPROXIMATE, CAT_CALCULATED_COLUMN, CAT_COMPONENT, CAT_MANUAL, CAT_MAPPING_UNUSED, CAT_METRIC_KEY, CAT_NO_FOLDER,
     CAT_NO_SOURCE, CAT_NO_TRANSLATION, CAT_NOT_TRANSLATED, CAT_UNKNOWN_FOLDER, CAT_VARIANT_SAME,
-    CAT_KEY_SHORTENED, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, reason,
+    CAT_KEY_SHORTENED, CAT_MANUAL_SQL, CAT_NAME_SHORTENED, CAT_UNKNOWN_CATEGORY, CAT_VARIANT_TARGET, at, did_you_mean, reason,
 )
 from translator.catalog.order import NO_PREVIOUS, Place, PreviousOrder, sort_orders
 from translator.catalog.invariants import MetricTrees, measure_problems
@@ -225,24 +226,40 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
             if translation is not None and translation.sql is not None:
                 item.sql = to_sql(translation.sql)
             if override is not None and override.sql is not None:
-                item.manual = _manual_sql(override.sql)
-                if translation is not None and translation.status in (Compiled.EXACT, Compiled.APPROXIMATE):
+                item.manual, problem = _manual_sql(override.sql)
+                if item.manual is None:
+                    # The measure is not in the catalog: neither the mapping's SQL nor, silently,
+                    # the translation it was meant to replace.
+                    item.reasons.append(report(CAT_MANUAL_SQL, f"the mapping's SQL for '{measure.name}' {problem}",
+                                               at(mapping, override.line)))
+                    item.status, item.sql = Status.UNTRANSLATED, None
+                elif translation is not None and translation.status in (Compiled.EXACT, Compiled.APPROXIMATE):
                     item.reasons.append(report(CAT_MANUAL, f"the mapping's SQL replaces the {translation.status.value} "
                                                f"translation of '{measure.name}'", at(mapping, override.line)))
                 else:
                     item.reasons.append(report(CAT_MANUAL, f"SQL for '{measure.name}' supplied by the mapping file",
                                                at(mapping, override.line)))
-                item.status = Status.MANUAL
-                item.sql = to_sql(item.manual)
+                if item.manual is not None:
+                    item.status = Status.MANUAL
+                    item.sql = to_sql(item.manual)
             items.append(item)
     return items
 
 
-def _manual_sql(text: str) -> exp.Expression:
+def _manual_sql(text: str) -> tuple[exp.Expression | None, str | None]:
     """Hand-written SQL with its identifiers as PostgreSQL reads them (unquoted ones folded to lower
-    case), then quoted, like every identifier the compiler writes."""
-    tree = normalize_identifiers(TARGET.parse(text), dialect=TARGET.name)
-    return quote_identifiers(tree, dialect=TARGET.name, identify=True)
+    case), then quoted, like every identifier the compiler writes; or None and what is wrong with
+    it (the reader of the mapping file only checks that it is text)."""
+    try:
+        tree = TARGET.parse(text)
+    except ParseError as e:
+        return None, f"does not parse ({e.errors[0]['description']})"
+    except (SqlglotError, RecursionError) as e:  # TokenError: an unterminated string or comment, ...
+        return None, f"does not parse ({' '.join(str(e).split())[:120]})"
+    if isinstance(tree, (exp.Query, exp.Command)) or tree.find(exp.Table) is not None:
+        return None, "is a query, not one scalar aggregate expression over the view's columns"
+    tree = normalize_identifiers(tree, dialect=TARGET.name)
+    return quote_identifiers(tree, dialect=TARGET.name, identify=True), None
 
 
 def _calculated_columns(compiled: Sequence[CompiledModel], sources: Sequence[DataSource]) -> dict[str, dict[str, str]]:

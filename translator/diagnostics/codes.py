@@ -125,9 +125,12 @@ CAT330 = _register("CAT330", I, "metric declared equivalent on another view", "n
 CAT331 = _register("CAT331", W, "declared equivalence refused", "remove the declaration, or fix the view's columns")
 CAT332 = _register("CAT332", W, "CALCULATE overrides an offered dimension",
                    "review it, then `accept_approximate = true`; or stop offering the dimension")
-CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml as UTF-8")
-CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given")
-CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md")
+CAT393 = _register("CAT393", E, "mapping SQL is not one scalar expression",
+                   "write one PostgreSQL aggregate expression over the view's columns")
+# The mapping file's own format: reported by its reader (numbered with the catalog, which uses it).
+CAT390 = _register("CAT390", E, "mapping file unreadable", "save translator.toml as UTF-8", Stage.READ)
+CAT391 = _register("CAT391", E, "mapping file is not TOML", "fix the TOML syntax at the position given", Stage.READ)
+CAT392 = _register("CAT392", E, "mapping file does not match its schema", "see docs/mapping.md", Stage.READ)
 CAT320 = _register("CAT320", W, "unknown category in the mapping", "use one of the catalog's categories")
 CAT335 = _register("CAT335", W, "view name from Power Query is not an identifier",
                    "name the view in the mapping: `[sources.\"T\"] source_key`")
