@@ -71,3 +71,23 @@ def test_a_filter_on_another_lookup_column_or_kept_stays_exact():
     measures = {"Discounted": "CALCULATE([Total Sales], Customer[discount] > 0.4)",
                 "Gold Kept": 'CALCULATE([Total Sales], KEEPFILTERS(Customer[segment] = "Gold"))'}
     assert [_entry(measures, name).status for name in measures] == ["exact", "exact"]
+
+
+def test_one_lookup_column_under_two_view_names_is_reported_at_the_second():
+    """Returns has no relationship with Customer in the test model: relate it for this test."""
+    import dataclasses
+
+    from translator.dax import parse_model
+    from translator.model.semantic import Relationship
+
+    model = build().model
+    model = dataclasses.replace(model, tables=tuple(
+        dataclasses.replace(t, columns=(*t.columns, dataclasses.replace(t.columns[0], name="customer")))
+        if t.name == "Returns" else t for t in model.tables),
+        relationships=(*model.relationships, Relationship("Returns", "customer", "Customer", "name")))
+    text = HEADER + '"Customer[segment]" = "customer_segment"\n[sources.Returns.lookup_columns]\n"Customer[segment]" = "segment"\n'
+    mapping = parse_mapping(text, "translator.toml")
+    compiled, _ = compile_model(parse_model(model)[0], mapping=mapping)
+    _, diagnostics = build_catalog([compiled], mapping)
+    assert [(d.code, d.location.line) for d in diagnostics
+            if d.location is not None and d.location.file == "translator.toml"] == [("CAT325", 5)]

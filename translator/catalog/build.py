@@ -152,6 +152,7 @@ def _lookup_declarations(compiled: Sequence[CompiledModel], mapping: Mapping) ->
     many-to-one relationship, as a view column of its own (else the compiler never reads it:
     CAT325 at its line, with the nearest names)."""
     found: list[Diagnostic] = []
+    named: dict[tuple[str, str], tuple[str, str]] = {}  # lookup column -> (first source, its view column)
     for name, o in mapping.sources:
         models = [c.model for c in compiled if c.model.table(name) is not None]
         for lc in o.lookup_columns if models else ():
@@ -160,4 +161,12 @@ def _lookup_declarations(compiled: Sequence[CompiledModel], mapping: Mapping) ->
             if all(problems):
                 message, notes = problems[0]  # type: ignore[misc]
                 found.append(report(CAT_LOOKUP_COLUMN, message, where, *notes))
+                continue
+            first, view = named.setdefault((lc.table.casefold(), lc.column.casefold()), (name, lc.view_column))
+            if view != lc.view_column:
+                # a CALCULATE filter reads the column before the measure's fact table is known
+                found.append(report(CAT_LOOKUP_COLUMN, f"lookup column {lc.name} is '{view}' in the view of "
+                                    f"'{first}' and '{lc.view_column}' here: a filter on it reads one name for "
+                                    f"every view, so the measures of '{name}' that filter on it stay untranslated; "
+                                    "name it the same in every view", where))
     return found
