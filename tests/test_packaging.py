@@ -25,7 +25,7 @@ def test_metadata_has_licence_classifiers_and_python_requirement() -> None:
     assert any(c.startswith("License ::") for c in project["classifiers"])
     assert any(c.startswith("Programming Language :: Python :: 3.") for c in project["classifiers"])
     assert project["name"] != "translator"  # taken on PyPI by an unrelated project
-    assert project["scripts"]["translator"] == "translator.cli:main"
+    assert project["scripts"]["translator"] == "translator.cli:run"  # main, then a quick exit
     assert any(r.startswith("jsonschema") for r in project["optional-dependencies"]["test"])
 
 
