@@ -12,6 +12,8 @@
   diagnostics (`_run`), never by hand.
 - The catalog's row classes declare their seeded columns once, on their fields
   (translator/catalog/rows.py `column`): the table list and the seed name none of them.
+- The catalog's rows keep locations as SourceLocation objects (emit renders them) and statuses
+  and placements as enums.
 - verify and parity take the data sources and toggles the catalog made (their rows record the
   model objects behind them) instead of deriving them again, and hand the reference columns as
   (table, column) pairs, never as DAX text it would parse back.
@@ -294,3 +296,17 @@ def test_verify_writes_no_dax_column_reference_for_the_reference():
                 if re.search(r"'\[|\}\[", text):
                     offenders.append(f"{module}:{node.lineno}: {text}")
     assert offenders == []
+
+
+def test_catalog_rows_keep_locations_as_objects_and_statuses_as_enums():
+    tree = TREES["translator.catalog.rows"]
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    enums = {name for name, node in classes.items()
+             if any(isinstance(b, ast.Attribute) and b.attr in ("Enum", "StrEnum") for b in node.bases)}
+    fields = [(name, statement.target.id, ast.unparse(statement.annotation))
+              for name, node in classes.items() for statement in node.body
+              if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)]
+    locations = [(cls, annotation) for cls, field, annotation in fields if field == "location"]
+    assert locations and all(annotation == "SourceLocation | None" for _, annotation in locations), locations
+    statuses = [(cls, field, annotation) for cls, field, annotation in fields if field in ("status", "placement")]
+    assert statuses and all(annotation in enums for _, _, annotation in statuses), statuses

@@ -257,13 +257,21 @@ class ReportTemplate:
     nav_icon: str | None = column(None, length=100)
 
 
+class Conversion(enum.StrEnum):
+    """What became of one Power BI visual."""
+
+    CONVERTED = "converted"
+    PARTLY_CONVERTED = "partly_converted"  # some fields have no catalog counterpart
+    NOT_CONVERTED = "not_converted"
+
+
 @dataclass(frozen=True, slots=True)
 class VisualAccount:
-    """What became of one Power BI visual: converted, partly_converted or not_converted."""
+    """What became of one Power BI visual."""
 
     visual: str
     visual_type: str | None
-    status: str
+    status: Conversion
     widget_type: str | None = None
     title: str | None = None
     missing: tuple[str, ...] = ()  # "<field>: <reason>" per field without a catalog counterpart
@@ -280,7 +288,7 @@ class PageAccount:
     page: str
     template_key: str | None  # None when the page became no template
     excluded: str | None = None  # why no template (hidden, tooltip, excluded by the mapping)
-    location: str | None = None
+    location: SourceLocation | None = None  # an object until emit renders it
     visuals: tuple[VisualAccount, ...] = ()
 
 

@@ -25,7 +25,7 @@ from translator.catalog.diagnostics import (
     CAT_VISUAL_DROPPED, at,
 )
 from translator.catalog.naming import fit_key, fit_name
-from translator.catalog.rows import Catalog, PageAccount, ReportEntry, ReportTemplate, VisualAccount
+from translator.catalog.rows import Catalog, Conversion, PageAccount, ReportEntry, ReportTemplate, VisualAccount
 from translator.catalog.sources import ModelSource
 from translator.catalog.sql import to_sql
 from translator.catalog.toggles import ToggleKeys
@@ -40,10 +40,7 @@ GRID_ROWS_PER_WIDTH = 64  # a grid row is page width / 64 canvas pixels (20 px o
 DEFAULT_CATEGORY = "analytics"
 DEFAULT_DATE_RANGE = "last_30_days"
 
-CONVERTED = "converted"
-PARTLY = "partly_converted"
-NOT_CONVERTED = "not_converted"
-VISUAL_STATUSES = (CONVERTED, PARTLY, NOT_CONVERTED)
+CONVERTED, PARTLY, NOT_CONVERTED = Conversion.CONVERTED, Conversion.PARTLY_CONVERTED, Conversion.NOT_CONVERTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +426,7 @@ def build_templates(
             accounts.append(PageAccount(
                 export=layout.export, report=layout.name, format=layout.format.value, page=page.display_name,
                 template_key=key, excluded=excluded,
-                location=str(page.location) if page.location else None, visuals=visual_accounts))
+                location=page.location, visuals=visual_accounts))
             diagnostics += _visual_diagnostics(page, visual_accounts, excluded)
     diagnostics += [
         report(CAT_MAPPING_UNUSED, f"the mapping names report page '{name}', which no report has",

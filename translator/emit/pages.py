@@ -11,18 +11,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from translator.catalog.rows import Catalog, PageAccount
+from translator.catalog.rows import Catalog, Conversion, PageAccount
 from translator.emit.report import PARTS, Part, code_span
 
 PART_KEY = "report_pages"
-VISUAL_STATUSES = ("converted", "partly_converted", "not_converted")
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 def visual_counts(pages: tuple[PageAccount, ...]) -> dict[str, int]:
     """Visuals of the pages that became templates, by what became of them."""
     counted = Counter(v.status for p in pages if p.template_key for v in p.visuals)
-    return {status: counted.get(status, 0) for status in VISUAL_STATUSES}
+    return {status.value: counted.get(status, 0) for status in Conversion}
 
 
 def _page_json(page: PageAccount) -> dict[str, object]:
@@ -33,8 +32,8 @@ def _page_json(page: PageAccount) -> dict[str, object]:
         "page": page.page,
         "template_key": page.template_key,
         "excluded": page.excluded,
-        "location": page.location,
-        "visuals": [{"visual": v.visual, "visual_type": v.visual_type, "status": v.status,
+        "location": str(page.location) if page.location else None,
+        "visuals": [{"visual": v.visual, "visual_type": v.visual_type, "status": v.status.value,
                      "widget_type": v.widget_type, "title": v.title, "missing": list(v.missing),
                      "reason": v.reason} for v in page.visuals],
     }
@@ -50,7 +49,7 @@ def _page_lines(page: PageAccount) -> list[str]:
              f"- Report: {code_span(page.report)} ({page.format}, {code_span(page.export)})",
              f"- Template: {code_span(page.template_key)}" if page.template_key else f"- Template: none ({page.excluded})"]
     if page.location:
-        lines.append(f"- Location: {code_span(page.location)}")
+        lines.append(f"- Location: {code_span(str(page.location))}")
     lines.append("")
     if not page.visuals:
         lines.append("No visuals.")
@@ -59,7 +58,7 @@ def _page_lines(page: PageAccount) -> list[str]:
     for v in page.visuals:
         name = code_span(v.visual) + (f" {_cell(v.title)}" if v.title else "")
         why = _cell("; ".join(v.missing) or v.reason or "")
-        lines.append(f"| {name} | {code_span(v.visual_type or 'group')} | {v.status.replace('_', ' ')} | "
+        lines.append(f"| {name} | {code_span(v.visual_type or 'group')} | {v.status.value.replace('_', ' ')} | "
                      f"{v.widget_type or 'none'} | {why} |")
     return lines
 
