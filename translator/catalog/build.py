@@ -47,9 +47,9 @@ def build_catalog(compiled: Sequence[CompiledModel], mapping: Mapping,
         [c.model for c in compiled], model_sources, mapping, previous
     )
     offered = offered_columns(dimensions, dimension_links)
-    metrics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered, previous,
-                            offered_lookups(dimensions, dimension_links))
-    diagnostics += metrics.diagnostics
+    metrics, metric_diagnostics = build_metrics(compiled, mapping, sources, toggle_keys, model_sources, offered,
+                                                previous, offered_lookups(dimensions, dimension_links))
+    diagnostics += metric_diagnostics
     diagnostics += dimension_diagnostics
     catalog = Catalog(
         data_sources=tuple(sources),

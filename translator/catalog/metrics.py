@@ -75,7 +75,6 @@ class MetricsResult:
     links: list[DataSourceMetric]
     variants: list[MetricVariant]
     report: list[ReportEntry]
-    diagnostics: list[Diagnostic]
 
 
 def build_metrics(
@@ -87,7 +86,7 @@ def build_metrics(
     offered: dict[str, dict[str, str]] | None = None,
     previous: PreviousOrder = NO_PREVIOUS,
     offered_lookups: dict[str, dict[tuple[str, str], str]] | None = None,
-) -> MetricsResult:
+) -> tuple[MetricsResult, list[Diagnostic]]:
     """`offered`: per source key, the dimensions offered there (folded view column -> key);
     `offered_lookups`: the lookup dimensions among them ((key column, shown column) -> key)."""
     items = _items(compiled, mapping)
@@ -134,8 +133,7 @@ def build_metrics(
         variants=sorted(variants.values(), key=lambda v: (v.metric_key, v.toggle_key, v.option_key)),
         report=sorted((_entry(item, by_metric) for item in items),
                       key=lambda e: (e.export, e.table.casefold(), e.measure.casefold())),
-        diagnostics=diagnostics,
-    )
+    ), diagnostics
 
 
 @dataclass(slots=True)
