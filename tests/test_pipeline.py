@@ -106,3 +106,29 @@ def test_diff_with_a_broken_committed_report_is_exit_2(exports: Path, tmp_path: 
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "[CLI603]" in lines[0] and "translation_report.json" in lines[0]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_plan_runs_without_the_cyclic_collector_and_restores_its_state(exports: Path, enabled: bool) -> None:
+    import gc
+
+    seen: list[bool] = []
+    collections: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    (gc.enable if enabled else gc.disable)()
+    gc.callbacks.append(watch)
+    try:
+        gc.collect()
+        collections.clear()
+        planned = plan(exports)
+        seen.append(gc.isenabled())
+    finally:
+        gc.callbacks.remove(watch)
+        gc.enable()
+    assert planned.ok
+    assert collections == []  # no pass ran during the build, whatever the allocation count
+    assert seen == [enabled]

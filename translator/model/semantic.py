@@ -79,6 +79,9 @@ class Table:
     # Rows written in the export itself ("Enter data", #table, a list: translator/readers/mliteral.py):
     # (column name, its values typed by the column's data type) sorted by name; None otherwise.
     literal_values: tuple[tuple[str, tuple[object, ...]], ...] | None = None
+    # casefolded name -> the first column with it: made on the first `column` lookup (the compiler
+    # asks tens of thousands of times); no part of equality, hashing or the repr
+    _by_name: dict[str, Column] | None = field(default=None, init=False, repr=False, compare=False)
 
     def literal_rows(self) -> tuple[tuple[object, ...], ...] | None:
         """The literal rows, one value per column in `columns` order."""
@@ -90,8 +93,13 @@ class Table:
         return tuple(zip(*(by_name[c.name.casefold()] for c in self.columns)))
 
     def column(self, name: str) -> Column | None:
-        folded = name.casefold()
-        return next((c for c in self.columns if c.name.casefold() == folded), None)
+        index = self._by_name
+        if index is None:
+            index = {}
+            for c in self.columns:
+                index.setdefault(c.name.casefold(), c)
+            object.__setattr__(self, "_by_name", index)
+        return index.get(name.casefold())
 
 
 class Cardinality(enum.Enum):
