@@ -4,6 +4,7 @@ the build (issue: real models with sentence-long measure names)."""
 from __future__ import annotations
 
 import re
+import tomllib
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -73,6 +74,10 @@ def test_sentence_long_measure_names_become_metrics_with_short_keys():
     assert all(len(m.display_name) <= 200 and m.display_name.endswith("\u2026") for m in catalog.metrics)
     shortened = [d for d in diagnostics if d.code == "CAT318"]
     assert len(shortened) == 2 and all(d.location == here for d in shortened)
+    # the fix names the measure's own mapping table, as a line TOML reads back to that measure
+    for d, name in zip(shortened, (long_name, other)):
+        header = next(re.search(r"\[metrics\..*\]", n).group(0) for n in d.notes if "[metrics." in n)
+        assert list(tomllib.loads(header + "\ndisplay_name = 'x'\n")["metrics"]) == [name]
     # each measure's report entry says what happened, and a rebuild gives the same keys
     for entry in catalog.report:
         assert any(r.startswith("CAT317") for r in entry.reasons)

@@ -3,6 +3,7 @@ input measure is placed: a metric, a variant of one, or the untranslated list.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -456,7 +457,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
         reasons.append(report(
             CAT_NAME_SHORTENED, f"the display name of '{fit_name(measure.name, 60)}' is {len(measure.name)} characters, longer "
             f"than display_name VARCHAR({NAME_LENGTH}); shortened to end in '…'", measure.location,
-            f"set [metrics.\"<measure name>\"] display_name = \"...\" in the mapping file"))
+            f"set [metrics.{json.dumps(measure.name)}] display_name = \"...\" in the mapping file"))
     return Metric(
         metric_key=item.metric_key,
         display_name=display_name,

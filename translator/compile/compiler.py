@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from translator import functions
 from translator.compile import blank
-from translator.compile.compiled import COLUMN_KINDS, Compiled, Kind
+from translator.compile.compiled import COLUMN_KINDS, Compiled
 from translator.compile.context import (
     Collector,
     ColumnKey,

@@ -11,7 +11,7 @@ they are counted under the rename, not listed as removed and added.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Row = Mapping[str, object]
 Key = tuple[object, ...]
