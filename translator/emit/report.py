@@ -25,6 +25,7 @@ from translator.catalog.naming import snake_case
 from translator.catalog.rows import Catalog, Placement, ReportEntry, Status
 from translator.compile.timeintel import KINDS
 from translator.diagnostics import codes
+from translator.emit import json_text
 from translator.emit.templates import render_template
 
 SCHEMA_VERSION = 1  # of translation_report.json and every --format json payload (docs/json-schema.md)
@@ -226,7 +227,7 @@ def render_json(catalog: Catalog) -> str:
     }
     for part in _parts(catalog):
         payload[part.key] = part.data
-    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text.dumps(payload) + "\n"
 
 
 # --- markdown -------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from translator.diagnostics import SourceLocation
@@ -96,6 +98,8 @@ def check_unicode(model: SemanticModel) -> None:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names; () for any other type
+# a dataclass's field values as a tuple, in one call (None for any other type)
+_VALUES: dict[type, Callable[[object], tuple[object, ...]] | None] = {}
 
 
 def _fields_of(kind: type) -> tuple[str, ...]:
@@ -105,6 +109,16 @@ def _fields_of(kind: type) -> tuple[str, ...]:
     return names
 
 
+def _values_of(kind: type) -> Callable[[object], tuple[object, ...]] | None:
+    try:
+        return _VALUES[kind]
+    except KeyError:
+        names = _fields_of(kind)
+        getter = _VALUES[kind] = (None if not names else attrgetter(*names) if len(names) > 1
+                                  else lambda obj, name=names[0]: (getattr(obj, name),))
+        return getter
+
+
 def _holds_surrogate(model: SemanticModel) -> bool:
     """Whether any text of the model holds a lone surrogate: the same walk as _name_surrogate
     without naming anything on the way (a large model has a hundred thousand objects)."""
@@ -112,12 +126,11 @@ def _holds_surrogate(model: SemanticModel) -> bool:
     stack: list[object] = [model]
     while stack:
         obj = stack.pop()
-        for name in _fields_of(type(obj)):
-            value = getattr(obj, name)
+        for value in _values_of(type(obj))(obj):  # type: ignore[misc]  # stacked: a dataclass
             for element in value if isinstance(value, tuple) else (value,):
                 if isinstance(element, str):
                     texts.append(element)
-                elif _fields_of(type(element)):
+                elif _values_of(type(element)) is not None:
                     stack.append(element)
     return _SURROGATE.search("".join(texts)) is not None
 
