@@ -6,7 +6,7 @@ import pytest
 
 from translator.diagnostics import SourceLocation
 from translator.model.semantic import TableKind
-from translator.readers.tmdl_syntax import parse
+from translator.readers.tmdl_syntax import parse, quoted_name
 
 from tests.readers.helpers import FIXTURES, SALES, input_error, read_one
 
@@ -62,6 +62,20 @@ def test_fenced_measure_keeps_blank_lines_and_flags(sales):
     assert m.is_hidden is True
     assert m.description == "Revenue from orders above 1000,\nhidden: used by other measures only"
     assert m.location == SourceLocation(f"{TABLES_DIR}/Sales.tmdl", 23, 4)
+
+
+@pytest.mark.parametrize(("text", "start", "name", "end"), [
+    ("'Sales' = 1", 0, "Sales", 7),
+    ("measure 'Customer''s Share' =", 8, "Customer's Share", 27),
+    ("''", 0, "", 2),
+    ("'a'''", 0, "a'", 5),
+    ("'''a'", 0, "'a", 5),
+    ("'unterminated", 0, "unterminated", -1),
+    ("'ends in a doubled quote''", 0, "ends in a doubled quote'", -1),
+    ("'", 0, "", -1),
+])
+def test_quoted_name_reads_to_the_closing_quote(text, start, name, end):
+    assert quoted_name(text, start) == (name, end)
 
 
 def test_quoted_names_unescape(sales):

@@ -50,7 +50,6 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
     tables.sort(key=lambda t: rank.get(t.name.casefold(), len(rank)))
     relationship_nodes = [n for n in reader.nodes("relationships.tmdl") if n.keyword.casefold() == "relationship"]
     relationships = tuple(reader.relationship(n) for n in relationship_nodes)
-    relationships_file = relative_name(definition / "relationships.tmdl", root)
     semantic = SemanticModel(
         name=name,
         export=export,
@@ -62,7 +61,7 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
             *(model.all("annotation") if model else ()),
             *(n for n in model_nodes if n.keyword.casefold() == "annotation")]),
     )
-    locations = [SourceLocation(relationships_file, n.line) for n in relationship_nodes]
+    locations = [SourceLocation(reader.relationships_file, n.line) for n in relationship_nodes]
     return semantic, dangling_relationships(semantic, locations)
 
 
@@ -78,6 +77,7 @@ class _FolderReader:
     def __init__(self, definition: Path, root: Path):
         self.definition = definition
         self.root = root
+        self.relationships_file = relative_name(definition / "relationships.tmdl", root)
 
     def nodes(self, relative: str) -> tuple[Node, ...]:
         path = self.definition / relative
@@ -100,7 +100,7 @@ class _FolderReader:
         return [_table(t, file) for t in tables]
 
     def relationship(self, node: Node) -> Relationship:
-        file = relative_name(self.definition / "relationships.tmdl", self.root)
+        file = self.relationships_file
         from_table, from_column = self.endpoint(node, "from", file)
         to_table, to_column = self.endpoint(node, "to", file)
         return tom.relationship(

@@ -323,16 +323,13 @@ def quoted_name(text: str, start: int) -> tuple[str, int]:
     """The name quoted at `text[start] == "'"` and the index after it, or (partial, -1)."""
     parts: list[str] = []
     index = start + 1
-    while index < len(text):
-        char = text[index]
-        if char == "'":
-            if text.startswith("''", index):
-                parts.append("'")
-                index += 2
-                continue
-            return "".join(parts), index + 1
-        parts.append(char)
-        index += 1
+    while (quote := text.find("'", index)) >= 0:  # the runs between quotes, not char by char
+        parts.append(text[index:quote])
+        if not text.startswith("''", quote):
+            return "".join(parts), quote + 1
+        parts.append("'")
+        index = quote + 2
+    parts.append(text[index:])
     return "".join(parts), -1
 
 
