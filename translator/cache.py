@@ -84,10 +84,9 @@ def build(exports: Path, out: Path, mapping_file: Path | None = None) -> Built:
 
     keep_tables_in(_grammar_folder())
     try:
-        result = run(exports, out, mapping_file)
+        plan = run(exports, out, mapping_file)
     finally:
         keep_tables_in(None)
-    plan = result.plan
     outcome = Outcome(plan.exports, plan.catalog, dict(plan.files), tuple(plan.diagnostics),
                       dict(plan.status_counts), plan.mapping)
     entry = _entry(outcome)

@@ -63,17 +63,6 @@ class Plan:
         return dict(sorted(Counter(entry.status for entry in self.catalog.report).items()))
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    plan: Plan
-    out: Path
-
-    @property
-    def written(self) -> tuple[str, ...]:
-        """The files written to `out` (none when emit refused the catalog)."""
-        return tuple(sorted(self.plan.files))
-
-
 def mapping_path(exports: Path) -> Path | None:
     """The mapping file a build uses when none is named: translator.toml inside the exports
     folder, else beside a single export (a file, a TMDL or PBIP model folder); None when neither
@@ -154,8 +143,8 @@ def _run(stage: Callable[P, tuple[T, Sequence[Diagnostic]]], diagnostics: list[D
     return output
 
 
-def build(exports: Path, out: Path, mapping_file: Path | None = None) -> BuildResult:
-    """Read, translate and write `out`. On InputError, or when emit refused the catalog (an
+def build(exports: Path, out: Path, mapping_file: Path | None = None) -> Plan:
+    """Read, translate and write `out`; the plan written. On InputError, or when emit refused the catalog (an
     ERROR diagnostic, `written` is False), nothing under `out` has changed. The sort_order
     numbers of the output in `out` are kept (docs/mapping.md)."""
     from translator.review.committed import previous_order  # deferred: translator.review imports this module
@@ -163,7 +152,7 @@ def build(exports: Path, out: Path, mapping_file: Path | None = None) -> BuildRe
     planned = plan(exports, mapping_file, previous_order(out))
     if planned.ok:
         write_output(dict(planned.files), out)
-    return BuildResult(planned, out)
+    return planned
 
 
 def _unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

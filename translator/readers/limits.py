@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from operator import attrgetter
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from translator.diagnostics import SourceLocation
 
-from translator.readers.errors import INVALID_UNICODE, MEMBER_TOO_LARGE, NOT_A_FILE, TOO_DEEP, fail
+from translator.readers.errors import BAD_ARCHIVE, INVALID_UNICODE, MEMBER_TOO_LARGE, NOT_A_FILE, TOO_DEEP, fail
 from translator.model.semantic import SemanticModel
 
 MAX_NESTING = 100  # JSON arrays/objects, TMDL object levels; real models stay under 15
@@ -66,6 +67,23 @@ def check_tmdl_nesting(depth: int, file: str, line: int) -> None:
     if depth > MAX_NESTING:
         fail(TOO_DEEP, f"TMDL nested more than {MAX_NESTING} levels deep; expected a model export "
              "(objects nest about 5 levels)", file, line, 1)
+
+
+def open_archive(path: Path, file: str, saved_as: str) -> zipfile.ZipFile:
+    """The zip archive at `path`, or BAD_ARCHIVE naming what was expected (`saved_as`: "a
+    complete .pbix saved by Power BI Desktop", ...)."""
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        fail(BAD_ARCHIVE, f"truncated or corrupt zip archive ({exc}); expected {saved_as}", file)
+
+
+def read_sound_member(archive: zipfile.ZipFile, member: str, file: str, saved_as: str) -> bytes:
+    """read_member, and BAD_ARCHIVE when the member does not inflate."""
+    try:
+        return read_member(archive, member, file)
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        fail(BAD_ARCHIVE, f"truncated or corrupt zip member {member} ({exc}); expected {saved_as}", file)
 
 
 def read_member(archive: zipfile.ZipFile, member: str, file: str) -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from pathlib import Path
 
 from translator.readers import jsonpos, limits
@@ -23,21 +21,15 @@ def read_pbit(path: Path, *, file: str, export: str, name: str) -> SemanticModel
     return model_from_tmsl(jsonpos.loads(text, member_file), name=name, export=export, file=member_file)
 
 
+_SAVED_AS = "a complete .pbit saved by Power BI Desktop"
+
+
 def read_member(path: Path, file: str, member: str) -> bytes:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        fail(BAD_ARCHIVE, f"truncated or corrupt zip archive ({exc}); expected a complete .pbit saved "
-             "by Power BI Desktop", file)
-    with archive:
+    with limits.open_archive(path, file, _SAVED_AS) as archive:
         names = archive.namelist()
         if member not in names:
             if "Connections" in names:
                 fail(NO_EMBEDDED_MODEL, f"this template holds no model (no {member}): it is a thin report "
                      "on a live connection; export the model it connects to instead", file)
             fail(BAD_ARCHIVE, f"expected a .pbit with a {member} member; the archive has none", file)
-        try:
-            return limits.read_member(archive, member, file)
-        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-            fail(BAD_ARCHIVE, f"truncated or corrupt zip member {member} ({exc}); expected a complete "
-                 ".pbit saved by Power BI Desktop", file)
+        return limits.read_sound_member(archive, member, file, _SAVED_AS)

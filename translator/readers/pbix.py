@@ -9,16 +9,14 @@ metadata database (the model's own TMSCHEMA tables, in SQLite) directly, in one 
 from __future__ import annotations
 
 import math
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers import tom
 from translator.readers.checks import dangling_relationships
-from translator.readers.limits import MAX_MEMBER_BYTES
+from translator.readers.limits import MAX_MEMBER_BYTES, open_archive
 from translator.readers.errors import (
-    BAD_ARCHIVE,
     MEASURE_NOT_READY,
     MEMBER_TOO_LARGE,
     NO_EMBEDDED_MODEL,
@@ -51,13 +49,9 @@ def read_pbix(path: Path, *, file: str, export: str, name: str) -> tuple[Semanti
 
 def _check_archive(path: Path, file: str) -> None:
     """Fail on a damaged zip before pbixray does (its message would only say "compression format")."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            declared = archive.getinfo(_MODEL_MEMBER).file_size if _MODEL_MEMBER in names else 0
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        fail(BAD_ARCHIVE, f"truncated or corrupt zip archive ({exc}); expected a complete .pbix saved by "
-             "Power BI Desktop", file)
+    with open_archive(path, file, "a complete .pbix saved by Power BI Desktop") as archive:
+        names = set(archive.namelist())
+        declared = archive.getinfo(_MODEL_MEMBER).file_size if _MODEL_MEMBER in names else 0
     if declared > MAX_MEMBER_BYTES:
         fail(MEMBER_TOO_LARGE, f"the archive member {_MODEL_MEMBER} inflates to {declared:,} bytes, over the "
              f"limit of {MAX_MEMBER_BYTES:,}; expected a model export", file)

@@ -32,6 +32,7 @@ from translator.model.layout import (
     AGGREGATE_FUNCTIONS, FieldKind, FieldRef, Filter, Page, Position, Projection, ReportFormat,
     ReportLayout, Sort, Visual,
 )
+from translator.readers.limits import open_archive
 from translator.readers.text import decode
 
 REPORT_SUFFIX = ".Report"
@@ -88,13 +89,11 @@ def _report_at(entry: Path, root: Path, models: Sequence[str]) -> ReportLayout |
 # ------------------------------------------------------------------------------- files
 
 
+_SAVED_AS = "a complete file saved by Power BI Desktop"
+
+
 def _layout_member(path: Path, file: str) -> str | None:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        fail(BAD_ARCHIVE, f"truncated or corrupt zip archive ({exc}); expected a complete file saved by "
-             "Power BI Desktop", file)
-    with archive:
+    with open_archive(path, file, _SAVED_AS) as archive:
         if LAYOUT_MEMBER not in archive.namelist():
             return None
         try:
