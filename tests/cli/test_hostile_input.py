@@ -196,3 +196,20 @@ def test_a_fifo_as_the_mapping_file_is_refused(tmp_path):
                                        "--mapping", str(tmp_path / "mapping.toml")])
     assert result.exit_code == 2  # refused as no mapping file (--mapping), never opened
     _one_error(result.stderr, "CLI605")
+
+
+def test_a_report_layout_member_over_the_limit_is_refused_too(tmp_path, monkeypatch):
+    # The report reader reads the Layout member of a .pbit/.pbix through the same bound as the model.
+    from tests.cli.real_models import write_format
+    written = write_format("pbit", tmp_path / "exports", tmp_path / "scratch")
+    monkeypatch.setattr(limits, "MAX_MEMBER_BYTES", 1 << 20)
+    path = written.exports / written.export
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist() if n != "Report/Layout"}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        archive.writestr("Report/Layout", b"\0" * (3 << 20))
+    code, stderr, _ = _build(written.exports, tmp_path)
+    assert code == 2
+    _one_error(stderr, "RDR415")

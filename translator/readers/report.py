@@ -20,19 +20,17 @@ from __future__ import annotations
 import json
 import math
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from translator.diagnostics import Diagnostic, SourceLocation
-from translator.readers.errors import BAD_ARCHIVE, BAD_JSON, BAD_STRUCTURE, fail
+from translator.readers.errors import BAD_JSON, BAD_STRUCTURE, fail
 from translator.model.layout import (
     AGGREGATE_FUNCTIONS, FieldKind, FieldRef, Filter, Page, Position, Projection, ReportFormat,
     ReportLayout, Sort, Visual,
 )
-from translator.readers.limits import open_archive
+from translator.readers.limits import open_archive, read_sound_member
 from translator.readers.text import decode
 
 REPORT_SUFFIX = ".Report"
@@ -96,11 +94,7 @@ def _layout_member(path: Path, file: str) -> str | None:
     with open_archive(path, file, _SAVED_AS) as archive:
         if LAYOUT_MEMBER not in archive.namelist():
             return None
-        try:
-            data = archive.read(LAYOUT_MEMBER)
-        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-            fail(BAD_ARCHIVE, f"truncated or corrupt zip member {LAYOUT_MEMBER} ({exc}); expected a "
-                 "complete file saved by Power BI Desktop", file)
+        data = read_sound_member(archive, LAYOUT_MEMBER, file, _SAVED_AS)
     return decode(data, f"{file}/{LAYOUT_MEMBER}", encoding="utf-16-le")
 
 
