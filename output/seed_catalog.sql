@@ -649,11 +649,12 @@ FROM report_builder.data_sources AS x
 LEFT JOIN report_builder.translator_seed_rows AS b
     ON b.table_name = 'data_sources' AND b.row_id = x.id
 WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.data_sources AS x
-    JOIN pg_temp.rb_seed_data_sources AS s ON s.source_key = x.source_key));
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_data_sources AS s
+    JOIN report_builder.data_sources AS x
+        ON x.source_key = s.source_key));
 
 INSERT INTO report_builder.data_sources AS t (source_key, display_name, view_pattern, date_column, client_id_column, refresh_frequency_minutes, description, is_active)
-SELECT source_key, display_name, view_pattern, date_column, client_id_column, refresh_frequency_minutes, description, true
+SELECT s.source_key, s.display_name, s.view_pattern, s.date_column, s.client_id_column, s.refresh_frequency_minutes, s.description, true
 FROM pg_temp.rb_seed_data_sources AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM report_builder.data_sources AS same
@@ -676,8 +677,9 @@ SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
   AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
               WHERE b.table_name = 'data_sources' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.data_sources AS x
-    JOIN pg_temp.rb_seed_data_sources AS s ON s.source_key = x.source_key);
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_data_sources AS s
+    JOIN report_builder.data_sources AS x
+        ON x.source_key = s.source_key);
 
 UPDATE pg_temp.rb_seed_watch AS w
 SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
@@ -687,8 +689,9 @@ WHERE w.table_name = 'data_sources' AND w.row_id = x.id;
 INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
 SELECT 'data_sources', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
 FROM report_builder.data_sources AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.data_sources AS x
-    JOIN pg_temp.rb_seed_data_sources AS s ON s.source_key = x.source_key)
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_data_sources AS s
+    JOIN report_builder.data_sources AS x
+        ON x.source_key = s.source_key)
        OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
                   WHERE o.table_name = 'data_sources' AND o.row_id = x.id))
   AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
@@ -706,11 +709,12 @@ FROM report_builder.metrics AS x
 LEFT JOIN report_builder.translator_seed_rows AS b
     ON b.table_name = 'metrics' AND b.row_id = x.id
 WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metrics AS x
-    JOIN pg_temp.rb_seed_metrics AS s ON s.metric_key = x.metric_key));
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_metrics AS s
+    JOIN report_builder.metrics AS x
+        ON x.metric_key = s.metric_key));
 
 INSERT INTO report_builder.metrics AS t (metric_key, display_name, description, sql_expression, data_type, format_pattern, category, aggregation_type, is_derived, derived_formula, sort_order, is_invertable, is_active)
-SELECT metric_key, display_name, description, sql_expression, data_type, format_pattern, category, aggregation_type, is_derived, derived_formula, sort_order, is_invertable, true
+SELECT s.metric_key, s.display_name, s.description, s.sql_expression, s.data_type, s.format_pattern, s.category, s.aggregation_type, s.is_derived, s.derived_formula, s.sort_order, s.is_invertable, true
 FROM pg_temp.rb_seed_metrics AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM report_builder.metrics AS same
@@ -738,8 +742,9 @@ SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
   AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
               WHERE b.table_name = 'metrics' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.metrics AS x
-    JOIN pg_temp.rb_seed_metrics AS s ON s.metric_key = x.metric_key);
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_metrics AS s
+    JOIN report_builder.metrics AS x
+        ON x.metric_key = s.metric_key);
 
 UPDATE pg_temp.rb_seed_watch AS w
 SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
@@ -749,8 +754,9 @@ WHERE w.table_name = 'metrics' AND w.row_id = x.id;
 INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
 SELECT 'metrics', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
 FROM report_builder.metrics AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.metrics AS x
-    JOIN pg_temp.rb_seed_metrics AS s ON s.metric_key = x.metric_key)
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_metrics AS s
+    JOIN report_builder.metrics AS x
+        ON x.metric_key = s.metric_key)
        OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
                   WHERE o.table_name = 'metrics' AND o.row_id = x.id))
   AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
@@ -768,11 +774,12 @@ FROM report_builder.dimensions AS x
 LEFT JOIN report_builder.translator_seed_rows AS b
     ON b.table_name = 'dimensions' AND b.row_id = x.id
 WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.dimensions AS x
-    JOIN pg_temp.rb_seed_dimensions AS s ON s.dimension_key = x.dimension_key));
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_dimensions AS s
+    JOIN report_builder.dimensions AS x
+        ON x.dimension_key = s.dimension_key));
 
 INSERT INTO report_builder.dimensions AS t (dimension_key, display_name, description, column_expression, display_column, join_table, join_condition, data_type, filter_type, is_groupable, is_filterable, category, sort_order, is_active)
-SELECT dimension_key, display_name, description, column_expression, display_column, join_table, join_condition, data_type, filter_type, is_groupable, is_filterable, category, sort_order, true
+SELECT s.dimension_key, s.display_name, s.description, s.column_expression, s.display_column, s.join_table, s.join_condition, s.data_type, s.filter_type, s.is_groupable, s.is_filterable, s.category, s.sort_order, true
 FROM pg_temp.rb_seed_dimensions AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM report_builder.dimensions AS same
@@ -801,8 +808,9 @@ SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
   AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
               WHERE b.table_name = 'dimensions' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.dimensions AS x
-    JOIN pg_temp.rb_seed_dimensions AS s ON s.dimension_key = x.dimension_key);
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_dimensions AS s
+    JOIN report_builder.dimensions AS x
+        ON x.dimension_key = s.dimension_key);
 
 UPDATE pg_temp.rb_seed_watch AS w
 SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
@@ -812,8 +820,9 @@ WHERE w.table_name = 'dimensions' AND w.row_id = x.id;
 INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
 SELECT 'dimensions', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
 FROM report_builder.dimensions AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.dimensions AS x
-    JOIN pg_temp.rb_seed_dimensions AS s ON s.dimension_key = x.dimension_key)
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_dimensions AS s
+    JOIN report_builder.dimensions AS x
+        ON x.dimension_key = s.dimension_key)
        OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
                   WHERE o.table_name = 'dimensions' AND o.row_id = x.id))
   AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
@@ -831,11 +840,12 @@ FROM report_builder.metric_toggles AS x
 LEFT JOIN report_builder.translator_seed_rows AS b
     ON b.table_name = 'metric_toggles' AND b.row_id = x.id
 WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_toggles AS x
-    JOIN pg_temp.rb_seed_metric_toggles AS s ON s.toggle_key = x.toggle_key));
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_metric_toggles AS s
+    JOIN report_builder.metric_toggles AS x
+        ON x.toggle_key = s.toggle_key));
 
 INSERT INTO report_builder.metric_toggles AS t (toggle_key, display_name, description, toggle_type, ui_component, sort_order, is_active)
-SELECT toggle_key, display_name, description, toggle_type, ui_component, sort_order, true
+SELECT s.toggle_key, s.display_name, s.description, s.toggle_type, s.ui_component, s.sort_order, true
 FROM pg_temp.rb_seed_metric_toggles AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM report_builder.metric_toggles AS same
@@ -857,8 +867,9 @@ SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
   AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
               WHERE b.table_name = 'metric_toggles' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.metric_toggles AS x
-    JOIN pg_temp.rb_seed_metric_toggles AS s ON s.toggle_key = x.toggle_key);
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_metric_toggles AS s
+    JOIN report_builder.metric_toggles AS x
+        ON x.toggle_key = s.toggle_key);
 
 UPDATE pg_temp.rb_seed_watch AS w
 SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
@@ -868,8 +879,9 @@ WHERE w.table_name = 'metric_toggles' AND w.row_id = x.id;
 INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
 SELECT 'metric_toggles', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
 FROM report_builder.metric_toggles AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.metric_toggles AS x
-    JOIN pg_temp.rb_seed_metric_toggles AS s ON s.toggle_key = x.toggle_key)
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_metric_toggles AS s
+    JOIN report_builder.metric_toggles AS x
+        ON x.toggle_key = s.toggle_key)
        OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
                   WHERE o.table_name = 'metric_toggles' AND o.row_id = x.id))
   AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
@@ -882,16 +894,302 @@ WHERE b.table_name = 'metric_toggles'
   AND NOT EXISTS (SELECT 1 FROM report_builder.metric_toggles AS x WHERE x.id = b.row_id);
 
 INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metric_toggle_options', x.id, b.row_id IS NOT NULL, ARRAY['toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metric_toggle_options' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_metric_toggle_options AS s
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS x
+        ON x.toggle_id = mt.id AND x.option_key = s.option_key));
+
+INSERT INTO report_builder.metric_toggle_options AS t (toggle_id, option_key, display_name, description, is_default, sort_order, is_active)
+SELECT mt.id, s.option_key, s.display_name, s.description, s.is_default, s.sort_order, true
+FROM pg_temp.rb_seed_metric_toggle_options AS s
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+WHERE NOT EXISTS (
+    SELECT 1 FROM report_builder.metric_toggle_options AS same
+    WHERE same.toggle_id = mt.id
+      AND same.option_key = s.option_key
+      AND (same.display_name, same.description, same.is_default, same.sort_order, same.is_active)
+          IS NOT DISTINCT FROM (s.display_name, s.description, s.is_default, s.sort_order, true))
+ON CONFLICT (toggle_id, option_key) DO UPDATE SET
+    display_name = EXCLUDED.display_name,
+    description = EXCLUDED.description,
+    is_default = EXCLUDED.is_default,
+    sort_order = EXCLUDED.sort_order,
+    is_active = EXCLUDED.is_active
+WHERE (t.display_name, t.description, t.is_default, t.sort_order, t.is_active)
+    IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.is_default, EXCLUDED.sort_order, EXCLUDED.is_active);
+UPDATE report_builder.metric_toggle_options AS t
+SET is_active = false
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'metric_toggle_options' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_metric_toggle_options AS s
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS x
+        ON x.toggle_id = mt.id AND x.option_key = s.option_key);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+WHERE w.table_name = 'metric_toggle_options' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'metric_toggle_options', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_toggle_options AS x
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_metric_toggle_options AS s
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS x
+        ON x.toggle_id = mt.id AND x.option_key = s.option_key)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'metric_toggle_options' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'metric_toggle_options' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'metric_toggle_options'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_toggle_options AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'metric_variants', x.id, b.row_id IS NOT NULL, ARRAY['metric_key', 'toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_variants AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'metric_variants' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_metric_variants AS s
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS mto
+        ON mto.toggle_id = mt.id AND mto.option_key = s.option_key
+    JOIN report_builder.metric_variants AS x
+        ON x.metric_id = m.id AND x.toggle_option_id = mto.id));
+
+INSERT INTO report_builder.metric_variants AS t (metric_id, toggle_option_id, sql_expression, is_active)
+SELECT m.id, mto.id, s.sql_expression, true
+FROM pg_temp.rb_seed_metric_variants AS s
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS mto
+        ON mto.toggle_id = mt.id AND mto.option_key = s.option_key
+WHERE NOT EXISTS (
+    SELECT 1 FROM report_builder.metric_variants AS same
+    WHERE same.metric_id = m.id
+      AND same.toggle_option_id = mto.id
+      AND (same.sql_expression, same.is_active)
+          IS NOT DISTINCT FROM (s.sql_expression, true))
+ON CONFLICT (metric_id, toggle_option_id) DO UPDATE SET
+    sql_expression = EXCLUDED.sql_expression,
+    is_active = EXCLUDED.is_active
+WHERE (t.sql_expression, t.is_active)
+    IS DISTINCT FROM (EXCLUDED.sql_expression, EXCLUDED.is_active);
+UPDATE report_builder.metric_variants AS t
+SET is_active = false
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'metric_variants' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_metric_variants AS s
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS mto
+        ON mto.toggle_id = mt.id AND mto.option_key = s.option_key
+    JOIN report_builder.metric_variants AS x
+        ON x.metric_id = m.id AND x.toggle_option_id = mto.id);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_variants AS x
+WHERE w.table_name = 'metric_variants' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'metric_variants', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.metric_variants AS x
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_metric_variants AS s
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.metric_toggles AS mt
+        ON mt.toggle_key = s.toggle_key
+    JOIN report_builder.metric_toggle_options AS mto
+        ON mto.toggle_id = mt.id AND mto.option_key = s.option_key
+    JOIN report_builder.metric_variants AS x
+        ON x.metric_id = m.id AND x.toggle_option_id = mto.id)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'metric_variants' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'metric_variants' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'metric_variants'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_variants AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'data_source_metrics', x.id, b.row_id IS NOT NULL, ARRAY['source_key', 'metric_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_metrics AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'data_source_metrics' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_data_source_metrics AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.data_source_metrics AS x
+        ON x.data_source_id = ds.id AND x.metric_id = m.id));
+
+INSERT INTO report_builder.data_source_metrics AS t (data_source_id, metric_id, is_active)
+SELECT ds.id, m.id, true
+FROM pg_temp.rb_seed_data_source_metrics AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+WHERE NOT EXISTS (
+    SELECT 1 FROM report_builder.data_source_metrics AS same
+    WHERE same.data_source_id = ds.id
+      AND same.metric_id = m.id
+      AND (same.is_active)
+          IS NOT DISTINCT FROM (true))
+ON CONFLICT (data_source_id, metric_id) DO UPDATE SET
+    is_active = EXCLUDED.is_active
+WHERE (t.is_active)
+    IS DISTINCT FROM (EXCLUDED.is_active);
+UPDATE report_builder.data_source_metrics AS t
+SET is_active = false
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'data_source_metrics' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_data_source_metrics AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.data_source_metrics AS x
+        ON x.data_source_id = ds.id AND x.metric_id = m.id);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_metrics AS x
+WHERE w.table_name = 'data_source_metrics' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'data_source_metrics', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_metrics AS x
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_data_source_metrics AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.metrics AS m
+        ON m.metric_key = s.metric_key
+    JOIN report_builder.data_source_metrics AS x
+        ON x.data_source_id = ds.id AND x.metric_id = m.id)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'data_source_metrics' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'data_source_metrics' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'data_source_metrics'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.data_source_metrics AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
+SELECT 'data_source_dimensions', x.id, b.row_id IS NOT NULL, ARRAY['source_key', 'dimension_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_dimensions AS x
+LEFT JOIN report_builder.translator_seed_rows AS b
+    ON b.table_name = 'data_source_dimensions' AND b.row_id = x.id
+WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_data_source_dimensions AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.dimensions AS d
+        ON d.dimension_key = s.dimension_key
+    JOIN report_builder.data_source_dimensions AS x
+        ON x.data_source_id = ds.id AND x.dimension_id = d.id));
+
+INSERT INTO report_builder.data_source_dimensions AS t (data_source_id, dimension_id, is_active)
+SELECT ds.id, d.id, true
+FROM pg_temp.rb_seed_data_source_dimensions AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.dimensions AS d
+        ON d.dimension_key = s.dimension_key
+WHERE NOT EXISTS (
+    SELECT 1 FROM report_builder.data_source_dimensions AS same
+    WHERE same.data_source_id = ds.id
+      AND same.dimension_id = d.id
+      AND (same.is_active)
+          IS NOT DISTINCT FROM (true))
+ON CONFLICT (data_source_id, dimension_id) DO UPDATE SET
+    is_active = EXCLUDED.is_active
+WHERE (t.is_active)
+    IS DISTINCT FROM (EXCLUDED.is_active);
+UPDATE report_builder.data_source_dimensions AS t
+SET is_active = false
+WHERE t.is_active
+  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
+              WHERE b.table_name = 'data_source_dimensions' AND b.row_id = t.id)
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_data_source_dimensions AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.dimensions AS d
+        ON d.dimension_key = s.dimension_key
+    JOIN report_builder.data_source_dimensions AS x
+        ON x.data_source_id = ds.id AND x.dimension_id = d.id);
+
+UPDATE pg_temp.rb_seed_watch AS w
+SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_dimensions AS x
+WHERE w.table_name = 'data_source_dimensions' AND w.row_id = x.id;
+
+INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
+SELECT 'data_source_dimensions', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
+FROM report_builder.data_source_dimensions AS x
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_data_source_dimensions AS s
+    JOIN report_builder.data_sources AS ds
+        ON ds.source_key = s.source_key
+    JOIN report_builder.dimensions AS d
+        ON d.dimension_key = s.dimension_key
+    JOIN report_builder.data_source_dimensions AS x
+        ON x.data_source_id = ds.id AND x.dimension_id = d.id)
+       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
+                  WHERE o.table_name = 'data_source_dimensions' AND o.row_id = x.id))
+  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
+                  WHERE same.table_name = 'data_source_dimensions' AND same.row_id = x.id
+                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
+ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
+
+DELETE FROM report_builder.translator_seed_rows AS b
+WHERE b.table_name = 'data_source_dimensions'
+  AND NOT EXISTS (SELECT 1 FROM report_builder.data_source_dimensions AS x WHERE x.id = b.row_id);
+
+INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
 SELECT 'report_templates', x.id, b.row_id IS NOT NULL, ARRAY['template_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
 FROM report_builder.report_templates AS x
 LEFT JOIN report_builder.translator_seed_rows AS b
     ON b.table_name = 'report_templates' AND b.row_id = x.id
 WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.report_templates AS x
-    JOIN pg_temp.rb_seed_report_templates AS s ON s.template_key = x.template_key));
+   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM pg_temp.rb_seed_report_templates AS s
+    JOIN report_builder.report_templates AS x
+        ON x.template_key = s.template_key));
 
 INSERT INTO report_builder.report_templates AS t (template_key, name, description, category, layout, default_filters, default_date_range, required_data_sources, required_toggles, nav_section, nav_order, nav_icon, is_active)
-SELECT template_key, name, description, category, layout, default_filters, default_date_range, required_data_sources, required_toggles, nav_section, nav_order, nav_icon, true
+SELECT s.template_key, s.name, s.description, s.category, s.layout, s.default_filters, s.default_date_range, s.required_data_sources, s.required_toggles, s.nav_section, s.nav_order, s.nav_icon, true
 FROM pg_temp.rb_seed_report_templates AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM report_builder.report_templates AS same
@@ -919,8 +1217,9 @@ SET is_active = false, updated_at = CURRENT_TIMESTAMP
 WHERE t.is_active
   AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
               WHERE b.table_name = 'report_templates' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.report_templates AS x
-    JOIN pg_temp.rb_seed_report_templates AS s ON s.template_key = x.template_key)
+  AND t.id NOT IN (SELECT x.id FROM pg_temp.rb_seed_report_templates AS s
+    JOIN report_builder.report_templates AS x
+        ON x.template_key = s.template_key)
   AND t.layout -> 'source' ? 'export';
 
 UPDATE pg_temp.rb_seed_watch AS w
@@ -931,8 +1230,9 @@ WHERE w.table_name = 'report_templates' AND w.row_id = x.id;
 INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
 SELECT 'report_templates', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
 FROM report_builder.report_templates AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.report_templates AS x
-    JOIN pg_temp.rb_seed_report_templates AS s ON s.template_key = x.template_key)
+WHERE (x.id IN (SELECT x.id FROM pg_temp.rb_seed_report_templates AS s
+    JOIN report_builder.report_templates AS x
+        ON x.template_key = s.template_key)
        OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
                   WHERE o.table_name = 'report_templates' AND o.row_id = x.id))
   AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
@@ -943,257 +1243,6 @@ ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
 DELETE FROM report_builder.translator_seed_rows AS b
 WHERE b.table_name = 'report_templates'
   AND NOT EXISTS (SELECT 1 FROM report_builder.report_templates AS x WHERE x.id = b.row_id);
-
-INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
-SELECT 'metric_toggle_options', x.id, b.row_id IS NOT NULL, ARRAY['toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_toggle_options AS x
-LEFT JOIN report_builder.translator_seed_rows AS b
-    ON b.table_name = 'metric_toggle_options' AND b.row_id = x.id
-WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
-    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
-    JOIN pg_temp.rb_seed_metric_toggle_options AS s
-        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key));
-
-INSERT INTO report_builder.metric_toggle_options AS t
-    (toggle_id, option_key, display_name, description, is_default, sort_order, is_active)
-SELECT mt.id, s.option_key, s.display_name, s.description, s.is_default, s.sort_order, true
-FROM pg_temp.rb_seed_metric_toggle_options AS s
-JOIN report_builder.metric_toggles AS mt ON mt.toggle_key = s.toggle_key
-WHERE NOT EXISTS (
-    SELECT 1 FROM report_builder.metric_toggle_options AS same
-    WHERE same.toggle_id = mt.id
-      AND same.option_key = s.option_key
-      AND (same.display_name, same.description, same.is_default, same.sort_order, same.is_active)
-          IS NOT DISTINCT FROM (s.display_name, s.description, s.is_default, s.sort_order, true))
-ON CONFLICT (toggle_id, option_key) DO UPDATE SET
-    display_name = EXCLUDED.display_name,
-    description = EXCLUDED.description,
-    is_default = EXCLUDED.is_default,
-    sort_order = EXCLUDED.sort_order,
-    is_active = EXCLUDED.is_active
-WHERE (t.display_name, t.description, t.is_default, t.sort_order, t.is_active)
-    IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.is_default,
-                      EXCLUDED.sort_order, EXCLUDED.is_active);
-UPDATE report_builder.metric_toggle_options AS t
-SET is_active = false
-WHERE t.is_active
-  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
-              WHERE b.table_name = 'metric_toggle_options' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
-    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
-    JOIN pg_temp.rb_seed_metric_toggle_options AS s
-        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key);
-
-UPDATE pg_temp.rb_seed_watch AS w
-SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_toggle_options AS x
-WHERE w.table_name = 'metric_toggle_options' AND w.row_id = x.id;
-
-INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
-SELECT 'metric_toggle_options', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_toggle_options AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.metric_toggle_options AS x
-    JOIN report_builder.metric_toggles AS mt ON mt.id = x.toggle_id
-    JOIN pg_temp.rb_seed_metric_toggle_options AS s
-        ON s.toggle_key = mt.toggle_key AND s.option_key = x.option_key)
-       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
-                  WHERE o.table_name = 'metric_toggle_options' AND o.row_id = x.id))
-  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
-                  WHERE same.table_name = 'metric_toggle_options' AND same.row_id = x.id
-                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
-ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
-
-DELETE FROM report_builder.translator_seed_rows AS b
-WHERE b.table_name = 'metric_toggle_options'
-  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_toggle_options AS x WHERE x.id = b.row_id);
-
-
-INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
-SELECT 'metric_variants', x.id, b.row_id IS NOT NULL, ARRAY['metric_key', 'toggle_key', 'option_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_variants AS x
-LEFT JOIN report_builder.translator_seed_rows AS b
-    ON b.table_name = 'metric_variants' AND b.row_id = x.id
-WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.metric_variants AS x
-    JOIN report_builder.metrics AS m ON m.id = x.metric_id
-    JOIN report_builder.metric_toggle_options AS o ON o.id = x.toggle_option_id
-    JOIN report_builder.metric_toggles AS mt ON mt.id = o.toggle_id
-    JOIN pg_temp.rb_seed_metric_variants AS s
-        ON s.metric_key = m.metric_key AND s.toggle_key = mt.toggle_key AND s.option_key = o.option_key));
-
-INSERT INTO report_builder.metric_variants AS t
-    (metric_id, toggle_option_id, sql_expression, is_active)
-SELECT m.id, o.id, s.sql_expression, true
-FROM pg_temp.rb_seed_metric_variants AS s
-JOIN report_builder.metrics AS m ON m.metric_key = s.metric_key
-JOIN report_builder.metric_toggles AS mt ON mt.toggle_key = s.toggle_key
-JOIN report_builder.metric_toggle_options AS o
-    ON o.toggle_id = mt.id AND o.option_key = s.option_key
-WHERE NOT EXISTS (
-    SELECT 1 FROM report_builder.metric_variants AS same
-    WHERE same.metric_id = m.id
-      AND same.toggle_option_id = o.id
-      AND (same.sql_expression, same.is_active) IS NOT DISTINCT FROM (s.sql_expression, true))
-ON CONFLICT (metric_id, toggle_option_id) DO UPDATE SET
-    sql_expression = EXCLUDED.sql_expression,
-    is_active = EXCLUDED.is_active
-WHERE (t.sql_expression, t.is_active)
-    IS DISTINCT FROM (EXCLUDED.sql_expression, EXCLUDED.is_active);
-UPDATE report_builder.metric_variants AS t
-SET is_active = false
-WHERE t.is_active
-  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
-              WHERE b.table_name = 'metric_variants' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.metric_variants AS x
-    JOIN report_builder.metrics AS m ON m.id = x.metric_id
-    JOIN report_builder.metric_toggle_options AS o ON o.id = x.toggle_option_id
-    JOIN report_builder.metric_toggles AS mt ON mt.id = o.toggle_id
-    JOIN pg_temp.rb_seed_metric_variants AS s
-        ON s.metric_key = m.metric_key AND s.toggle_key = mt.toggle_key AND s.option_key = o.option_key);
-
-UPDATE pg_temp.rb_seed_watch AS w
-SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_variants AS x
-WHERE w.table_name = 'metric_variants' AND w.row_id = x.id;
-
-INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
-SELECT 'metric_variants', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.metric_variants AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.metric_variants AS x
-    JOIN report_builder.metrics AS m ON m.id = x.metric_id
-    JOIN report_builder.metric_toggle_options AS o ON o.id = x.toggle_option_id
-    JOIN report_builder.metric_toggles AS mt ON mt.id = o.toggle_id
-    JOIN pg_temp.rb_seed_metric_variants AS s
-        ON s.metric_key = m.metric_key AND s.toggle_key = mt.toggle_key AND s.option_key = o.option_key)
-       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
-                  WHERE o.table_name = 'metric_variants' AND o.row_id = x.id))
-  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
-                  WHERE same.table_name = 'metric_variants' AND same.row_id = x.id
-                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
-ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
-
-DELETE FROM report_builder.translator_seed_rows AS b
-WHERE b.table_name = 'metric_variants'
-  AND NOT EXISTS (SELECT 1 FROM report_builder.metric_variants AS x WHERE x.id = b.row_id);
-
-
-INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
-SELECT 'data_source_metrics', x.id, b.row_id IS NOT NULL, ARRAY['source_key', 'metric_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.data_source_metrics AS x
-LEFT JOIN report_builder.translator_seed_rows AS b
-    ON b.table_name = 'data_source_metrics' AND b.row_id = x.id
-WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.data_source_metrics AS x
-    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
-    JOIN report_builder.metrics AS m ON m.id = x.metric_id
-    JOIN pg_temp.rb_seed_data_source_metrics AS s
-        ON s.source_key = ds.source_key AND s.metric_key = m.metric_key));
-
-INSERT INTO report_builder.data_source_metrics AS t (data_source_id, metric_id, is_active)
-SELECT ds.id, m.id, true
-FROM pg_temp.rb_seed_data_source_metrics AS s
-JOIN report_builder.data_sources AS ds ON ds.source_key = s.source_key
-JOIN report_builder.metrics AS m ON m.metric_key = s.metric_key
-WHERE NOT EXISTS (
-    SELECT 1 FROM report_builder.data_source_metrics AS same
-    WHERE same.data_source_id = ds.id AND same.metric_id = m.id AND same.is_active)
-ON CONFLICT (data_source_id, metric_id) DO UPDATE SET
-    is_active = EXCLUDED.is_active
-WHERE t.is_active IS DISTINCT FROM EXCLUDED.is_active;
-UPDATE report_builder.data_source_metrics AS t
-SET is_active = false
-WHERE t.is_active
-  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
-              WHERE b.table_name = 'data_source_metrics' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.data_source_metrics AS x
-    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
-    JOIN report_builder.metrics AS m ON m.id = x.metric_id
-    JOIN pg_temp.rb_seed_data_source_metrics AS s
-        ON s.source_key = ds.source_key AND s.metric_key = m.metric_key);
-
-UPDATE pg_temp.rb_seed_watch AS w
-SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.data_source_metrics AS x
-WHERE w.table_name = 'data_source_metrics' AND w.row_id = x.id;
-
-INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
-SELECT 'data_source_metrics', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.data_source_metrics AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.data_source_metrics AS x
-    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
-    JOIN report_builder.metrics AS m ON m.id = x.metric_id
-    JOIN pg_temp.rb_seed_data_source_metrics AS s
-        ON s.source_key = ds.source_key AND s.metric_key = m.metric_key)
-       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
-                  WHERE o.table_name = 'data_source_metrics' AND o.row_id = x.id))
-  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
-                  WHERE same.table_name = 'data_source_metrics' AND same.row_id = x.id
-                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
-ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
-
-DELETE FROM report_builder.translator_seed_rows AS b
-WHERE b.table_name = 'data_source_metrics'
-  AND NOT EXISTS (SELECT 1 FROM report_builder.data_source_metrics AS x WHERE x.id = b.row_id);
-
-
-INSERT INTO pg_temp.rb_seed_watch (table_name, row_id, owned, key_columns, before)
-SELECT 'data_source_dimensions', x.id, b.row_id IS NOT NULL, ARRAY['source_key', 'dimension_key']::text[], (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.data_source_dimensions AS x
-LEFT JOIN report_builder.translator_seed_rows AS b
-    ON b.table_name = 'data_source_dimensions' AND b.row_id = x.id
-WHERE (b.row_id IS NOT NULL AND b.written IS DISTINCT FROM (to_jsonb(x) - 'created_at' - 'updated_at'))
-   OR (b.row_id IS NULL AND x.id IN (SELECT x.id FROM report_builder.data_source_dimensions AS x
-    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
-    JOIN report_builder.dimensions AS d ON d.id = x.dimension_id
-    JOIN pg_temp.rb_seed_data_source_dimensions AS s
-        ON s.source_key = ds.source_key AND s.dimension_key = d.dimension_key));
-
-INSERT INTO report_builder.data_source_dimensions AS t (data_source_id, dimension_id, is_active)
-SELECT ds.id, d.id, true
-FROM pg_temp.rb_seed_data_source_dimensions AS s
-JOIN report_builder.data_sources AS ds ON ds.source_key = s.source_key
-JOIN report_builder.dimensions AS d ON d.dimension_key = s.dimension_key
-WHERE NOT EXISTS (
-    SELECT 1 FROM report_builder.data_source_dimensions AS same
-    WHERE same.data_source_id = ds.id AND same.dimension_id = d.id AND same.is_active)
-ON CONFLICT (data_source_id, dimension_id) DO UPDATE SET
-    is_active = EXCLUDED.is_active
-WHERE t.is_active IS DISTINCT FROM EXCLUDED.is_active;
-UPDATE report_builder.data_source_dimensions AS t
-SET is_active = false
-WHERE t.is_active
-  AND EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS b
-              WHERE b.table_name = 'data_source_dimensions' AND b.row_id = t.id)
-  AND t.id NOT IN (SELECT x.id FROM report_builder.data_source_dimensions AS x
-    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
-    JOIN report_builder.dimensions AS d ON d.id = x.dimension_id
-    JOIN pg_temp.rb_seed_data_source_dimensions AS s
-        ON s.source_key = ds.source_key AND s.dimension_key = d.dimension_key);
-
-UPDATE pg_temp.rb_seed_watch AS w
-SET after = (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.data_source_dimensions AS x
-WHERE w.table_name = 'data_source_dimensions' AND w.row_id = x.id;
-
-INSERT INTO report_builder.translator_seed_rows AS b (table_name, row_id, written)
-SELECT 'data_source_dimensions', x.id, (to_jsonb(x) - 'created_at' - 'updated_at')
-FROM report_builder.data_source_dimensions AS x
-WHERE (x.id IN (SELECT x.id FROM report_builder.data_source_dimensions AS x
-    JOIN report_builder.data_sources AS ds ON ds.id = x.data_source_id
-    JOIN report_builder.dimensions AS d ON d.id = x.dimension_id
-    JOIN pg_temp.rb_seed_data_source_dimensions AS s
-        ON s.source_key = ds.source_key AND s.dimension_key = d.dimension_key)
-       OR EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS o
-                  WHERE o.table_name = 'data_source_dimensions' AND o.row_id = x.id))
-  AND NOT EXISTS (SELECT 1 FROM report_builder.translator_seed_rows AS same
-                  WHERE same.table_name = 'data_source_dimensions' AND same.row_id = x.id
-                    AND same.written = (to_jsonb(x) - 'created_at' - 'updated_at'))
-ON CONFLICT (table_name, row_id) DO UPDATE SET written = EXCLUDED.written;
-
-DELETE FROM report_builder.translator_seed_rows AS b
-WHERE b.table_name = 'data_source_dimensions'
-  AND NOT EXISTS (SELECT 1 FROM report_builder.data_source_dimensions AS x WHERE x.id = b.row_id);
 
 
 -- ------------------------------------------------------------

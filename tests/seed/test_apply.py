@@ -78,6 +78,34 @@ def test_column_limits_match_the_schema(pg):
                 assert sizes[table.name, column.name] == column.max_length, (table.name, column)
 
 
+
+def test_references_keys_and_timestamps_match_the_schema(pg):
+    """columns.py declares which staged keys name another table's row (stored as an id), the
+    natural key the upsert conflicts on, and which tables have updated_at: the DDL must say the same."""
+    create_prerequisites(pg)
+    run_script(pg, render_ok(sample_catalog())["report_builder_schema.sql"])
+    foreign = {(t, c): parent for t, c, parent in pg.execute(
+        "SELECT tc.table_name, kcu.column_name, ccu.table_name FROM information_schema.table_constraints tc "
+        "JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name) "
+        "JOIN information_schema.constraint_column_usage ccu USING (constraint_schema, constraint_name) "
+        "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'report_builder'")}
+    unique: dict[str, set[tuple[str, ...]]] = {}
+    for table, columns in pg.execute(
+            "SELECT c.relname, array_agg(a.attname ORDER BY k.n)::text[] FROM pg_constraint x "
+            "JOIN pg_class c ON c.oid = x.conrelid JOIN pg_namespace ns ON ns.oid = c.relnamespace "
+            "CROSS JOIN LATERAL unnest(x.conkey) WITH ORDINALITY AS k(attnum, n) "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+            "WHERE ns.nspname = 'report_builder' AND x.contype = 'u' GROUP BY x.oid, c.relname"):
+        unique.setdefault(table, set()).add(tuple(columns))
+    stamped = {t for (t,) in pg.execute(
+        "SELECT table_name FROM information_schema.columns "
+        "WHERE table_schema = 'report_builder' AND column_name = 'updated_at'")}
+    for table in SEED_TABLES:
+        declared = {(table.name, r.id_column): r.parent.name for r in table.references}
+        assert declared == {key: parent for key, parent in foreign.items() if key[0] == table.name}
+        assert table.target_key in unique[table.name], table.name
+        assert table.stamped == (table.name in stamped), table.name
+
 def test_seed_applies_and_reads_back(pg):
     catalog = sample_catalog()
     install(pg, catalog)
