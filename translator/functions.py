@@ -11,7 +11,19 @@ function is translated or explains why, and that the oracle covers what the comp
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+
+
+class Aggregation(enum.StrEnum):
+    """What a measure aggregates, as the catalog's metrics.aggregation_type labels it: the label of
+    its top-level call (a division is a ratio), `custom` for anything else."""
+
+    SUM = "sum"
+    COUNT = "count"
+    AVG = "avg"
+    RATIO = "ratio"
+    CUSTOM = "custom"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +32,7 @@ class Function:
     min_args: int
     max_args: int | None  # None: variadic
     untranslated: str | None = None  # why no compile rule exists (shown in the report)
-    aggregation: str | None = None  # sum | count | avg | ratio: label of a top-level call
+    aggregation: Aggregation | None = None  # the label of a measure whose top-level call this is
 
 
 TIME_INTELLIGENCE = (
@@ -62,21 +74,21 @@ _TI = (
 
 _TABLE: tuple[Function, ...] = (
     # aggregates over the fact table
-    Function("SUM", 1, 1, aggregation="sum"),
-    Function("AVERAGE", 1, 1, aggregation="avg"),
+    Function("SUM", 1, 1, aggregation=Aggregation.SUM),
+    Function("AVERAGE", 1, 1, aggregation=Aggregation.AVG),
     Function("MIN", 1, 2),
     Function("MAX", 1, 2),
-    Function("COUNT", 1, 1, aggregation="count"),
-    Function("COUNTA", 1, 1, aggregation="count"),
-    Function("COUNTROWS", 1, 1, aggregation="count"),
-    Function("DISTINCTCOUNT", 1, 1, aggregation="count"),
-    Function("DISTINCTCOUNTNOBLANK", 1, 1, aggregation="count"),
-    Function("COUNTBLANK", 1, 1, aggregation="count"),  # translated as [semantics] pins it
+    Function("COUNT", 1, 1, aggregation=Aggregation.COUNT),
+    Function("COUNTA", 1, 1, aggregation=Aggregation.COUNT),
+    Function("COUNTROWS", 1, 1, aggregation=Aggregation.COUNT),
+    Function("DISTINCTCOUNT", 1, 1, aggregation=Aggregation.COUNT),
+    Function("DISTINCTCOUNTNOBLANK", 1, 1, aggregation=Aggregation.COUNT),
+    Function("COUNTBLANK", 1, 1, aggregation=Aggregation.COUNT),  # translated as [semantics] pins it
     # iterators
-    Function("SUMX", 2, 2, aggregation="sum"),
-    Function("AVERAGEX", 2, 2, aggregation="avg"),
-    Function("COUNTX", 2, 2, aggregation="count"),
-    Function("COUNTAX", 2, 2, aggregation="count"),
+    Function("SUMX", 2, 2, aggregation=Aggregation.SUM),
+    Function("AVERAGEX", 2, 2, aggregation=Aggregation.AVG),
+    Function("COUNTX", 2, 2, aggregation=Aggregation.COUNT),
+    Function("COUNTAX", 2, 2, aggregation=Aggregation.COUNT),
     Function("MINX", 2, 3),
     Function("MAXX", 2, 3),
     # filter context
@@ -99,7 +111,7 @@ _TABLE: tuple[Function, ...] = (
     Function("CROSSFILTER", 3, 3, untranslated=USERELATIONSHIP),
     Function("TREATAS", 2, None, untranslated="TREATAS filters through a virtual relationship: " + CONTEXT),
     # arithmetic and logic
-    Function("DIVIDE", 2, 3, aggregation="ratio"),
+    Function("DIVIDE", 2, 3, aggregation=Aggregation.RATIO),
     Function("IF", 2, 3),
     Function("SWITCH", 3, None),
     Function("AND", 2, 2),
@@ -171,7 +183,7 @@ _TABLE: tuple[Function, ...] = (
     Function("IFERROR", 2, 2),
     Function("ISERROR", 1, 1),
     Function("MEDIAN", 1, 1),
-    Function("AVERAGEA", 1, 1, aggregation="avg"),
+    Function("AVERAGEA", 1, 1, aggregation=Aggregation.AVG),
     Function("TODAY", 0, 0, untranslated=CLOCK),
     Function("NOW", 0, 0, untranslated=CLOCK),
     Function("PRODUCT", 1, 1, untranslated=PRODUCT),

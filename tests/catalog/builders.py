@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from translator.compile.translation import CompiledModel, Status, Toggle, ToggleKind, Translation, Variant
+from translator.functions import Aggregation
 from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table, TableKind
 
 EXPORT = "Sample.SemanticModel"
@@ -36,7 +37,7 @@ def translation(m: Measure, sql: exp.Expression | None = None, status: Status = 
 
 
 def summed(m: Measure, column: str, **kw) -> Translation:
-    return translation(m, sum_of(column), columns=kw.pop("columns", (column,)), aggregation="sum", **kw)
+    return translation(m, sum_of(column), columns=kw.pop("columns", (column,)), aggregation=Aggregation.SUM, **kw)
 
 
 ORDERS = Table(

@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from tests.catalog.builders import compiled, measure, sum_of, translation
 from translator.catalog import build_catalog
+from translator.compile.compiled import Kind
 from translator.readers.mapping import parse_mapping
 from translator.catalog.sources import build_source, source_tables, view_columns
 from translator.pipeline import mapping_path, plan
@@ -67,7 +68,7 @@ def test_a_measure_returning_text_is_a_text_metric_without_a_numeric_format():
     status = measure("Health Status", fmt="#,0.00")
     sql = exp.case().when(exp.GT(this=sum_of("approvals"), expression=exp.Literal.number(1)),
                           exp.Literal.string("Critical")).else_(exp.Literal.string("Healthy"))
-    catalog, _ = build_catalog([compiled(translation(status, sql, columns=("approvals",), kind="text"))],
+    catalog, _ = build_catalog([compiled(translation(status, sql, columns=("approvals",), kind=Kind.TEXT))],
                                parse_mapping("", "t.toml"))
     (metric,) = catalog.metrics
     assert (metric.data_type, metric.format_pattern) == ("text", None)

@@ -11,6 +11,7 @@ from tests.catalog.builders import (
 from translator.catalog import build_catalog, check_completeness
 from translator.catalog.sql import to_sql
 from translator.compile.translation import Status
+from translator.functions import Aggregation
 from translator.diagnostics import Diagnostic, Severity, SourceLocation
 from translator.readers.mapping import parse_mapping
 
@@ -46,7 +47,7 @@ def derived_rate():
     formula = ratio(exp.column("Approvals"), exp.column("Attempts"))
     sql = ratio(sum_of("approvals"), sum_of("attempts"))
     return translation(RATE, sql, derived_formula=formula, components=("Approvals", "Attempts"),
-                       columns=(), aggregation="ratio")
+                       columns=(), aggregation=Aggregation.RATIO)
 
 
 def test_exact_measure_becomes_a_metric_with_its_sql():
@@ -328,7 +329,7 @@ def test_a_calculated_column_aggregate_costs_only_that_measure():
     rate = measure("Margin per Approval")
     per = translation(rate, ratio(sum_of("margin"), sum_of("approvals")), derived_formula=ratio(
         exp.column("Gross Margin"), exp.column("Approvals")), components=("Gross Margin", "Approvals"),
-        aggregation="ratio")
+        aggregation=Aggregation.RATIO)
     catalog, diagnostics = build(compiled(summed(margin, "margin"), summed(APPROVALS, "approvals"), per))
     assert [m.metric_key for m in catalog.metrics] == ["approvals"]
     gross = entry(catalog, "Gross Margin")

@@ -35,10 +35,12 @@ from translator.catalog.sources import ModelSource
 from translator.catalog.sql import column_names, formula_sql, to_sql
 from translator.catalog.subjects import describe
 from translator.catalog.toggles import ToggleKeys
+from translator.compile.compiled import Kind
 from translator.compile.translation import CompiledModel, Translation
 from translator.compile.translation import Status as Compiled
 from translator.diagnostics import Diagnostic, report
 from translator.dialect import TARGET
+from translator.functions import Aggregation
 from translator.model.mapping import Mapping, MetricOverride
 from translator.model.semantic import Measure
 
@@ -450,7 +452,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
     derived = t.derived_formula if t is not None and item.manual is None else None
     formula_tree = _rename_components(derived, item.export, by_ident) if derived is not None else None
     formula = formula_sql(formula_tree) if formula_tree is not None else None
-    aggregation = t.aggregation if t is not None and item.manual is None else "custom"
+    aggregation = t.aggregation if t is not None and item.manual is None else Aggregation.CUSTOM
     assert item.metric_key is not None and item.sql is not None
     display_name = o.display_name or fit_name(measure.name)  # the mapping reader checks a pinned name's length
     if display_name != (o.display_name or measure.name):
@@ -466,7 +468,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
         description=o.description or measure.description,
         data_type=o.data_type or data_type,
         format_pattern=o.format_pattern or pattern,
-        aggregation_type=o.aggregation_type or aggregation,
+        aggregation_type=o.aggregation_type or aggregation.value,
         is_derived=formula is not None,
         derived_formula=formula,
         sort_order=sort_order,
@@ -474,7 +476,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
     ), formula_tree
 
 
-def _kind(item: _Item) -> str:
+def _kind(item: _Item) -> Kind:
     """The type of the metric's SQL: the compiler's, or for hand-written SQL what sqlglot infers
     (text only when it is sure; a number otherwise)."""
     if item.manual is None and item.translation is not None:
@@ -482,8 +484,8 @@ def _kind(item: _Item) -> str:
     if item.manual is not None:
         typed = annotate_types(item.manual.copy(), dialect=TARGET.name).type
         if typed is not None and typed.is_type(*exp.DataType.TEXT_TYPES):
-            return "text"
-    return "number"
+            return Kind.TEXT
+    return Kind.NUMBER
 
 
 def _rename_components(formula: exp.Expression, export: str, by_ident: dict[tuple[str, str], _Item]) -> exp.Expression:

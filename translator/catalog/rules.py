@@ -6,17 +6,18 @@ from __future__ import annotations
 import re
 
 from translator.catalog.naming import fit_key, snake_case
+from translator.compile.compiled import Kind
 
 # ------------------------------------------------------------------ metric formats
 
-def metric_format(format_string: str | None, kind: str = "number") -> tuple[str, str | None]:
+def metric_format(format_string: str | None, kind: Kind = Kind.NUMBER) -> tuple[str, str | None]:
     """(data_type, format_pattern) from the type of the metric's SQL and its format string.
 
     A value that is not a number (text, a boolean, a date) is `text`, with no numeric format.
     A number: currency for $ formats, percentage for %, integer for whole-number patterns (#,##0,
     #,0, 0), otherwise decimal. The pattern is the positive section with escapes and quotes removed.
     """
-    if kind != "number":
+    if kind is not Kind.NUMBER:
         return "text", None
     if not format_string or not format_string.strip():
         return "decimal", None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from sqlglot import exp
 
 from translator import functions
+from translator.functions import Aggregation
 from translator.compile import blank
 from translator.compile.calculation_groups import (
     CalculationGroup,
@@ -371,7 +372,7 @@ class MeasureService:
             overridden_columns=tuple(sorted(overridden)),
             overridden_lookups=tuple(sorted(lookups)),
             aggregation=aggregation(pm.tree),
-            kind=default.kind.value if default.kind is not Kind.BLANK else Kind.NUMBER.value,
+            kind=default.kind if default.kind is not Kind.BLANK else Kind.NUMBER,
             reasons=tuple(reasons),
         )
         return _Result(translation, default.with_sql(sql))
@@ -452,7 +453,7 @@ def _replace_components(sql: exp.Expression, make) -> exp.Expression:
     return sql.transform(swap)  # transform copies the tree first
 
 
-def aggregation(tree: ast.Expr) -> str:
+def aggregation(tree: ast.Expr) -> Aggregation:
     """sum | count | avg | ratio (a DIVIDE or `/` at the top) | custom."""
     node = tree
     bindings: dict[str, ast.Expr] = {}
@@ -466,12 +467,12 @@ def aggregation(tree: ast.Expr) -> str:
             case ast.FunctionCall(name="CALCULATE", args=args) if args and args[0] is not None:
                 node = args[0]
             case ast.BinaryOp(op=ast.BinOp.DIV):
-                return "ratio"
+                return Aggregation.RATIO
             case ast.FunctionCall(name=name):
                 fn = functions.lookup(name)
-                return (fn.aggregation if fn else None) or "custom"
+                return (fn.aggregation if fn else None) or Aggregation.CUSTOM
             case _:
-                return "custom"
+                return Aggregation.CUSTOM
 
 
 def locate(measure: Measure, span: ast.Span) -> SourceLocation | None:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from translator.compile.compiled import Kind
 from translator.compile.timeintel import TimeUse
 from translator.diagnostics import Diagnostic
+from translator.functions import Aggregation
 from translator.model.semantic import Measure, SemanticModel
 
 
@@ -76,8 +78,8 @@ class Translation:
     # lookup columns (the mapping's lookup_columns) a CALCULATE filter replaces the report's
     # filters on: (the fact table's key column of the relationship, the lookup table's column)
     overridden_lookups: tuple[tuple[str, str], ...] = ()
-    aggregation: str = "custom"  # sum | count | avg | ratio | custom
-    kind: str = "number"  # the type of the SQL's value: number | text | boolean | datetime
+    aggregation: Aggregation = Aggregation.CUSTOM
+    kind: Kind = Kind.NUMBER  # the type of the SQL's value (never BLANK)
     reasons: tuple[Diagnostic, ...] = field(default=())
     # PRESENTATION: colour | image | url | label. CONSTANT: the literal's value (None for BLANK()).
     presentation: str | None = None

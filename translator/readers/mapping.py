@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from translator.diagnostics import Diagnostic, InputError, SourceLocation, report
 from translator.diagnostics import codes
+from translator.functions import Aggregation
 from translator.model.semantics import ENGINE, PINS, Semantics
 from translator.readers.limits import ensure_regular
 from translator.model.mapping import (
@@ -43,7 +44,7 @@ T = TypeVar("T")  # the override record kind a mapping section holds
 
 _TOP_LEVEL = ("defaults", "categories", "sources", "metrics", "dimensions", "toggles", "templates", "semantics")
 _METRIC_DATA_TYPES = ("integer", "decimal", "currency", "percentage", "text")
-_AGGREGATIONS = ("sum", "count", "avg", "ratio", "custom")
+_AGGREGATIONS = tuple(a.value for a in Aggregation)
 _DIMENSION_DATA_TYPES = ("text", "integer", "decimal", "date", "boolean")
 _FILTER_TYPES = ("multi_select", "single_select", "date_range", "search")
 _TOGGLE_TYPES = ("metric_variant", "dimension_switch")
