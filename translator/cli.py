@@ -19,7 +19,6 @@ import gc
 import json
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -308,8 +307,9 @@ def run() -> None:
     """The console script (and `python -m translator`): `main`, then leave without tearing the
     heap down object by object. A large build holds millions of objects, and freeing them one by
     one at interpreter exit costs more than half a second of CPU for nothing (mypy leaves the same
-    way). Output is flushed and atexit functions run first; with other threads alive, or when
-    flushing fails, Python exits as usual.
+    way). The exit is Python's own (`sys.exit`): other threads are waited for and every exit
+    function runs; the last of them, registered here first, flushes the output and ends the
+    process with its code. When flushing fails (a closed pipe, say), Python exits as usual.
 
     The cyclic garbage collector stays off meanwhile (verify turns it back on): the process runs
     one command and leaves, a build makes little cyclic garbage (reference counting frees the
@@ -317,6 +317,8 @@ def run() -> None:
     has run with the collector off (pipeline.plan) turning it back on costs one pass over every
     object the build made (a third of a second on the 47-fold sample, benchmarks/scaled.py)."""
     gc.disable()
+    leaving: list[int] = []
+    atexit.register(_leave, leaving)  # exit functions run last-registered first: this one runs last
     try:
         main()
     except SystemExit as done:
@@ -327,15 +329,22 @@ def run() -> None:
         print(code, file=sys.stderr)
         code = 1
     code = OK if code is None else code
-    if not isinstance(code, int) or threading.active_count() > 1:
-        sys.exit(code)
+    if isinstance(code, int):
+        leaving.append(code)
+    sys.exit(code)
+
+
+def _leave(leaving: list[int]) -> None:
+    """The last exit function: flush, then end the process with the command's exit code before
+    Python frees every object one by one."""
+    if not leaving:
+        return
     try:
-        atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
     except Exception:  # noqa: BLE001 - a closed pipe, say: the usual exit reports it
-        sys.exit(code)
-    os._exit(code)
+        return
+    os._exit(leaving[0])
 
 
 # --- commands -----------------------------------------------------------------------------------

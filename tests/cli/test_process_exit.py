@@ -40,3 +40,25 @@ def test_unreadable_input_exits_2_and_a_stale_check_exits_1(tmp_path: Path) -> N
     stale = _translator("check", "--exports", str(exports), "--out", str(out), cwd=tmp_path)
     assert stale.returncode == 1 and "seed_catalog.sql" in stale.stderr + stale.stdout
     assert _translator("--version", cwd=tmp_path).stdout.startswith("translator (pbi-translator) ")
+
+
+def _run_with(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """cli.run around a stand-in command (`main`), in a process of its own."""
+    script = "import atexit, sys, threading, time\nfrom translator import cli\n" + command + "\ncli.main = main\ncli.run()\n"
+    return subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def test_the_quick_exit_runs_exit_functions_and_waits_for_threads(tmp_path: Path) -> None:
+    done = _run_with(
+        "def main():\n"
+        "    atexit.register(print, 'exit function ran')\n"
+        "    threading.Thread(target=lambda: (time.sleep(0.2), print('thread ran', flush=True))).start()\n"
+        "    print('command ran', end='\\n')\n"
+        "    sys.exit(3)", tmp_path)
+    assert done.returncode == 3
+    assert done.stdout.splitlines() == ["command ran", "thread ran", "exit function ran"]
+
+
+def test_a_message_exit_is_shown_and_exits_1(tmp_path: Path) -> None:
+    done = _run_with("def main():\n    sys.exit('stopped')", tmp_path)
+    assert (done.returncode, done.stderr.strip()) == (1, "stopped")
