@@ -88,11 +88,11 @@ def build_dimensions(
             continue
         order += 1
         name = column.name.casefold()
-        candidate = _candidate(column, lookup, order, mapping)
         existing = candidates.get(name)
         # the same column in several sources is one dimension; a lookup join wins over a plain column
-        if existing is None or (candidate.related and not existing.related):
-            candidates[name] = replace(candidate, first_seen=existing.first_seen) if existing else candidate
+        # (a candidate is only made when it is kept)
+        if existing is None or (lookup is not None and not existing.related):
+            candidates[name] = _candidate(column, lookup, existing.first_seen if existing else order, mapping)
 
     ordered = sorted(candidates.values(), key=lambda c: (not c.related, c.column.casefold()))
     keys, renamed = assign_unique(ordered, lambda c: c.wanted_key)

@@ -53,23 +53,52 @@ def relationship_sides(compiled: Sequence[CompiledModel]) -> dict[str, Sides]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SourceIndex:
+    """The model sources as `place` looks them up, indexed once per build instead of scanned per
+    metric: by export and folded table name, by folded table name in any export, and each data
+    source's folded view columns."""
+
+    by_export: dict[str, dict[str, list[ModelSource]]]  # export -> folded table name -> its sources, in order
+    by_table: dict[str, ModelSource]  # folded table name -> the first source of that table in any export
+    columns: dict[str, frozenset[str]]  # source key -> its folded view columns (one row per key: build._sources)
+
+    @classmethod
+    def of(cls, model_sources: Sequence[ModelSource]) -> SourceIndex:
+        by_export: dict[str, dict[str, list[ModelSource]]] = {}
+        by_table: dict[str, ModelSource] = {}
+        columns: dict[str, frozenset[str]] = {}
+        for ms in model_sources:
+            table = ms.table.name.casefold()
+            by_export.setdefault(ms.export, {}).setdefault(table, []).append(ms)
+            by_table.setdefault(table, ms)
+            if ms.row.source_key not in columns:
+                columns[ms.row.source_key] = frozenset(c.casefold() for c in ms.row.columns)
+        return cls(by_export, by_table, columns)
+
+    def own(self, export: str) -> list[ModelSource]:
+        """The sources of `export`, in order."""
+        return [ms for found in self.by_export.get(export, {}).values() for ms in found]
+
+    def find(self, export: str, table: str) -> ModelSource | None:
+        """The source of `table` (folded) in `export`, else in any export."""
+        own = self.by_export.get(export, {}).get(table)
+        return own[0] if own else self.by_table.get(table)
+
+
 def place(export: str, name: str, homes: set[str], columns: Sequence[str], declared: Sequence[str],
-          declared_line: int | None, mapping: Mapping, model_sources: Sequence[ModelSource],
-          sides: MappingType[str, Sides], location: SourceLocation | None,
-          own: Sequence[ModelSource] | None = None) -> Placement:
+          declared_line: int | None, mapping: Mapping, sources: SourceIndex,
+          sides: MappingType[str, Sides], location: SourceLocation | None) -> Placement:
     """The sources a metric of `export` runs on. `homes`: the folded tables whose rows it reads
     (its components' included); `columns`: the view columns its SQL names; `declared`: the
-    tables the mapping declares equivalent for this metric. `own`: the sources of `export`
-    (from `by_export`; found in `model_sources` when not given)."""
+    tables the mapping declares equivalent for this metric."""
     needed = {c.casefold() for c in columns}
-    if own is None:
-        own = [ms for ms in model_sources if ms.export == export]
     reasons: list[Diagnostic] = []
     chosen: dict[str, DataSource] = {}
     home = next(iter(homes)) if len(homes) == 1 else None
     if home is not None:
-        for ms in own:
-            if ms.table.name.casefold() == home and needed <= _columns(ms.row):
+        for ms in sources.by_export.get(export, {}).get(home, ()):
+            if needed <= sources.columns[ms.row.source_key]:
                 chosen[ms.row.source_key] = ms.row
 
     wanted: list[tuple[str, int | None]] = [(t, declared_line) for t in declared]
@@ -81,8 +110,7 @@ def place(export: str, name: str, homes: set[str], columns: Sequence[str], decla
             elif home in pairs:
                 wanted.append((table, override.line))
     for table, line in wanted:
-        target = next((ms for ms in own if ms.table.name.casefold() == table.casefold()), None)
-        target = target or next((ms for ms in model_sources if ms.table.name.casefold() == table.casefold()), None)
+        target = sources.find(export, table.casefold())
         where = at(mapping, line)
         if target is None:
             reasons.append(report(CAT_DECLARED_REFUSED, f"the mapping declares '{table}' equivalent for '{name}', "
@@ -96,7 +124,7 @@ def place(export: str, name: str, homes: set[str], columns: Sequence[str], decla
                                   f"(dimension) table: it never runs on the fact view '{target.row.source_key}', "
                                   "whose filters do not reach it", where))
             continue
-        missing = sorted(needed - _columns(target.row))
+        missing = sorted(needed - sources.columns[target.row.source_key])
         if missing:
             reasons.append(report(CAT_DECLARED_REFUSED, f"the mapping declares '{target.row.source_key}' equivalent for "
                                   f"'{name}', but its view lacks the columns " + ", ".join(missing), where))
@@ -115,18 +143,6 @@ def place(export: str, name: str, homes: set[str], columns: Sequence[str], decla
         reasons.append(report(CAT_NO_SOURCE, message, location,
                               f"declare the views it may run on with [metrics.\"{name}\"] equivalent_sources = [...]"))
     return Placement(tuple(sorted(chosen.values(), key=lambda s: s.source_key)), tuple(reasons))
-
-
-def by_export(model_sources: Sequence[ModelSource]) -> dict[str, list[ModelSource]]:
-    """The sources of each export, in order: `place`'s `own`, found once for all the metrics."""
-    grouped: dict[str, list[ModelSource]] = {}
-    for ms in model_sources:
-        grouped.setdefault(ms.export, []).append(ms)
-    return grouped
-
-
-def _columns(source: DataSource) -> set[str]:
-    return {c.casefold() for c in source.columns}
 
 
 def offered_columns(dimensions: Sequence[Dimension], links: Sequence[DataSourceDimension]) -> dict[str, dict[str, str]]:

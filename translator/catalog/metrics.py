@@ -95,8 +95,8 @@ def build_metrics(
     items = _items(compiled, mapping)
     by_ident = {item.ident: item for item in items}
     sides = links_module.relationship_sides(compiled)
-    own = links_module.by_export(model_sources)
-    placements = {id(item): _placement(item, by_ident, mapping, model_sources, sides, own.get(item.export, []))
+    indexed = links_module.SourceIndex.of(model_sources)
+    placements = {id(item): _placement(item, by_ident, mapping, indexed, sides)
                   for item in items if item.sql is not None}
     _approximate_overrides(items, placements, offered or {}, offered_lookups or {})
     _choose_metrics(items, by_ident, _calculated_columns(compiled, sources))
@@ -530,7 +530,7 @@ def _fact_tables(item: _Item, by_ident: dict[tuple[str, str], _Item], seen: set[
 
 
 def _placement(item: _Item, by_ident: dict[tuple[str, str], _Item], mapping: Mapping,
-               model_sources: Sequence[ModelSource], sides, own: Sequence[ModelSource]) -> links_module.Placement:
+               sources: links_module.SourceIndex, sides) -> links_module.Placement:
     """The views a metric runs on: its home table's, and those the mapping declares equivalent."""
     homes = _fact_tables(item, by_ident, set())
     if item.manual is not None and not homes:
@@ -539,11 +539,11 @@ def _placement(item: _Item, by_ident: dict[tuple[str, str], _Item], mapping: Map
     columns = _columns(item, by_ident, set())
     manual = item.manual is not None and item.override is not None
     placement = links_module.place(item.export, item.name, homes, columns, override.equivalent_sources,
-                                   override.line, mapping, model_sources, sides,
-                                   at(mapping, override.line) if manual else item.measure.location, own)
+                                   override.line, mapping, sources, sides,
+                                   at(mapping, override.line) if manual else item.measure.location)
     if manual and not placement.sources:
         # Hand-written SQL is the mapping file's: its line, with the nearest columns of a typo.
-        known = {c for ms in own for c in ms.row.columns}
+        known = {c for ms in sources.own(item.export) for c in ms.row.columns}
         missing = [c for c in columns if c.casefold() not in {k.casefold() for k in known}]
         notes = tuple(note for c in missing for note in did_you_mean(c, known))
         placement = links_module.Placement(placement.sources, tuple(

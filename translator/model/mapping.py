@@ -139,7 +139,8 @@ class ToggleOverride:
     line: int | None = field(default=None, compare=False)
 
     def option(self, value: str) -> OptionOverride | None:
-        return _lookup(self.options, value)
+        folded = value.casefold()
+        return next((o for name, o in self.options if name.casefold() == folded), None)
 
 
 # report_templates.category values (design document, section 4.9)
@@ -175,24 +176,33 @@ class Mapping:
     toggles: tuple[tuple[str, ToggleOverride], ...] = ()
     templates: tuple[tuple[str, TemplateOverride], ...] = ()  # page display name -> override
     semantics: Semantics = NO_PINS  # [semantics]: Power BI's answers to probe.dax
+    # per field above: casefolded name -> the first entry with it, made on the field's first
+    # lookup (the catalog asks tens of thousands of times); no part of equality, hashing or the repr
+    _by_name: dict[str, dict[str, object]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def template(self, page: str) -> TemplateOverride | None:
-        return _lookup(self.templates, page)
+        return self._lookup("templates", page)  # type: ignore[return-value]
 
     def source(self, table: str) -> SourceOverride | None:
-        return _lookup(self.sources, table)
+        return self._lookup("sources", table)  # type: ignore[return-value]
 
     def metric(self, measure: str) -> MetricOverride | None:
-        return _lookup(self.metrics, measure)
+        return self._lookup("metrics", measure)  # type: ignore[return-value]
 
     def dimension(self, column: str) -> DimensionOverride | None:
-        return _lookup(self.dimensions, column)
+        return self._lookup("dimensions", column)  # type: ignore[return-value]
 
     def toggle(self, table: str) -> ToggleOverride | None:
-        return _lookup(self.toggles, table)
+        return self._lookup("toggles", table)  # type: ignore[return-value]
 
     def category(self, folder: str) -> str | None:
-        return _lookup(self.categories, folder)
+        return self._lookup("categories", folder)  # type: ignore[return-value]
+
+    def _lookup(self, pairs: str, name: str) -> object | None:
+        index = self._by_name.get(pairs)
+        if index is None:
+            index = self._by_name[pairs] = _first(getattr(self, pairs))
+        return index.get(name.casefold())
 
     def location(self, line: int | None) -> SourceLocation | None:
         return SourceLocation(self.path, line) if self.path else None
@@ -201,6 +211,9 @@ class Mapping:
 T = TypeVar("T")
 
 
-def _lookup(pairs: tuple[tuple[str, T], ...], name: str) -> T | None:
-    folded = name.casefold()
-    return next((v for k, v in pairs if k.casefold() == folded), None)
+def _first(pairs: tuple[tuple[str, T], ...]) -> dict[str, T]:
+    """Casefolded name -> the value of the first pair with that name (names match as DAX does)."""
+    index: dict[str, T] = {}
+    for name, value in pairs:
+        index.setdefault(name.casefold(), value)
+    return index

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from translator.diagnostics import SourceLocation
 
@@ -93,13 +94,21 @@ class Table:
         return tuple(zip(*(by_name[c.name.casefold()] for c in self.columns)))
 
     def column(self, name: str) -> Column | None:
-        index = self._by_name
-        if index is None:
-            index = {}
-            for c in self.columns:
-                index.setdefault(c.name.casefold(), c)
-            object.__setattr__(self, "_by_name", index)
+        index = self._by_name if self._by_name is not None else _index_names(self, self.columns)
         return index.get(name.casefold())
+
+
+Named = TypeVar("Named", Column, Table)
+
+
+def _index_names(owner: Table | SemanticModel, items: tuple[Named, ...]) -> dict[str, Named]:
+    """Casefolded name -> the first of `items` with it, kept in `owner`'s `_by_name` (a frozen
+    dataclass's field that is no part of equality, hashing or the repr)."""
+    index: dict[str, Named] = {}
+    for item in items:
+        index.setdefault(item.name.casefold(), item)
+    object.__setattr__(owner, "_by_name", index)
+    return index
 
 
 class Cardinality(enum.Enum):
@@ -155,10 +164,13 @@ class SemanticModel:
     relationships: tuple[Relationship, ...] = ()
     culture: str | None = None
     annotations: tuple[tuple[str, str], ...] = field(default=())
+    # casefolded name -> the first table with it: made on the first `table` lookup, like
+    # Table.column's; no part of equality, hashing or the repr
+    _by_name: dict[str, Table] | None = field(default=None, init=False, repr=False, compare=False)
 
     def table(self, name: str) -> Table | None:
-        folded = name.casefold()
-        return next((t for t in self.tables if t.name.casefold() == folded), None)
+        index = self._by_name if self._by_name is not None else _index_names(self, self.tables)
+        return index.get(name.casefold())
 
     def lookup_relationship(self, fact: str, table: str) -> tuple[str, str] | None:
         """(the key column of `fact`, the key column of `table`) of the active relationship that
