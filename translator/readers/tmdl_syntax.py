@@ -25,7 +25,11 @@ from translator.readers.limits import check_tmdl_nesting
 
 FENCE = "```"
 _PROPERTY = re.compile(r"([A-Za-z_][\w]*)[ \t]*:(?:[ \t]+|$)(.*)$")
-_KEYWORD = re.compile(r"[A-Za-z_][\w]*")
+# An object declaration: `kind`, `kind Name`, `kind 'Quoted Name'`, `ref kind Name`, then
+# nothing or `= expression` (`rest`; anything else there is an error the parser names).
+_DECLARATION = re.compile(
+    r"(?:ref(?!\w)[ \t]*(?P<kind>[A-Za-z_]\w*)|(?P<keyword>[A-Za-z_]\w*))[ \t]*"
+    r"(?:'(?P<quoted>(?:[^']|'')*+)'|(?P<name>[^='][^=]*))?[ \t]*(?P<rest>.*)")
 # Nameless `keyword =` properties whose value is an expression and which never have children.
 EXPRESSION_PROPERTIES = frozenset({"targetexpression", "statusexpression", "trendexpression", "source",
                                    "formatstringdefinition", "detailrowsdefinition"})
@@ -82,7 +86,7 @@ class Node:
 
 def parse(text: str, file: str) -> tuple[Node, ...]:
     """The top-level objects of one .tmdl file; `file` names it in errors (RDR407, RDR408)."""
-    return _Parser(text.split("\n"), file).block(0)
+    return _Parser(text.split("\n"), file).parse()
 
 
 class _Parser:
@@ -130,95 +134,106 @@ class _Parser:
         fail(TMDL_INDENTATION, f"bad indentation: the line {problem}; expected {expected}", self.file, number, 1)
 
     # -- structure -------------------------------------------------------------------------------
-    def block(self, depth: int) -> tuple[Node, ...]:
-        check_tmdl_nesting(depth, self.file, self.index + 1)
-        nodes: list[Node] = []
+    def parse(self) -> tuple[Node, ...]:
+        """The file's objects: one pass over its lines, the objects still open on a stack (the
+        innermost last, with the children read so far), closed when a line is less indented."""
+        top: list[Node] = []
+        siblings = top  # the children of the innermost open object: where a line at `depth` goes
+        stack: list[tuple[Node, list[Node]]] = []  # the open objects, each with its parent's children
+        depth = 0
         description: list[str] = []
         description_line = 0
         lines, levels = self.lines, self.levels
-        while self.index < len(lines):
-            number = self.index + 1
-            raw = lines[self.index]
+        index = 0
+        while index < len(lines):
+            raw = lines[index]
             content = raw.strip()
             if not content:
-                self.index += 1
+                index += 1
                 continue
             indent = len(raw) - len(raw.lstrip(" \t"))
             level = levels.get(raw[:indent])
             if level is None:
-                level = self.level(number)
-            if level < depth:
-                break
-            if level > depth:
-                where = "at the top level" if depth == 0 else f"at most {depth} level(s)"
-                self.indentation_error(
-                    number, f"is indented {level} level(s) deep",
-                    f"{where}: a property or child sits one level below its object, and an expression's "
-                    "lines two levels below (or fenced with ```)")
-            self.index += 1
+                level = self.level(index + 1)
+            if level != depth:
+                if level > depth:
+                    where = "at the top level" if depth == 0 else f"at most {depth} level(s)"
+                    self.indentation_error(
+                        index + 1, f"is indented {level} level(s) deep",
+                        f"{where}: a property or child sits one level below its object, and an expression's "
+                        "lines two levels below (or fenced with ```)")
+                self.dangling_description(description, description_line)
+                while depth > level:
+                    node, siblings_of_node = stack.pop()
+                    node.children = tuple(siblings)
+                    siblings = siblings_of_node
+                    depth -= 1
+            index += 1
             if content.startswith("///"):
-                description_line = number
+                description_line = index
                 description.append(content[4:] if content.startswith("/// ") else content[3:])
                 continue
             prop = _PROPERTY.match(content)
             if prop is not None:  # most lines: made here, without a call per line
-                value = prop.group(2).rstrip()
+                value = prop.group(2)
                 if value[:1] == '"':
                     value = _unquote_value(value)
-                # No children: a deeper line after a property is reported by this block.
-                nodes.append(Node(prop.group(1), number, None, value, number, indent + 1 + prop.start(2), True,
-                                  "\n".join(description) if description else None))
-            else:
-                nodes.append(self.node(content, number, depth, "\n".join(description) if description else None,
-                                       indent + 1))
+                # No children: a deeper line after a property is reported above.
+                siblings.append(Node(prop.group(1), index, None, value, index, indent + 1 + prop.start(2), True,
+                                     "\n".join(description) if description else None))
+                if description:
+                    description = []
+                continue
+            self.index = index
+            node = self.declaration(content, index, depth, "\n".join(description) if description else None,
+                                    indent + 1)
+            index = self.index
             if description:
                 description = []
+            siblings.append(node)
+            depth += 1
+            check_tmdl_nesting(depth, self.file, index + 1)
+            stack.append((node, siblings))
+            siblings = []
+        self.dangling_description(description, description_line)
+        while stack:
+            node, siblings_of_node = stack.pop()
+            node.children = tuple(siblings)
+            siblings = siblings_of_node
+        return tuple(top)
+
+    def dangling_description(self, description: list[str], line: int) -> None:
         if description:
             fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
-                 "declaration after it", self.file, description_line)
-        return tuple(nodes)
+                 "declaration after it", self.file, line)
 
-    def node(self, content: str, number: int, depth: int, description: str | None, column: int) -> Node:
-        """The object on line `number` (not a property: block makes those), whose text starts at
-        `column`, with its children."""
-        keyword_match = _KEYWORD.match(content)
-        if keyword_match is None:
+    def declaration(self, content: str, number: int, depth: int, description: str | None, column: int) -> Node:
+        """The object declared on line `number` (not a property: parse makes those), whose text
+        starts at `column`; its expression (when it has one) is read, its children are not."""
+        found = _DECLARATION.match(content)
+        if found is None:
             fail(TMDL_SYNTAX, f"unexpected text {content[:40]!r}; expected an object declaration "
                  "('table Name'), a property ('name: value') or a flag ('isHidden')", self.file, number, column)
-        keyword = keyword_match.group()
-        rest_at = keyword_match.end()
-        name: str | None = None
-        position = _skip_spaces(content, rest_at)
-        if keyword == "ref" and position < len(content):
-            # `ref table Sales`: the kind and the name of an object defined elsewhere
-            kind_match = _KEYWORD.match(content, position)
-            if kind_match is not None:
-                keyword = f"ref {kind_match.group()}"
-                position = _skip_spaces(content, kind_match.end())
-        if position < len(content) and content[position] != "=":
-            name, position = self.name(content, position, number, column)
-            position = _skip_spaces(content, position)
+        keyword, kind, quoted, name, rest = found.group("keyword", "kind", "quoted", "name", "rest")
+        if kind is not None:  # `ref table Sales`: the kind and the name of an object defined elsewhere
+            keyword = f"ref {kind}"
+        if quoted is not None:
+            name = quoted.replace("''", "'")
+        elif name is not None:
+            name = name.strip()
         value = value_line = value_column = None
-        if position < len(content):
-            if content[position] != "=":
-                fail(TMDL_SYNTAX, f"unexpected {content[position:][:30]!r} after the name; expected '=' and "
+        if rest:
+            position = found.start("rest")
+            if rest[0] == "'" and quoted is None:
+                fail(TMDL_SYNTAX, "unterminated quoted name; expected a closing ' (write '' for a quote "
+                     "inside the name)", self.file, number, column + position)
+            if rest[0] != "=":
+                fail(TMDL_SYNTAX, f"unexpected {rest[:30]!r} after the name; expected '=' and "
                      "an expression, or the end of the line", self.file, number, column + position)
             childless = name is None and keyword.casefold() in EXPRESSION_PROPERTIES
             value, value_line, value_column = self.expression(content, position + 1, number, column, depth,
                                                               childless)
-        children = self.block(depth + 1)
-        return Node(keyword, number, name, value, value_line, value_column, False, description, children)
-
-    def name(self, content: str, position: int, number: int, column: int) -> tuple[str, int]:
-        if content[position] != "'":
-            end = content.find("=", position)
-            end = len(content) if end < 0 else end
-            return content[position:end].strip(), end
-        text, end = quoted_name(content, position)
-        if end < 0:
-            fail(TMDL_SYNTAX, "unterminated quoted name; expected a closing ' (write '' for a quote "
-                 "inside the name)", self.file, number, column + position)
-        return text, end
+        return Node(keyword, number, name, value, value_line, value_column, False, description)
 
     # -- expressions -----------------------------------------------------------------------------
     def expression(self, content: str, start: int, number: int, column: int,
@@ -236,6 +251,10 @@ class _Parser:
             return self.fenced(first[len(FENCE):], number, first_column + len(FENCE), body_depth)
         if first.startswith(FENCE):
             return first[len(FENCE):-len(FENCE)], number, first_column + len(FENCE)
+        if first and self.index < len(self.lines):  # most expressions: one line, a shallower line after it
+            following = self.lines[self.index]
+            if following.strip() and not self.depth_at_least(self.index + 1, body_depth):
+                return first, number, first_column
         lines: list[str] = [first] if first else []
         start_line, start_column = (number, first_column) if first else (None, None)
         while self.index < len(self.lines):
@@ -331,12 +350,6 @@ def quoted_name(text: str, start: int) -> tuple[str, int]:
         index = quote + 2
     parts.append(text[index:])
     return "".join(parts), -1
-
-
-def _skip_spaces(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t":
-        index += 1
-    return index
 
 
 def _unquote_value(value: str) -> str:
