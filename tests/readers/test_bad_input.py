@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 import zipfile
 
 import pytest
@@ -82,6 +85,41 @@ def test_wrong_encoding_tmdl(tmp_path):
     diagnostic = input_error(tmp_path).diagnostic
     assert diagnostic.code == "RDR404"
     assert (diagnostic.location.file, diagnostic.location.line) == ("Enc.SemanticModel/definition/tables/T.tmdl", 2)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_an_encoded_lone_surrogate_in_tmdl_is_bad_encoding(tmp_path, encoding):
+    """The strict decoding is what keeps a lone surrogate out of a TMDL model's texts (RDR416's
+    search is skipped for them): the bytes of one are refused where they are."""
+    tables = tmp_path / "Sur.SemanticModel" / "definition" / "tables"
+    tables.mkdir(parents=True)
+    text = "table T\n\tmeasure 'Bad \ud800 name' = 1\n"
+    data = text.encode("utf-8", "surrogatepass") if encoding == "utf-8" else text.encode("utf-16", "surrogatepass")
+    (tables / "T.tmdl").write_bytes(data)
+    diagnostic = input_error(tmp_path).diagnostic
+    assert (diagnostic.code, diagnostic.location.file) == ("RDR404", "Sur.SemanticModel/definition/tables/T.tmdl")
+    assert diagnostic.location.line == 2
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin",
+                    reason="needs a file system that keeps a file name's undecodable bytes")
+@pytest.mark.parametrize("folder", ["tables", "model"])
+def test_an_undecodable_file_name_in_a_tmdl_export_is_invalid_unicode(tmp_path, folder):
+    """A TMDL model's texts are decoded strictly, but its file names come from the file system,
+    which keeps an undecodable byte as a lone surrogate: RDR416 at that table (or model)."""
+    model = "Bad\udcffName.SemanticModel" if folder == "model" else "Sales.SemanticModel"
+    shutil.copytree(SALES, tmp_path / model)
+    if folder == "tables":
+        tables = tmp_path / model / "definition" / "tables"
+        first = sorted(tables.iterdir())[0]
+        first.rename(tables / ("Bad\udcff" + first.name))
+    diagnostic = input_error(tmp_path).diagnostic
+    assert diagnostic.code == "RDR416"
+    if folder == "tables":  # the table's location names the file
+        assert diagnostic.location.file.startswith(model + "/definition/tables/Bad\udcff")
+        assert diagnostic.location.line == 1
+    else:  # the model's name (the export's folder)
+        assert diagnostic.location.file == model
 
 
 def test_broken_json_bim(sales, tmp_path):

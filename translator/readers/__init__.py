@@ -40,7 +40,8 @@ def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
         except OSError as exc:
             fail(PATH_NOT_FOUND, f"cannot read the export ({exc.strerror or exc}); expected a readable file",
                  export.export)
-        check_unicode(model)
+        if export.kind is not ExportKind.TMDL:  # read_tmdl checks where a surrogate can arrive
+            check_unicode(model)
         unique_names(model)
         models.append(with_literal_rows(model))
         diagnostics.extend(found)

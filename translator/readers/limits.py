@@ -6,8 +6,9 @@
   linear scan checks JSON before any recursive reader sees it (RDR414).
 - An archive member is read only up to MAX_MEMBER_BYTES, checked against the size the archive
   declares before inflating and again while inflating, so memory stays bounded (RDR415).
-- Names and expressions must be valid Unicode: a lone surrogate (a JSON `\\ud800` escape) cannot
-  be written as UTF-8 and is refused, naming the object (RDR416).
+- Names and expressions must be valid Unicode: a lone surrogate (a JSON `\\ud800` escape, or an
+  undecodable byte of a file name) cannot be written as UTF-8 and is refused, naming the object
+  (RDR416). Text decoded strictly from UTF-8 or UTF-16 cannot hold one.
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ def read_member(archive: zipfile.ZipFile, member: str, file: str) -> bytes:
                 too_large(size)
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def holds_surrogate(*texts: str) -> bool:
+    return any(_SURROGATE.search(text) for text in texts)
 
 
 def check_unicode(model: SemanticModel) -> None:

@@ -12,6 +12,7 @@ from translator.diagnostics import Diagnostic, SourceLocation
 from translator.readers import tom
 from translator.readers.checks import dangling_relationships
 from translator.readers.errors import BAD_STRUCTURE, TMDL_SYNTAX, fail
+from translator.readers.limits import check_unicode, holds_surrogate
 from translator.model.semantic import (
     CalculationItem,
     Column,
@@ -61,6 +62,11 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
             *(model.all("annotation") if model else ()),
             *(n for n in model_nodes if n.keyword.casefold() == "annotation")]),
     )
+    # RDR416: the files were decoded strictly (text.decode), which refuses a lone surrogate, so
+    # only the names taken from the file system can hold one (POSIX keeps undecodable bytes of
+    # a file name as surrogate escapes): the model is searched only when one of those does.
+    if holds_surrogate(export, name, *reader.files):
+        check_unicode(semantic)
     locations = [SourceLocation(reader.relationships_file, n.line) for n in relationship_nodes]
     return semantic, dangling_relationships(semantic, locations)
 
@@ -78,6 +84,7 @@ class _FolderReader:
         self.definition = definition
         self.root = root
         self.relationships_file = relative_name(definition / "relationships.tmdl", root)
+        self.files: list[str] = [self.relationships_file]  # the names of the files read, as locations give them
 
     def nodes(self, relative: str) -> tuple[Node, ...]:
         path = self.definition / relative
@@ -87,6 +94,7 @@ class _FolderReader:
 
     def parse(self, path: Path) -> tuple[Node, ...]:
         file = relative_name(path, self.root)
+        self.files.append(file)
         return parse(decode(path.read_bytes(), file), file)
 
     def table_file(self, path: Path) -> list[Table]:
