@@ -188,12 +188,11 @@ def cast(sql: exp.Expression, to: str) -> exp.Expression:
 
 def _signed_infinity(n: Compiled) -> exp.Expression:
     """x / 0 in DAX: Infinity, -Infinity, or NaN for 0 / 0 (BLANK numerator: BLANK)."""
-    return (
-        exp.case()
-        .when(exp.GT(this=paren(n.sql), expression=exp.Literal.number(0)), literal(math.inf).sql)
-        .when(exp.LT(this=paren(n.sql), expression=exp.Literal.number(0)), literal(-math.inf).sql)
-        .when(exp.EQ(this=paren(n.sql), expression=exp.Literal.number(0)), literal(math.nan).sql)
-    )
+    return case_sql([
+        (exp.GT(this=paren(n.sql), expression=exp.Literal.number(0)), literal(math.inf).sql),
+        (exp.LT(this=paren(n.sql), expression=exp.Literal.number(0)), literal(-math.inf).sql),
+        (exp.EQ(this=paren(n.sql), expression=exp.Literal.number(0)), literal(math.nan).sql),
+    ])
 
 
 def div(n: Compiled, d: Compiled) -> Compiled:
@@ -213,7 +212,7 @@ def div(n: Compiled, d: Compiled) -> Compiled:
     if d.const in (None, 0):  # constant zero or BLANK denominator
         return _mk(_signed_infinity(n), n.nullable, Kind.NUMBER, n, d)
     is_zero = exp.EQ(this=paren(coalesce_zero(d, Kind.NUMBER)), expression=exp.Literal.number(0))
-    sql = exp.case().when(is_zero, _signed_infinity(n)).else_(quotient)
+    sql = case_sql([(is_zero, _signed_infinity(n))], quotient)
     return _mk(sql, True, Kind.NUMBER, n, d)
 
 
@@ -239,7 +238,7 @@ def divide(n: Compiled, d: Compiled, alt: Compiled | None) -> Compiled:
         return _mk(sql, True, Kind.NUMBER, n, d)
     quotient = exp.Div(this=paren(to_double(n)), expression=paren(d.sql))
     is_zero = exp.EQ(this=paren(coalesce_zero(d, Kind.NUMBER)), expression=exp.Literal.number(0))
-    sql = exp.case().when(is_zero, alt.sql).else_(quotient)
+    sql = case_sql([(is_zero, alt.sql)], quotient)
     return _mk(sql, n.nullable or alt.nullable, Kind.NUMBER, n, d, alt)
 
 
@@ -527,6 +526,14 @@ def result_kind(values: Sequence[Compiled], what: str) -> Kind:
     return kind
 
 
+def case_sql(whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None) -> exp.Case:
+    """CASE WHEN c THEN r ... [ELSE default] END, made at once from the operands themselves:
+    `exp.case().when(...)` copies the whole CASE and its operands on every call (a SWITCH of n
+    branches cost n^2, benchmarks/linear.py). Sharing the operands is safe because the compiler
+    never changes a tree in place (compile/sql.py)."""
+    return exp.Case(ifs=[exp.If(this=condition, true=result) for condition, result in whens], default=default)
+
+
 def case(branches: Sequence[tuple[Compiled, Compiled]], default: Compiled) -> Compiled:
     """CASE WHEN c1 THEN r1 ... ELSE default, after folding constant conditions."""
     kept: list[tuple[Compiled, Compiled]] = []
@@ -546,10 +553,7 @@ def case(branches: Sequence[tuple[Compiled, Compiled]], default: Compiled) -> Co
         # Every branch is BLANK, so the result is BLANK whatever the conditions say; an
         # all-NULL CASE would also be typed text in PostgreSQL and break the arithmetic around it.
         return blank()
-    # One Case node built at once: `exp.case().when(...)` copies the whole CASE on every call,
-    # which made a SWITCH(TRUE(), ...) of n branches cost n^2 (benchmarks/linear.py).
-    builder = exp.Case(ifs=[exp.If(this=cond.sql.copy(), true=value.sql.copy()) for cond, value in kept],
-                       default=default.sql.copy() if default.const is not None else None)
+    builder = case_sql([(cond.sql, value.sql) for cond, value in kept], default.sql if default.const is not None else None)
     nullable = default.nullable or any(v.nullable for _, v in kept)
     parts = [p for pair in kept for p in pair] + [default]
     return _mk(builder, nullable, kind, *parts)
@@ -601,20 +605,16 @@ def min_max(a: Compiled, b: Compiled, smallest: bool) -> Compiled:
         core = cls(this=a.sql, expressions=[b.sql])  # PostgreSQL's LEAST/GREATEST skip NULL
     else:  # "blank": compared as 0, BLANK where the BLANK operand wins strictly
         wins = exp.GT if smallest else exp.LT
-        core = exp.case()
-        for blank_side, other in ((a, y), (b, x)):
-            if blank_side.nullable:
-                core = core.when(
-                    exp.and_(exp.Is(this=paren(blank_side.sql), expression=exp.Null()),
-                             wins(this=paren(other), expression=exp.Literal.number(0))),
-                    exp.null(),
-                )
-        core = core.else_(as_zero)
+        core = case_sql([
+            (exp.and_(exp.Is(this=paren(blank_side.sql), expression=exp.Null()),
+                      wins(this=paren(other), expression=exp.Literal.number(0))), exp.null())
+            for blank_side, other in ((a, y), (b, x)) if blank_side.nullable
+        ], as_zero)
     if a.nullable and b.nullable:
         both_null = exp.and_(exp.Is(this=paren(a.sql), expression=exp.Null()),
                              exp.Is(this=paren(b.sql), expression=exp.Null()))
         value = exp.null() if both == "blank" else exp.Literal.number(0)
-        core = exp.case().when(both_null, value).else_(core)
+        core = case_sql([(both_null, value)], core)
     nullable = one == "blank" or (a.nullable and b.nullable and both == "blank")
     return _mk(core, nullable, Kind.NUMBER, a, b)
 

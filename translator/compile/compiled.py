@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlglot import exp
 
@@ -57,4 +57,5 @@ class Compiled:
         return self.const is not NOT_CONSTANT
 
     def with_sql(self, sql: exp.Expression) -> Compiled:
-        return replace(self, sql=sql)
+        # Spelled out: dataclasses.replace inspects the class's fields on every call.
+        return Compiled(sql, self.nullable, self.kind, self.const, self.aggregated, self.predicate)

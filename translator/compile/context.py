@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
@@ -68,7 +68,7 @@ class Scope:
         return None
 
     def bind(self, name: str, value: object) -> Scope:
-        return replace(self, variables=(*self.variables, (fold(name), value)))
+        return Scope(self.filters, self.row, self.predicate, self.window, self.top, (*self.variables, (fold(name), value)))
 
     @property
     def in_row(self) -> bool:

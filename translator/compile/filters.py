@@ -43,7 +43,8 @@ def calculate_scope(cx: Compiler, call: ast.FunctionCall, scope: Scope) -> Scope
     modifiers = [a for a in arguments if _removes_filters(cx, a)]
     for argument in modifiers + [a for a in arguments if not _removes_filters(cx, a)]:
         apply_filter_argument(cx, argument, scope, state)
-    return replace(scope, filters=(*state.outer, *state.added), window=state.window, top=False)
+    return Scope(filters=(*state.outer, *state.added), row=scope.row, predicate=scope.predicate, window=state.window,
+                 top=False, variables=scope.variables)
 
 
 def _removes_filters(cx: Compiler, node: ast.Expr | None) -> bool:
