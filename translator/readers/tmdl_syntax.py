@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from translator.readers.errors import TMDL_INDENTATION, TMDL_SYNTAX, fail
-from translator.readers.limits import check_tmdl_nesting
+from translator.readers.limits import MAX_NESTING, check_tmdl_nesting
 
 FENCE = "```"
 _PROPERTY = re.compile(r"([A-Za-z_][\w]*)[ \t]*:(?:[ \t]+|$)(.*)$")
@@ -29,7 +30,7 @@ _PROPERTY = re.compile(r"([A-Za-z_][\w]*)[ \t]*:(?:[ \t]+|$)(.*)$")
 # nothing or `= expression` (`rest`; anything else there is an error the parser names).
 _DECLARATION = re.compile(
     r"(?:ref(?!\w)[ \t]*(?P<kind>[A-Za-z_]\w*)|(?P<keyword>[A-Za-z_]\w*))[ \t]*"
-    r"(?:'(?P<quoted>(?:[^']|'')*+)'|(?P<name>[^='][^=]*))?[ \t]*(?P<rest>.*)")
+    r"(?:'(?P<quoted>(?:[^']|'')*+)'|(?P<name>[^='][^=]*))?[ \t]*(?:=[ \t]*(?P<value>.*)|(?P<rest>.*))")
 # Nameless `keyword =` properties whose value is an expression and which never have children.
 EXPRESSION_PROPERTIES = frozenset({"targetexpression", "statusexpression", "trendexpression", "source",
                                    "formatstringdefinition", "detailrowsdefinition"})
@@ -53,16 +54,18 @@ class Node:
     children: tuple[Node, ...] = field(default=())
     # folded keyword -> the children with it, in order: made on the first lookup (a reader asks a
     # column node for half a dozen properties; one pass over its children answers them all)
-    _by_keyword: dict[str, tuple[Node, ...]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_keyword: dict[str, list[Node]] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def _index(self) -> dict[str, tuple[Node, ...]]:
-        index = self._by_keyword
-        if index is None:
-            grouped: dict[str, list[Node]] = {}
-            for c in self.children:
-                grouped.setdefault(c.keyword.casefold(), []).append(c)
-            index = {keyword: tuple(nodes) for keyword, nodes in grouped.items()}
-            self._by_keyword = index
+    def _index(self) -> dict[str, list[Node]]:
+        index: dict[str, list[Node]] = {}
+        for c in self.children:
+            keyword = c.keyword.casefold()
+            found = index.get(keyword)
+            if found is None:
+                index[keyword] = [c]
+            else:
+                found.append(c)
+        self._by_keyword = index
         return index
 
     def child(self, keyword: str) -> Node | None:
@@ -70,18 +73,19 @@ class Node:
         return found[0] if found else None
 
     def all(self, keyword: str) -> tuple[Node, ...]:
-        return (self._by_keyword or self._index()).get(keyword.casefold(), ())
+        return tuple((self._by_keyword or self._index()).get(keyword.casefold(), ()))
 
     def text(self, keyword: str) -> str | None:
-        node = self.child(keyword)
-        return node.value if node is not None else None
+        found = (self._by_keyword or self._index()).get(keyword.casefold())
+        return found[0].value if found else None
 
     def flag(self, keyword: str) -> bool:
         """A boolean property: a bare `isHidden`, or `isHidden: true|false`."""
-        node = self.child(keyword)
-        if node is None:
+        found = (self._by_keyword or self._index()).get(keyword.casefold())
+        if not found:
             return False
-        return node.value is None or node.value.strip().casefold() != "false"
+        value = found[0].value
+        return value is None or value.strip().casefold() != "false"
 
 
 def parse(text: str, file: str) -> tuple[Node, ...]:
@@ -143,69 +147,70 @@ class _Parser:
         depth = 0
         description: list[str] = []
         description_line = 0
-        lines, levels = self.lines, self.levels
-        index = 0
-        while index < len(lines):
-            raw = lines[index]
+        levels = self.levels
+        consumed = 0  # the lines up to this (1-based) number were read as part of an expression
+        for number, raw in enumerate(self.lines, 1):
+            if number <= consumed:
+                continue
             content = raw.strip()
             if not content:
-                index += 1
                 continue
             indent = len(raw) - len(raw.lstrip(" \t"))
             level = levels.get(raw[:indent])
             if level is None:
-                level = self.level(index + 1)
+                level = self.level(number)
             if level != depth:
                 if level > depth:
                     where = "at the top level" if depth == 0 else f"at most {depth} level(s)"
                     self.indentation_error(
-                        index + 1, f"is indented {level} level(s) deep",
+                        number, f"is indented {level} level(s) deep",
                         f"{where}: a property or child sits one level below its object, and an expression's "
                         "lines two levels below (or fenced with ```)")
-                self.dangling_description(description, description_line)
+                if description:
+                    self.dangling_description(description_line)
                 while depth > level:
                     node, siblings_of_node = stack.pop()
                     node.children = tuple(siblings)
                     siblings = siblings_of_node
                     depth -= 1
-            index += 1
             if content.startswith("///"):
-                description_line = index
+                description_line = number
                 description.append(content[4:] if content.startswith("/// ") else content[3:])
                 continue
             prop = _PROPERTY.match(content)
             if prop is not None:  # most lines: made here, without a call per line
-                value = prop.group(2)
+                keyword, value = prop.groups()
                 if value[:1] == '"':
                     value = _unquote_value(value)
                 # No children: a deeper line after a property is reported above.
-                siblings.append(Node(prop.group(1), index, None, value, index, indent + 1 + prop.start(2), True,
+                siblings.append(Node(keyword, number, None, value, number, indent + 1 + prop.start(2), True,
                                      "\n".join(description) if description else None))
                 if description:
                     description = []
                 continue
-            self.index = index
-            node = self.declaration(content, index, depth, "\n".join(description) if description else None,
+            self.index = number
+            node = self.declaration(content, number, depth, "\n".join(description) if description else None,
                                     indent + 1)
-            index = self.index
+            consumed = self.index
             if description:
                 description = []
             siblings.append(node)
             depth += 1
-            check_tmdl_nesting(depth, self.file, index + 1)
+            if depth > MAX_NESTING:
+                check_tmdl_nesting(depth, self.file, consumed + 1)
             stack.append((node, siblings))
             siblings = []
-        self.dangling_description(description, description_line)
+        if description:
+            self.dangling_description(description_line)
         while stack:
             node, siblings_of_node = stack.pop()
             node.children = tuple(siblings)
             siblings = siblings_of_node
         return tuple(top)
 
-    def dangling_description(self, description: list[str], line: int) -> None:
-        if description:
-            fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
-                 "declaration after it", self.file, line)
+    def dangling_description(self, line: int) -> NoReturn:
+        fail(TMDL_SYNTAX, "a /// description is not followed by an object; expected an object "
+             "declaration after it", self.file, line)
 
     def declaration(self, content: str, number: int, depth: int, description: str | None, column: int) -> Node:
         """The object declared on line `number` (not a property: parse makes those), whose text
@@ -214,36 +219,39 @@ class _Parser:
         if found is None:
             fail(TMDL_SYNTAX, f"unexpected text {content[:40]!r}; expected an object declaration "
                  "('table Name'), a property ('name: value') or a flag ('isHidden')", self.file, number, column)
-        keyword, kind, quoted, name, rest = found.group("keyword", "kind", "quoted", "name", "rest")
+        kind, keyword, quoted, name, value, rest = found.groups()
         if kind is not None:  # `ref table Sales`: the kind and the name of an object defined elsewhere
             keyword = f"ref {kind}"
         if quoted is not None:
             name = quoted.replace("''", "'")
         elif name is not None:
             name = name.strip()
-        value = value_line = value_column = None
         if rest:
             position = found.start("rest")
             if rest[0] == "'" and quoted is None:
                 fail(TMDL_SYNTAX, "unterminated quoted name; expected a closing ' (write '' for a quote "
                      "inside the name)", self.file, number, column + position)
-            if rest[0] != "=":
-                fail(TMDL_SYNTAX, f"unexpected {rest[:30]!r} after the name; expected '=' and "
-                     "an expression, or the end of the line", self.file, number, column + position)
-            childless = name is None and keyword.casefold() in EXPRESSION_PROPERTIES
-            value, value_line, value_column = self.expression(content, position + 1, number, column, depth,
-                                                              childless)
+            fail(TMDL_SYNTAX, f"unexpected {rest[:30]!r} after the name; expected '=' and "
+                 "an expression, or the end of the line", self.file, number, column + position)
+        if value is None:
+            return Node(keyword, number, name, None, None, None, False, description)
+        value_column = column + found.start("value")
+        if value and self.unit is not None and not value.startswith(FENCE) and self.index < len(self.lines):
+            following = self.lines[self.index]
+            if following.strip() and not following.startswith(self.unit * (depth + 2)):
+                return Node(keyword, number, name, value, number, value_column, False, description)  # one line
+        childless = name is None and keyword.casefold() in EXPRESSION_PROPERTIES
+        value, value_line, value_column = self.expression(value, value_column, number, column, depth, childless)
         return Node(keyword, number, name, value, value_line, value_column, False, description)
 
     # -- expressions -----------------------------------------------------------------------------
-    def expression(self, content: str, start: int, number: int, column: int,
+    def expression(self, first: str, first_column: int, number: int, column: int,
                    depth: int, childless: bool = False) -> tuple[str, int, int]:
-        """The expression after `=` at `content[start:]`; returns its text and where it starts.
+        """The expression whose text on the object's line (after `= `) is `first`, at `first_column`;
+        returns its text and where it starts.
 
         Its further lines sit two levels deeper than the object; a `childless` expression property
         may put them one level deeper than itself (they are dedented by the first line's depth)."""
-        first = content[start:].lstrip(" \t")
-        first_column = column + len(content) - len(first)
         body_depth = depth + 2
         if childless and not first and self.next_line_at_depth(depth + 1):
             body_depth = self.levels_of_next_line()
@@ -251,10 +259,6 @@ class _Parser:
             return self.fenced(first[len(FENCE):], number, first_column + len(FENCE), body_depth)
         if first.startswith(FENCE):
             return first[len(FENCE):-len(FENCE)], number, first_column + len(FENCE)
-        if first and self.index < len(self.lines):  # most expressions: one line, a shallower line after it
-            following = self.lines[self.index]
-            if following.strip() and not self.depth_at_least(self.index + 1, body_depth):
-                return first, number, first_column
         lines: list[str] = [first] if first else []
         start_line, start_column = (number, first_column) if first else (None, None)
         while self.index < len(self.lines):
