@@ -49,26 +49,26 @@ def read_exports(path: Path) -> tuple[list[SemanticModel], list[Diagnostic]]:
 
 
 def _read(export: Export, root: Path) -> tuple[SemanticModel, list[Diagnostic]]:
-    from translator.readers.bim import read_bim
-    from translator.readers.dmv import read_dmv
-    from translator.readers.pbit import read_pbit
-    from translator.readers.pbitools import read_pbitools
-    from translator.readers.pbix import read_pbix
-    from translator.readers.tmdl import read_tmdl
-
+    """The export read by its format's reader, the only one loaded."""
     file = export.path.relative_to(root).as_posix()
     match export.kind:
         case ExportKind.TMDL:
+            from translator.readers.tmdl import read_tmdl
             return read_tmdl(export.path, root=root, export=export.export, name=export.name)
         case ExportKind.BIM:
+            from translator.readers.bim import read_bim
             return read_bim(export.path, file=file, export=export.export, name=export.name), []
         case ExportKind.PBIT:
+            from translator.readers.pbit import read_pbit
             return read_pbit(export.path, file=file, export=export.export, name=export.name), []
         case ExportKind.PBIX:
+            from translator.readers.pbix import read_pbix
             return read_pbix(export.path, file=file, export=export.export, name=export.name)
         case ExportKind.PBITOOLS:
+            from translator.readers.pbitools import read_pbitools
             return read_pbitools(export.path, root=root, export=export.export, name=export.name)
         case ExportKind.DMV:
+            from translator.readers.dmv import read_dmv
             assert export.dmv is not None
             return read_dmv(export.dmv, root=root)
         case _:

@@ -3,6 +3,8 @@
 In a folder of exports, `translator.toml` (the mapping file), `README.md` and hidden entries are
 not exports and are skipped; the report half of a PBIP project (`X.Report/`, `X.pbip`) holds no
 model and is skipped with a note (RDR422). Anything else that is not an export is RDR403.
+Each format is told by its files' names (a TMDL `definition/`, a pbi-tools `Model/database.json`,
+`<model>.<part>.csv`, ...), here, so that finding the exports loads no format's reader.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translator.diagnostics import Diagnostic, SourceLocation, report
-from translator.readers.dmv import PARTS, DmvExport, dmv_part
 from translator.readers.errors import (
     BAD_STRUCTURE,
     NO_EXPORTS,
@@ -21,9 +22,7 @@ from translator.readers.errors import (
     UNKNOWN_FILE_TYPE,
     fail,
 )
-from translator.readers.pbitools import model_folder
 from translator.readers.limits import ensure_regular
-from translator.readers.tmdl import definition_folder
 
 NOT_EXPORTS = {"translator.toml", "readme.md"}
 # The model half of a PBIP project; `.Dataset` is its name before Power BI renamed datasets.
@@ -31,6 +30,15 @@ PBIP_MODEL_SUFFIXES = (".SemanticModel", ".Dataset")
 EXPECTED = ("expected a PBIP X.SemanticModel (or older X.Dataset) folder, a TMDL folder, a pbi-tools "
             "folder (Model/database.json), a model.bim, a .pbit, a .pbix, or a DMV dump named "
             "<model>.measures.csv")
+
+
+# pbi-tools: the model's folder and the files that mark it
+MODEL_FOLDER = "Model"
+DATABASE = "database.json"
+PROJECT_FILE = ".pbixproj.json"
+# DMV dumps: `<model>.<part>.csv|json`
+DMV_SUFFIXES = (".csv", ".json")
+PARTS = ("measures", "tables", "columns", "relationships")
 
 
 class ExportKind(enum.Enum):
@@ -43,12 +51,53 @@ class ExportKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class DmvExport:
+    """The files of one DMV export; paths are absolute, `files` relative to the exports folder."""
+
+    model: str
+    measures: Path
+    tables: Path | None = None
+    columns: Path | None = None
+    relationships: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Export:
     kind: ExportKind
     path: Path  # the file or folder to read
     export: str  # relative to the exports folder, posix
     name: str  # the model's name
     dmv: DmvExport | None = None
+
+
+def definition_folder(folder: Path) -> Path | None:
+    """Where the .tmdl files of an export folder are, or None when it is not a TMDL export."""
+    for candidate in (folder / "definition", folder):
+        if (candidate / "model.tmdl").is_file() or (candidate / "database.tmdl").is_file() or (
+                (candidate / "tables").is_dir() and any((candidate / "tables").glob("*.tmdl"))):
+            return candidate
+    return None
+
+
+def model_folder(folder: Path) -> Path | None:
+    """The `Model/` folder of a pbi-tools project (or the folder itself), None when it is not one."""
+    for candidate in (folder / MODEL_FOLDER, folder):
+        if (candidate / DATABASE).is_file() and (
+                (candidate / "tables").is_dir() or (folder / PROJECT_FILE).is_file()
+                or (candidate.parent / PROJECT_FILE).is_file()):
+            return candidate
+    return None
+
+
+def dmv_part(path: Path) -> tuple[str, str] | None:
+    """(model, part) for `<model>.<part>.csv|json`, else None."""
+    if path.suffix.lower() not in DMV_SUFFIXES:
+        return None
+    stem = path.name[: -len(path.suffix)]
+    model, dot, part = stem.rpartition(".")
+    if not dot or not model or part.lower() not in PARTS:
+        return None
+    return model, part.lower()
 
 
 def exports_root(path: Path) -> Path:

@@ -27,39 +27,14 @@ from typing import Any
 
 from translator.diagnostics import Diagnostic, SourceLocation, report
 from translator.readers import jsonpos, tom
+from translator.readers.discover import DmvExport
 from translator.readers.errors import BAD_STRUCTURE, MEASURE_NOT_READY, fail
 from translator.model.semantic import Column, Measure, Relationship, SemanticModel, Table
 from translator.readers.text import decode
 
 _TAGS = re.compile(r"</?[A-Za-z][\w:.-]*[^<>]*>")  # an XML element's tag in an engine message
-
-SUFFIXES = (".csv", ".json")
-PARTS = ("measures", "tables", "columns", "relationships")
 _HEADER = re.compile(r"^(?:[^\[\]]*\[)?([^\[\]]+)\]?$")
 _TRUE = {"true", "1", "yes", "-1"}
-
-
-@dataclass(frozen=True, slots=True)
-class DmvExport:
-    """The files of one DMV export; paths are absolute, `files` relative to the exports folder."""
-
-    model: str
-    measures: Path
-    tables: Path | None = None
-    columns: Path | None = None
-    relationships: Path | None = None
-
-
-def dmv_part(path: Path) -> tuple[str, str] | None:
-    """(model, part) for `<model>.<part>.csv|json`, else None."""
-    if path.suffix.lower() not in SUFFIXES:
-        return None
-    stem = path.name[: -len(path.suffix)]
-    model, dot, part = stem.rpartition(".")
-    if not dot or not model or part.lower() not in PARTS:
-        return None
-    return model, part.lower()
-
 
 @dataclass(frozen=True, slots=True)
 class _Row:

@@ -31,26 +31,12 @@ from urllib.parse import unquote
 from translator.diagnostics import Diagnostic, SourceLocation
 from translator.readers import jsonpos
 from translator.readers.checks import dangling_relationships
+from translator.readers.discover import DATABASE, MODEL_FOLDER, model_folder
 from translator.readers.errors import BAD_STRUCTURE, fail
 from translator.model.semantic import SemanticModel, Table
 from translator.readers.text import decode
 from translator.readers.tmdl import relative_name
 from translator.readers.tmsl import model_from_tmsl
-
-MODEL_FOLDER = "Model"
-DATABASE = "database.json"
-PROJECT_FILE = ".pbixproj.json"
-
-
-def model_folder(folder: Path) -> Path | None:
-    """The `Model/` folder of a pbi-tools project (or the folder itself), None when it is not one."""
-    for candidate in (folder / MODEL_FOLDER, folder):
-        if (candidate / DATABASE).is_file() and (
-                (candidate / "tables").is_dir() or (folder / PROJECT_FILE).is_file()
-                or (candidate.parent / PROJECT_FILE).is_file()):
-            return candidate
-    return None
-
 
 def read_pbitools(folder: Path, *, root: Path, export: str, name: str) -> tuple[SemanticModel, list[Diagnostic]]:
     model_dir = model_folder(folder)

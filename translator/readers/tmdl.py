@@ -11,6 +11,7 @@ from pathlib import Path
 from translator.diagnostics import Diagnostic, SourceLocation
 from translator.readers import tom
 from translator.readers.checks import dangling_relationships
+from translator.readers.discover import definition_folder
 from translator.readers.errors import BAD_STRUCTURE, TMDL_SYNTAX, fail
 from translator.readers.limits import check_unicode, holds_surrogate
 from translator.model.semantic import (
@@ -24,15 +25,6 @@ from translator.model.semantic import (
 )
 from translator.readers.text import decode
 from translator.readers.tmdl_syntax import Node, parse, quoted_name
-
-
-def definition_folder(folder: Path) -> Path | None:
-    """Where the .tmdl files of an export folder are, or None when it is not a TMDL export."""
-    for candidate in (folder / "definition", folder):
-        if (candidate / "model.tmdl").is_file() or (candidate / "database.tmdl").is_file() or (
-                (candidate / "tables").is_dir() and any((candidate / "tables").glob("*.tmdl"))):
-            return candidate
-    return None
 
 
 def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[SemanticModel, list[Diagnostic]]:
