@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 from translator.diagnostics import Severity
 from translator.readers import read_exports
@@ -62,3 +64,19 @@ def test_dangling_relationship_is_a_warning(tmp_path):
     assert len(models[0].relationships) == 4
     assert [(d.code, d.location.file, d.location.line) for d in diagnostics] == [
         ("RDR421", "Sales.SemanticModel/definition/relationships.tmdl", old.count("\n") + 1)]
+
+
+_OTHER_READERS = ["bim", "dmv", "jsonpos", "pbit", "pbitools", "pbix", "tmsl"]
+
+
+def test_reading_a_tmdl_folder_loads_only_the_tmdl_reader(tmp_path):
+    """Finding the exports loads no format's reader; reading loads the one an export needs (a
+    fresh interpreter: the test session has imported them all)."""
+    shutil.copytree(SALES, tmp_path / "Sales.SemanticModel")
+    script = ("import sys; from pathlib import Path; from translator.readers import read_exports; "
+              "models, _ = read_exports(Path(sys.argv[1])); assert len(models) == 1; "
+              "print(' '.join(sorted(m for m in sys.modules if m.startswith('translator.readers.'))))")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True)
+    loaded = done.stdout.split()
+    assert "translator.readers.tmdl" in loaded
+    assert [r for r in _OTHER_READERS if f"translator.readers.{r}" in loaded] == []
