@@ -6,12 +6,15 @@ import dataclasses
 import json
 import re
 
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tests.seed.catalogs import sample_catalog
 from translator.catalog.rows import Catalog, Placement, ReportEntry, Status
 from translator.diagnostics import SourceLocation
 from translator.emit import render
+from translator.emit.report import code_span, fence_for
 
 
 def report(catalog: Catalog) -> tuple[str, dict]:
@@ -168,3 +171,22 @@ def test_entries_are_sorted_once_per_rendering_and_nothing_is_kept_after():
         assert report.ordered_entries(catalog) is not report.ordered_entries(catalog)  # a fresh list each time
     assert report._SORTED == []
     assert render(reversed_catalog)[0] == render(catalog)[0] and report._SORTED == []
+
+
+_MARKDOWN_TEXT = st.text(alphabet="ab `\n\r\t|*", max_size=12)
+
+
+@given(_MARKDOWN_TEXT)
+def test_a_code_span_reads_back_as_its_text_on_one_line(text: str) -> None:
+    flat = re.sub(r"[\r\n\t]+", " ", text)
+    assume(flat.strip() and not (flat.startswith(" ") and flat.endswith(" ")))  # CommonMark strips those spaces
+    (paragraph,) = [t for t in MarkdownIt().parseInline(code_span(text)) if t.type == "inline"]
+    assert [(t.type, t.content) for t in paragraph.children] == [("code_inline", flat)]
+
+
+@given(st.lists(st.sampled_from(["`", "```", "````", "a", " ", "\n"]), max_size=8).map("".join))
+def test_a_fenced_block_holds_its_text_whatever_backticks_it_has(text: str) -> None:
+    fence = fence_for(text)
+    assert set(fence) == {"`"} and len(fence) >= 3
+    (block,) = MarkdownIt().parse(f"{fence}sql\n{text}\n{fence}\n")
+    assert (block.type, block.info, block.content) == ("fence", "sql", text + "\n")

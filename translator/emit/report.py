@@ -254,16 +254,20 @@ def render_json(catalog: Catalog) -> str:
 def code_span(text: str) -> str:
     """`text` as a markdown code span that no backtick or line break inside can end early."""
     flat = _LINE_BREAKS.sub(" ", text)
-    longest = max((len(run) for run in _BACKTICKS.findall(flat)), default=0)
-    fence = "`" * (longest + 1)
+    if "`" not in flat:  # most text: one backtick each side
+        return f"` {flat} `" if not flat.strip() else f"`{flat}`"
+    fence = "`" * (_longest_backticks(flat) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def fence_for(text: str) -> str:
     """A code fence longer than any backtick run in `text` (CommonMark closes on >= length)."""
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    return "`" * max(3, longest + 1)
+    return "`" * max(3, _longest_backticks(text) + 1) if "`" in text else "```"
+
+
+def _longest_backticks(text: str) -> int:
+    return max((len(run) for run in _BACKTICKS.findall(text)), default=0)
 
 
 def plain(text: str) -> str:
