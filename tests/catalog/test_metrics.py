@@ -201,6 +201,17 @@ def test_same_measure_in_two_exports_is_one_metric():
     assert check_completeness([one, two], catalog) == []
 
 
+def test_a_report_that_misses_repeats_or_invents_a_measure_is_incomplete():
+    one = compiled(summed(APPROVALS, "approvals"), export="A")
+    two = compiled(summed(APPROVALS, "approvals", export="B"), export="B")
+    catalog, _ = build(one, two)
+    a, b = catalog.report
+    invented = replace(b, measure="Invented")
+    for report, problems in (((a,), 1), ((a, b, b), 1), ((a, b, invented), 1), ((a, invented), 2)):
+        found = check_completeness([one, two], replace(catalog, report=report))
+        assert [d.code for d in found] == ["CAT313"] * problems
+
+
 def test_format_category_and_invertable_rules():
     cb = measure("CB Rate", folder="Chargebacks", fmt="0.00%")
     recovered = measure("Recovered Declines $", folder="Recovery", fmt='\\$#,0.00;(\\$#,0.00);\\$#,0.00')

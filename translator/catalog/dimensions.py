@@ -234,8 +234,10 @@ def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Map
     many-to-many relationship is no lookup: its join would repeat the fact's rows."""
     if outgoing is None:
         outgoing = _outgoing(model)
-    relationships = sorted((r for r in outgoing.get((table.name.casefold(), column.name.casefold()), ())
-                            if not r.is_many_to_many), key=lambda r: not r.is_active)
+    related = outgoing.get((table.name.casefold(), column.name.casefold()))
+    if related is None:  # most columns
+        return None
+    relationships = sorted((r for r in related if not r.is_many_to_many), key=lambda r: not r.is_active)
     for r in relationships:
         target = model.table(r.to_table)
         if target is None or is_date_table(target) or target.name.casefold() == table.name.casefold():

@@ -62,6 +62,7 @@ class _Item:
     parent: _Item | None = None  # for a toggle branch placed as a variant: the metric it belongs to
     shared: bool = False  # the same metric as an earlier export's measure (same key, same SQL)
     reasons: list[Diagnostic] = field(default_factory=list)
+    reads: tuple[str, ...] | None = None  # the physical columns it reads (`_reads`), once found
 
     @property
     def name(self) -> str:
@@ -295,7 +296,7 @@ def _choose_metrics(items: list[_Item], by_ident: dict[tuple[str, str], _Item],
         if item.placement != Placement.METRIC or item.manual is not None:
             continue
         only_in_model = calculated.get(item.export, {})
-        read = [only_in_model[c.casefold()] for c in _columns(item, by_ident, set()) if c.casefold() in only_in_model]
+        read = [only_in_model[c.casefold()] for c in _reads(item, by_ident) if c.casefold() in only_in_model]
         if read:
             item.placement, item.status = Placement.UNTRANSLATED, Status.UNTRANSLATED
             item.reasons.append(report(
@@ -501,6 +502,14 @@ def _rename_components(formula: exp.Expression, export: str, by_ident: dict[tupl
     return formula.copy().transform(rename)
 
 
+def _reads(item: _Item, by_ident: dict[tuple[str, str], _Item]) -> tuple[str, ...]:
+    """The physical columns a metric reads, its components' included: found once per measure
+    (its SQL and its components are settled when the items are made)."""
+    if item.reads is None:
+        item.reads = _columns(item, by_ident, set())
+    return item.reads
+
+
 def _columns(item: _Item, by_ident: dict[tuple[str, str], _Item], seen: set[tuple[str, str]]) -> tuple[str, ...]:
     """The physical columns a metric reads, its components' included."""
     if item.manual is not None:
@@ -536,7 +545,7 @@ def _placement(item: _Item, by_ident: dict[tuple[str, str], _Item], mapping: Map
     if item.manual is not None and not homes:
         homes = {item.measure.table.casefold()}
     override = item.override or MetricOverride()
-    columns = _columns(item, by_ident, set())
+    columns = _reads(item, by_ident)
     manual = item.manual is not None and item.override is not None
     placement = links_module.place(item.export, item.name, homes, columns, override.equivalent_sources,
                                    override.line, mapping, sources, sides,

@@ -20,9 +20,10 @@ def check_completeness(compiled: Sequence[CompiledModel], catalog: Catalog) -> l
         (c.export, m.table.casefold(), m.name.casefold()) for c in compiled for m in c.model.measures
     )
     listed = Counter((e.export, e.table.casefold(), e.measure.casefold()) for e in catalog.report)
-    for ident in sorted(expected - listed):
+    missing, extra = (expected - listed, listed - expected) if listed != expected else ((), ())
+    for ident in sorted(missing):
         problems.append(f"measure {_show(ident)} is missing from the report")
-    for ident in sorted(listed - expected):
+    for ident in sorted(extra):
         if ident in expected:
             problems.append(f"measure {_show(ident)} is listed {listed[ident]} times")
         else:
