@@ -35,6 +35,9 @@ def test_an_unchanged_rebuild_is_served_from_the_cache_and_writes_the_same(cache
     code, text = _build(exports, first)
     # two keys, one entry each: the build into a fresh folder, and a rebuild over its own output
     assert code == 0 and len(list(cached.glob("*.pickle"))) == 2
+    one, other = sorted(cached.glob("*.pickle"))
+    assert one.read_bytes() == other.read_bytes()  # one outcome, written once (a hard link)
+    assert not list(cached.glob("*.tmp"))
     outcome = cache.load(cache.build_key(exports))
     assert outcome is not None and outcome.cached
     code2, text2 = _build(exports, second)  # a fresh out/ is written from the entry

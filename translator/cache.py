@@ -23,8 +23,8 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,12 +89,9 @@ def build(exports: Path, out: Path, mapping_file: Path | None = None) -> Built:
         keep_tables_in(None)
     outcome = Outcome(plan.exports, plan.catalog, dict(plan.files), tuple(plan.diagnostics),
                       dict(plan.status_counts), plan.mapping)
-    entry = _entry(outcome)
-    store(key, outcome, entry)
-    if plan.ok:
-        # Rebuilding over its own output keeps every sort_order, so gives the same files: the
-        # next unchanged build, whose key now names this output's report, is a hit too.
-        store(_with_previous(inputs, out), outcome, entry)
+    # Rebuilding over its own output keeps every sort_order, so gives the same files: the next
+    # unchanged build, whose key names this output's report, is a hit too.
+    store((key, _with_previous(inputs, out)) if plan.ok else (key,), outcome)
     return Built(outcome, out)
 
 
@@ -132,9 +129,11 @@ def _inputs_digest(exports: Path, mapping_file: Path | None) -> hashlib.blake2b:
     for library in _LIBRARIES:
         digest.update(f"{library} {library_version(library)}\n".encode())
     for label, root in (("tool", _PACKAGE), ("exports", exports)):
-        for path in _files(root):
-            digest.update(f"{label} {path.relative_to(root).as_posix()} {path.stat().st_size}\n".encode())
-            digest.update(path.read_bytes())
+        for relative, path in _files(str(root)):
+            with open(path, "rb") as handle:
+                content = handle.read()
+            digest.update(f"{label} {relative} {len(content)}\n".encode())
+            digest.update(content)
     # The mapping a build reads: the one named, or translator.toml in or above the export.
     nearby = [exports.parent / MAPPING_FILE, exports.parent.parent / MAPPING_FILE]
     for path in [mapping_file, *nearby]:
@@ -189,17 +188,20 @@ def _dist_infos(folder: Path, name: str) -> list[str]:
         return []
 
 
-def _files(root: Path) -> Iterator[Path]:
-    if root.is_file():
-        yield root
+def _files(root: str) -> Iterator[tuple[str, str]]:
+    """(path relative to `root`, in POSIX form; path) of each regular file under `root`, in a fixed
+    order; `root` itself when it is a file."""
+    if os.path.isfile(root):
+        yield os.path.basename(root), root
         return
     for parent, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        folder = os.path.relpath(parent, root).replace(os.sep, "/")
         for name in sorted(names):
-            path = Path(parent) / name
+            path = os.path.join(parent, name)
             # a FIFO or device is never read here (it would block): the readers refuse it (RDR413)
-            if not name.endswith((".pyc", ".pyo")) and path.is_file():
-                yield path
+            if not name.endswith((".pyc", ".pyo")) and os.path.isfile(path):
+                yield (name if folder == "." else f"{folder}/{name}"), path
 
 
 def load(key: str) -> Outcome | None:
@@ -222,17 +224,28 @@ def _entry(outcome: Outcome) -> bytes:
     return pickle.dumps((FORMAT, outcome), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def store(key: str, outcome: Outcome, entry: bytes | None = None) -> None:
-    """Best effort: a cache that cannot be written only costs the next build its speed.
-    `entry`: the outcome already pickled (one outcome stored under two keys is pickled once)."""
+def store(keys: tuple[str, ...], outcome: Outcome) -> None:
+    """Best effort: a cache that cannot be written only costs the next build its speed. The outcome
+    is pickled and written once; further keys are hard links to that file (copies where the file
+    system has no links). Each entry appears whole (written aside, then renamed into place)."""
     where = folder()
     if where is None:
         return
     try:
         where.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=where, suffix=".tmp", delete=False) as handle:
-            handle.write(entry if entry is not None else _entry(outcome))
-        os.replace(handle.name, where / f"{key}.pickle")
+        first: Path | None = None
+        for key in dict.fromkeys(keys):
+            aside = where / f"{key}.{os.getpid()}.tmp"
+            if first is None:
+                aside.write_bytes(_entry(outcome))
+            else:
+                aside.unlink(missing_ok=True)
+                try:
+                    os.link(first, aside)
+                except OSError:
+                    shutil.copyfile(first, aside)
+            first = where / f"{key}.pickle"
+            os.replace(aside, first)
         entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
