@@ -244,6 +244,8 @@ def divide(n: Compiled, d: Compiled, alt: Compiled | None) -> Compiled:
 
 def may_be_nan(c: Compiled) -> bool:
     """The value can be NaN: it contains DAX's 0 / 0, the only NaN the compiler writes (a literal)."""
+    if c.is_const:  # a constant's SQL is its literal (`literal`): NaN only for the value NaN
+        return isinstance(c.const, float) and math.isnan(c.const)
     root = c.sql
     hit = _NAN.get(id(root))
     if hit is not None and hit[0] is root:

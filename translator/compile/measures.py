@@ -350,7 +350,8 @@ class MeasureService:
             formula = _replace_components(
                 sql, lambda name: exp.Paren(this=exp.column(by_name[fold(name)].measure.name, quoted=True))
             )
-            sql = _replace_components(sql, lambda name: exp.Paren(this=by_name[fold(name)].sql.copy()))
+            # The components' own trees, shared rather than copied: no tree is changed in place (compile/sql.py)
+            sql = _replace_components(sql, lambda name: exp.Paren(this=by_name[fold(name)].sql))
         to_sql(sql)  # rendered here, where a failure costs this measure only (the catalog reuses the text)
         toggles = tuple(sorted({t for col in collectors for t in col.toggles}))
         branch: set[str] = set()
