@@ -1,6 +1,6 @@
 """The expression compiler: DAX AST node -> Compiled, in a Scope.
 
-Node types dispatch through `match`; function calls dispatch through the function table
+Node types dispatch through _NODE_RULES; function calls dispatch through the function table
 (translator/functions.py) to the rules in translator/compile/rules.py.
 """
 
@@ -118,49 +118,45 @@ class Compiler:
     def expr(self, node: ast.Expr | None, scope: Scope) -> Compiled:
         if node is None:
             raise Untranslatable(ARITY, "an empty argument where a value is needed")
+        rule = _NODE_RULES.get(type(node))
+        if rule is None:
+            assert_never(node)
         try:
-            return self._expr(node, scope)
+            return rule(self, node, scope)
         except Untranslatable as e:
             if e.span == ast.NO_SPAN and node.span != ast.NO_SPAN:
                 raise Untranslatable(e.code, e.message, node.span, e.notes) from None
             raise
 
-    def _expr(self, node: ast.Expr, scope: Scope) -> Compiled:
-        match node:
-            case ast.Number(value=value):
-                return blank.literal(value)
-            case ast.String(value=value):
-                return blank.literal(value)
-            case ast.Boolean(value=value):
-                return blank.literal(value)
-            case ast.ColumnRef() | ast.MeasureRef():
-                return self.reference(node, scope)
-            case ast.VariableRef(name=name):
-                return self.variable(name, scope)
-            case ast.FunctionCall():
-                return self.call(node, scope)
-            case ast.BinaryOp(op=op, left=left, right=right):
-                return self.binary(op, left, right, scope)
-            case ast.UnaryOp(op=op, operand=operand):
-                value = self.expr(operand, scope)
-                match op:
-                    case ast.UnaryOpKind.NEG:
-                        return blank.neg(value)
-                    case ast.UnaryOpKind.POS:
-                        blank.unify(value, blank.literal(0), "unary plus")
-                        return value
-                    case ast.UnaryOpKind.NOT:
-                        return blank.not_(value)
-                    case _:
-                        assert_never(op)
-            case ast.VarBlock(bindings=bindings, body=body):
-                for binding in bindings:
-                    scope = scope.bind(binding.name, self.binding(binding.value, scope))
-                return self.expr(body, scope)
-            case ast.TableRef() | ast.TableConstructor():
-                raise Untranslatable(UNSUPPORTED, "a table where a single value is needed")
+    def constant(self, node: ast.Number | ast.String | ast.Boolean, scope: Scope) -> Compiled:
+        return blank.literal(node.value)
+
+    def unary(self, node: ast.UnaryOp, scope: Scope) -> Compiled:
+        value = self.expr(node.operand, scope)
+        match node.op:
+            case ast.UnaryOpKind.NEG:
+                return blank.neg(value)
+            case ast.UnaryOpKind.POS:
+                blank.unify(value, blank.literal(0), "unary plus")
+                return value
+            case ast.UnaryOpKind.NOT:
+                return blank.not_(value)
             case _:
-                assert_never(node)
+                assert_never(node.op)
+
+    def var_block(self, node: ast.VarBlock, scope: Scope) -> Compiled:
+        for binding in node.bindings:
+            scope = scope.bind(binding.name, self.binding(binding.value, scope))
+        return self.expr(node.body, scope)
+
+    def table_as_value(self, node: ast.TableRef | ast.TableConstructor, scope: Scope) -> Compiled:
+        raise Untranslatable(UNSUPPORTED, "a table where a single value is needed")
+
+    def binary_op(self, node: ast.BinaryOp, scope: Scope) -> Compiled:
+        return self.binary(node.op, node.left, node.right, scope)
+
+    def variable_ref(self, node: ast.VariableRef, scope: Scope) -> Compiled:
+        return self.variable(node.name, scope)
 
     def binary(self, op: ast.BinOp, left: ast.Expr, right: ast.Expr, scope: Scope) -> Compiled:
         if op is ast.BinOp.IN:
@@ -430,6 +426,24 @@ class Compiler:
         row_scope = replace(scope, row=source.table, predicate=False, top=False)
         compiled = self.expr(value, row_scope)
         return blank.as_value(compiled)
+
+
+# How each node type compiles where a value is expected (one look-up per node: a `match` tried the
+# types one by one, and the compiler visits every node of every measure once per toggle option).
+_NODE_RULES: dict[type, Callable[[Compiler, ast.Expr, Scope], Compiled]] = {
+    ast.Number: Compiler.constant,
+    ast.String: Compiler.constant,
+    ast.Boolean: Compiler.constant,
+    ast.ColumnRef: Compiler.reference,
+    ast.MeasureRef: Compiler.reference,
+    ast.VariableRef: Compiler.variable_ref,
+    ast.FunctionCall: Compiler.call,
+    ast.BinaryOp: Compiler.binary_op,
+    ast.UnaryOp: Compiler.unary,
+    ast.VarBlock: Compiler.var_block,
+    ast.TableRef: Compiler.table_as_value,
+    ast.TableConstructor: Compiler.table_as_value,
+}
 
 
 # ------------------------------------------------------------ tables

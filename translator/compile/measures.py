@@ -84,8 +84,8 @@ class MeasureService:
         self.classify = classify
         self.parsed = parsed
         # mapping: only its sources' lookup_columns matter here (the view columns that carry them)
-        self.index = ModelIndex(parsed, with_defaults(discover_slicers(parsed), parsed), discover_parameters(parsed),
-                                mapping)
+        toggles, self._reads_toggle = with_defaults(discover_slicers(parsed), parsed)
+        self.index = ModelIndex(parsed, toggles, discover_parameters(parsed), mapping)
         self.groups = discover_calculation_groups(parsed)
         # fold(measure) -> (fold(group table), item, reason) for each item it cannot take
         self.item_failures: dict[str, list[tuple[str, str, str]]] = {}
@@ -207,7 +207,7 @@ class MeasureService:
 
     def _compile_measure(self, pm: ParsedMeasure, inline: bool) -> _Result:
         slicers = self.index.toggles
-        inline = inline or bool(direct_toggles(pm.tree, slicers))
+        inline = inline or self._reads_toggle_directly(pm)
         default, found = self._run(pm, {}, inline)
         # Inline the components instead when a toggle is read through a measure inlined under
         # CALCULATE, or when the measure cannot be a derived metric (see _derivable).
@@ -232,6 +232,12 @@ class MeasureService:
                 if to_sql(compiled.sql) != default_sql:
                     variants.append(Variant(toggle.table, option, compiled.sql))
         return self._finish(pm, default, collectors, variants)
+
+    def _reads_toggle_directly(self, pm: ParsedMeasure) -> bool:
+        """The measure's own text reads a slicer table (the model's measures were looked at once,
+        when the toggles' defaults were counted)."""
+        known = self._reads_toggle.get(id(pm.tree))
+        return bool(direct_toggles(pm.tree, self.index.toggles)) if known is None else known
 
     def _derivable(self, default: Compiled, found: Collector) -> bool:
         """A pure formula over measures none of which has a calculation-group variant (the

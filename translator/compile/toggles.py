@@ -189,14 +189,22 @@ def _constant(node: ast.Expr, fields: _Fields | None = None) -> object:
     return NOT_CONSTANT
 
 
-def with_defaults(slicers: dict[str, SlicerToggle], parsed: ParsedModel) -> dict[str, SlicerToggle]:
+def with_defaults(
+    slicers: dict[str, SlicerToggle], parsed: ParsedModel
+) -> tuple[dict[str, SlicerToggle], dict[int, bool]]:
     """Toggle.default: the alternate result most measures give SELECTEDVALUE on the table
-    (ties: the first in the model's option order, then alphabetical)."""
+    (ties: the first in the model's option order, then alphabetical). Found in the same walk of
+    every measure: whether its own text reads a slicer table (`direct_toggles`), by id() of its
+    tree (the trees live as long as `parsed`)."""
     seen: dict[str, Counter[str]] = {key: Counter() for key in slicers}
+    reads: dict[int, bool] = {}
     for pm in parsed.measures:
         if pm.tree is None:
             continue
+        direct = False
         for node in ast.walk(pm.tree):
+            if isinstance(node, ast.ColumnRef) and node.table is not None and fold(node.table) in slicers:
+                direct = True
             if (
                 isinstance(node, ast.FunctionCall)
                 and node.name == "SELECTEDVALUE"
@@ -208,6 +216,7 @@ def with_defaults(slicers: dict[str, SlicerToggle], parsed: ParsedModel) -> dict
                 value = _constant(node.args[1]) if node.args[1] is not None else NOT_CONSTANT
                 if value is not NOT_CONSTANT and value is not None:
                     seen[fold(node.args[0].table)][option_text(value)] += 1
+        reads[id(pm.tree)] = direct
     result = {}
     for key, slicer in slicers.items():
         counts = seen[key]
@@ -216,7 +225,7 @@ def with_defaults(slicers: dict[str, SlicerToggle], parsed: ParsedModel) -> dict
             order = {o: i for i, o in enumerate(slicer.toggle.options)}
             default = min(counts, key=lambda o: (-counts[o], order.get(o, len(order)), o))
         result[key] = SlicerToggle(replace(slicer.toggle, default=default), slicer.columns, slicer.rows)
-    return result
+    return result, reads
 
 
 def direct_toggles(tree: ast.Expr, slicers: dict[str, SlicerToggle]) -> list[str]:

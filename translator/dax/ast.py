@@ -29,9 +29,9 @@ class Span:
 NO_SPAN = Span(0, 0, 1, 1, 1, 1)
 
 
-def fold(name: str) -> str:
-    """The key DAX uses to compare identifiers: case-insensitive."""
-    return name.casefold()
+# The key DAX uses to compare identifiers: case-insensitive. The method itself, not a function
+# calling it: the compiler folds a quarter of a million names over the 47-fold sample.
+fold: Callable[[str], str] = str.casefold
 
 
 class BinOp(enum.Enum):
