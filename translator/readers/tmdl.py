@@ -35,7 +35,7 @@ def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[Sema
     reader = _FolderReader(definition, root)
     model_nodes = reader.nodes("model.tmdl")
     model = next((n for n in model_nodes if n.keyword.casefold() == "model"), None)
-    tables_by_file = [reader.table_file(p) for p in sorted((definition / "tables").glob("*.tmdl"))]
+    tables_by_file = [reader.table_file(f"tables/{p.name}") for p in sorted((definition / "tables").glob("*.tmdl"))]
     tables = [t for file_tables in tables_by_file for t in file_tables]
     # model.tmdl lists `ref table X` in the model's own order; files without a ref keep name order.
     order = [n.name for n in model_nodes if n.keyword.casefold() == "ref table" and n.name]
@@ -72,26 +72,32 @@ def relative_name(path: Path, root: Path) -> str:
 
 
 class _FolderReader:
+    """Reads the files of one definition folder; `relative` names are relative to that folder."""
+
     def __init__(self, definition: Path, root: Path):
         self.definition = definition
-        self.root = root
-        self.relationships_file = relative_name(definition / "relationships.tmdl", root)
+        folder = relative_name(definition, root)
+        self.prefix = "" if folder == "." else f"{folder}/"  # the folder's name as locations give it
+        self.relationships_file = self.location("relationships.tmdl")
         self.files: list[str] = [self.relationships_file]  # the names of the files read, as locations give them
+
+    def location(self, relative: str) -> str:
+        return self.prefix + relative
 
     def nodes(self, relative: str) -> tuple[Node, ...]:
         path = self.definition / relative
         if not path.is_file():
             return ()
-        return self.parse(path)
+        return self.parse(relative)
 
-    def parse(self, path: Path) -> tuple[Node, ...]:
-        file = relative_name(path, self.root)
+    def parse(self, relative: str) -> tuple[Node, ...]:
+        file = self.location(relative)
         self.files.append(file)
-        return parse(decode(path.read_bytes(), file), file)
+        return parse(decode((self.definition / relative).read_bytes(), file), file)
 
-    def table_file(self, path: Path) -> list[Table]:
-        file = relative_name(path, self.root)
-        nodes = self.parse(path)
+    def table_file(self, relative: str) -> list[Table]:
+        file = self.location(relative)
+        nodes = self.parse(relative)
         tables = [n for n in nodes if n.keyword.casefold() == "table"]
         others = [n for n in nodes if n.keyword.casefold() not in ("table", "ref table")]
         if others or not tables:

@@ -236,15 +236,25 @@ class _Parser:
         if value is None:
             return Node(keyword, number, name, None, None, None, False, description)
         value_column = column + found.start("value")
-        if value and self.unit is not None and not value.startswith(FENCE) and self.index < len(self.lines):
-            following = self.lines[self.index]
-            if following.strip() and not following.startswith(self.unit * (depth + 2)):
-                return Node(keyword, number, name, value, number, value_column, False, description)  # one line
+        if value and self.unit is not None and not value.startswith(FENCE) and self.one_line(self.unit * (depth + 2)):
+            return Node(keyword, number, name, value, number, value_column, False, description)
         childless = name is None and keyword.casefold() in EXPRESSION_PROPERTIES
         value, value_line, value_column = self.expression(value, value_column, number, column, depth, childless)
         return Node(keyword, number, name, value, value_line, value_column, False, description)
 
     # -- expressions -----------------------------------------------------------------------------
+    def one_line(self, body_indent: str) -> bool:
+        """Whether an expression begun on its object's line ends there: the next line that is not
+        blank (if any) does not start with `body_indent`, the indentation of the expression's
+        further lines. If so, the blank lines are passed over."""
+        lines, index = self.lines, self.index
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        if index < len(lines) and lines[index].startswith(body_indent):
+            return False
+        self.index = index
+        return True
+
     def expression(self, first: str, first_column: int, number: int, column: int,
                    depth: int, childless: bool = False) -> tuple[str, int, int]:
         """The expression whose text on the object's line (after `= `) is `first`, at `first_column`;
