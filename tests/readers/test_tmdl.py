@@ -297,3 +297,20 @@ def test_dataset_folder_with_tmdl_reads_like_a_semantic_model(sales, tmp_path):
     assert (again.name, again.export) == ("Sales", "Sales.Dataset")
     assert [t.name for t in again.tables] == [t.name for t in sales.tables]
     assert again.measures[0].location.file.startswith("Sales.Dataset/definition/tables/")
+
+
+def test_values_answer_what_text_and_flag_answer():
+    """Node.values (one pass, for columns and measures) agrees with text and flag: the first child
+    of a keyword in any case, a bare flag true, `: false` false, an absent flag false."""
+    from translator.readers.tmdl_syntax import flag_in
+
+    text = ("table T\n\tcolumn C\n\t\tdataType: string\n\t\tDATATYPE: int64\n\t\tisHidden\n"
+            "\t\tisKey: False\n\t\tannotation A = 1\n")
+    (table,) = parse(text, "t.tmdl")
+    column = table.child("column")
+    values = column.values()
+    assert values["datatype"] == column.text("dataType") == "string"
+    assert values["annotation"] == column.text("annotation") == "1"
+    for keyword in ("isHidden", "isKey", "isAvailableInMdx"):
+        assert flag_in(values, keyword.casefold()) == column.flag(keyword)
+    assert [flag_in(values, k) for k in ("ishidden", "iskey", "isavailableinmdx")] == [True, False, False]

@@ -24,7 +24,7 @@ from translator.model.semantic import (
     TableKind,
 )
 from translator.readers.text import decode
-from translator.readers.tmdl_syntax import Node, parse, quoted_name
+from translator.readers.tmdl_syntax import Node, flag_in, parse, quoted_name
 
 
 def read_tmdl(folder: Path, *, root: Path, export: str, name: str) -> tuple[SemanticModel, list[Diagnostic]]:
@@ -175,17 +175,18 @@ def _table(node: Node, file: str) -> Table:
 
 
 def _column(node: Node, file: str) -> Column:
+    values = node.values()  # a model has thousands of columns: one pass over each one's properties
     return Column(
         name=_named(node, file),
-        data_type=tom.data_type(node.text("dataType")),
-        is_hidden=node.flag("isHidden"),
-        description=_description(node),
-        format_string=node.text("formatString"),
+        data_type=tom.data_type(values.get("datatype")),
+        is_hidden=flag_in(values, "ishidden"),
+        description=node.description if node.description is not None else values.get("description"),
+        format_string=values.get("formatstring"),
         expression=node.value,
-        sort_by_column=_unquote_name(node.text("sortByColumn")),
-        is_key=node.flag("isKey"),
-        summarize_by=tom.summarize_by(node.text("summarizeBy")),
-        data_category=node.text("dataCategory"),
+        sort_by_column=_unquote_name(values.get("sortbycolumn")),
+        is_key=flag_in(values, "iskey"),
+        summarize_by=tom.summarize_by(values.get("summarizeby")),
+        data_category=values.get("datacategory"),
     )
 
 
@@ -194,14 +195,15 @@ def _measure(node: Node, table: str, file: str) -> Measure:
     if node.value is None:
         fail(TMDL_SYNTAX, f"measure {node.name!r} has no expression; expected 'measure Name = <DAX>'",
              file, node.line)
+    values = node.values()
     return Measure(
         table=table,
         name=node.name or "",
         expression=node.value,
-        format_string=node.text("formatString"),
-        display_folder=node.text("displayFolder"),
-        description=_description(node),
-        is_hidden=node.flag("isHidden"),
+        format_string=values.get("formatstring"),
+        display_folder=values.get("displayfolder"),
+        description=node.description if node.description is not None else values.get("description"),
+        is_hidden=flag_in(values, "ishidden"),
         location=SourceLocation(file, node.value_line, node.value_column),
     )
 

@@ -82,10 +82,22 @@ class Node:
     def flag(self, keyword: str) -> bool:
         """A boolean property: a bare `isHidden`, or `isHidden: true|false`."""
         found = (self._by_keyword or self._index()).get(keyword.casefold())
-        if not found:
-            return False
-        value = found[0].value
-        return value is None or value.strip().casefold() != "false"
+        return found is not None and _true(found[0].value)
+
+    def values(self) -> dict[str, str | None]:
+        """Each folded keyword of the children -> the value of the first child with it (what
+        `text` gives; read a flag with `flag_in`): one pass answers an object whose lookups are
+        all single values (a column, a measure) without the index `child` and `all` share."""
+        return {c.keyword.casefold(): c.value for c in reversed(self.children)}
+
+
+def flag_in(values: dict[str, str | None], folded_keyword: str) -> bool:
+    """`Node.flag` over `Node.values()`."""
+    return folded_keyword in values and _true(values[folded_keyword])
+
+
+def _true(flag_value: str | None) -> bool:
+    return flag_value is None or flag_value.strip().casefold() != "false"
 
 
 def parse(text: str, file: str) -> tuple[Node, ...]:
