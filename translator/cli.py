@@ -26,7 +26,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from translator.diagnostics import Diagnostic, InputError, Severity, SourceLocation, codes, render, report
@@ -666,6 +665,8 @@ def verify(dsn: str | None, overwrite: bool, exports: Path, rows: int, seed: int
     if shown:
         title = (f"verify: {len(result.checks)} checks" if verbose
                  else f"verify: the {len(result.failures)} disagreements (-v lists every check)")
+        from rich.table import Table  # deferred: only verify prints a table
+
         table = Table(title=title)
         for column in ("metric", "source", "toggle", "status", "detail"):
             table.add_column(column)
