@@ -66,15 +66,18 @@ def test_dangling_relationship_is_a_warning(tmp_path):
         ("RDR421", "Sales.SemanticModel/definition/relationships.tmdl", old.count("\n") + 1)]
 
 
-_OTHER_READERS = ["bim", "dmv", "jsonpos", "pbit", "pbitools", "pbix", "tmsl"]
+_OTHER_READERS = ["bim", "dmv", "jsonpos", "pbit", "pbitools", "pbix", "report_formats", "tmsl"]
 
 
 def test_reading_a_tmdl_folder_loads_only_the_tmdl_reader(tmp_path):
-    """Finding the exports loads no format's reader; reading loads the one an export needs (a
-    fresh interpreter: the test session has imported them all)."""
+    """Finding the exports loads no format's reader; reading loads the one an export needs, and
+    looking for reports where there are none loads no report reader (a fresh interpreter: the
+    test session has imported them all)."""
     shutil.copytree(SALES, tmp_path / "Sales.SemanticModel")
     script = ("import sys; from pathlib import Path; from translator.readers import read_exports; "
+              "from translator.readers.report import read_reports; "
               "models, _ = read_exports(Path(sys.argv[1])); assert len(models) == 1; "
+              "assert read_reports(Path(sys.argv[1]), [models[0].export]) == ([], []); "
               "print(' '.join(sorted(m for m in sys.modules if m.startswith('translator.readers.'))))")
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True)
     loaded = done.stdout.split()

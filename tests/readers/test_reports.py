@@ -206,7 +206,7 @@ def test_a_damaged_layout_reads_or_stops_cleanly_and_still_builds_templates(path
 
 def test_a_comparison_kind_that_is_not_a_number_is_an_other_filter():
     # found by the property above: a list as ComparisonKind raised TypeError (unhashable)
-    from translator.readers.report import _condition
+    from translator.readers.report_formats import _condition
 
     found = _condition({"Comparison": {"ComparisonKind": [1], "Right": {"Literal": {"Value": "1L"}}}}, {})
     assert (found.field, found.operator) == (None, "other")

@@ -27,6 +27,7 @@ from translator.readers.limits import ensure_regular
 NOT_EXPORTS = {"translator.toml", "readme.md"}
 # The model half of a PBIP project; `.Dataset` is its name before Power BI renamed datasets.
 PBIP_MODEL_SUFFIXES = (".SemanticModel", ".Dataset")
+REPORT_SUFFIX = ".Report"  # the report half
 EXPECTED = ("expected a PBIP X.SemanticModel (or older X.Dataset) folder, a TMDL folder, a pbi-tools "
             "folder (Model/database.json), a model.bim, a .pbit, a .pbix, or a DMV dump named "
             "<model>.measures.csv")
@@ -131,7 +132,7 @@ def _folder_of_exports(root: Path) -> tuple[list[Export], list[Diagnostic]]:
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith(".") or entry.name.casefold() in NOT_EXPORTS:
             continue
-        if entry.name.endswith(".Report") and entry.is_dir() or entry.suffix.casefold() == ".pbip":
+        if entry.name.endswith(REPORT_SUFFIX) and entry.is_dir() or entry.suffix.casefold() == ".pbip":
             notes.append(report(SKIPPED_REPORT_PART, "not a model: the report half of a PBIP project"
                                 + (" (its pages are read as report templates)" if entry.is_dir() else ""),
                                 SourceLocation(entry.name)))
