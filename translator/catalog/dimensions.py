@@ -31,7 +31,11 @@ class _Lookup:
     table: Table
     key: Column  # the lookup's column on the one side of the relationship
     display: Column  # the column shown instead of the key
-    join_table: str  # rendered, e.g. "public"."campaigns"
+
+
+@dataclass(frozen=True, slots=True)
+class _Join:
+    table: str  # rendered, e.g. "public"."campaigns"
     alias: str  # the name the join condition qualifies lookup columns with
 
 
@@ -135,13 +139,14 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
     if lookup is not None:
         wanted = _related_key(column.name, lookup)
         data_type = rules.dimension_data_type(lookup.display.data_type)
+        join = _join(lookup.table, mapping)
         source_column = exp.column(column.name, table=exp.to_identifier(SOURCE_PLACEHOLDER, quoted=False), quoted=True)
         condition: exp.Expression = exp.EQ(
-            this=source_column, expression=exp.column(lookup.key.name, table=lookup.alias, quoted=True)
+            this=source_column, expression=exp.column(lookup.key.name, table=join.alias, quoted=True)
         )
         if lookup.table.column(CLIENT_ID_COLUMN) is not None:  # a shared table: keep to the client's rows
             condition = exp.and_(condition, exp.EQ(
-                this=exp.column(CLIENT_ID_COLUMN, table=lookup.alias, quoted=True),
+                this=exp.column(CLIENT_ID_COLUMN, table=join.alias, quoted=True),
                 expression=exp.column(exp.to_identifier(CLIENT_PLACEHOLDER, quoted=False)),
             ), copy=False)  # both sides are new here
         row = Dimension(
@@ -150,7 +155,7 @@ def _candidate(column: Column, lookup: _Lookup | None, order: int, mapping: Mapp
             column_expression=_quoted(column.name),
             description=lookup.display.description or column.description,
             display_column=lookup.display.name,
-            join_table=lookup.join_table,
+            join_table=join.table,
             join_condition=TARGET.sql(condition),
             data_type=data_type,
             filter_type=rules.filter_type(lookup.display.name, data_type, False),
@@ -248,14 +253,19 @@ def _lookup_for(model: SemanticModel, table: Table, column: Column, mapping: Map
         display = _display_column(target, key, mapping)
         if display is None:
             continue
-        override = mapping.source(target.name)
-        found = database_object(target.source)
-        schema = (override.schema if override else None) or (found[0] if found else None) or mapping.lookup_schema
-        name = found[1] if found else snake_case(target.name)
-        if found and found[0].casefold() == VIEW_SCHEMA and (view := view_key(target.source)):
-            name = f"{view}_{CLIENT_PLACEHOLDER}"  # a per-client reporting view, like the sources
-        return _Lookup(target, key, display, TARGET.sql(exp.table_(name, db=schema, quoted=True)), name)
+        return _Lookup(target, key, display)
     return None
+
+
+def _join(lookup: Table, mapping: Mapping) -> _Join:
+    """The table a lookup dimension joins (made only for the lookups that become dimensions)."""
+    override = mapping.source(lookup.name)
+    found = database_object(lookup.source)
+    schema = (override.schema if override else None) or (found[0] if found else None) or mapping.lookup_schema
+    name = found[1] if found else snake_case(lookup.name)
+    if found and found[0].casefold() == VIEW_SCHEMA and (view := view_key(lookup.source)):
+        name = f"{view}_{CLIENT_PLACEHOLDER}"  # a per-client reporting view, like the sources
+    return _Join(TARGET.sql(exp.table_(name, db=schema, quoted=True)), name)
 
 
 def _display_column(lookup: Table, key: Column, mapping: Mapping) -> Column | None:

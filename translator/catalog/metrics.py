@@ -570,6 +570,8 @@ def _approximate_overrides(items: list[_Item], placements: dict[int, links_modul
         t = item.translation
         if t is None or item.manual is not None or id(item) not in placements:
             continue
+        if not t.overridden_columns and not t.overridden_lookups:  # most measures: nothing to look up
+            continue
         dimensions = links_module.overridden_dimensions(t.overridden_columns, placements[id(item)].sources, offered,
                                                         t.overridden_lookups, offered_lookups)
         if not dimensions:
