@@ -38,7 +38,8 @@ class _Rank(enum.IntEnum):
 
 
 def test_enum_subclasses_of_str_and_int_are_written_as_their_values() -> None:
-    value = {_Kind.VIEW: [_Kind.VIEW, _Rank.FIRST], "a": {"é\n\u2028": [float("nan"), -float("inf"), 1e300]}}
+    value = {_Kind.VIEW: [_Kind.VIEW, _Rank.FIRST], "a": {"é\n\u2028": [float("nan"), -float("inf"), 1e300]},
+             "b": _Kind.VIEW, "c": _Rank.FIRST}
     assert dumps(value) == _standard(value)
 
 

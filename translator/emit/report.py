@@ -253,7 +253,7 @@ def render_json(catalog: Catalog) -> str:
 
 def code_span(text: str) -> str:
     """`text` as a markdown code span that no backtick or line break inside can end early."""
-    flat = _LINE_BREAKS.sub(" ", text)
+    flat = text if text.isprintable() else _LINE_BREAKS.sub(" ", text)  # line breaks, tabs: not printable
     if "`" not in flat:  # most text: one backtick each side
         return f"` {flat} `" if not flat.strip() else f"`{flat}`"
     fence = "`" * (_longest_backticks(flat) + 1)
