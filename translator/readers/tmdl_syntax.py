@@ -164,10 +164,11 @@ class _Parser:
         for number, raw in enumerate(self.lines, 1):
             if number <= consumed:
                 continue
-            content = raw.strip()
+            unindented = raw.lstrip(" \t")
+            content = unindented.strip()
             if not content:
                 continue
-            indent = len(raw) - len(raw.lstrip(" \t"))
+            indent = len(raw) - len(unindented)
             level = levels.get(raw[:indent])
             if level is None:
                 level = self.level(number)
@@ -283,11 +284,20 @@ class _Parser:
             return first[len(FENCE):-len(FENCE)], number, first_column + len(FENCE)
         lines: list[str] = [first] if first else []
         start_line, start_column = (number, first_column) if first else (None, None)
+        body_indent = None  # the indentation of the expression's lines, once the file's unit is known
         while self.index < len(self.lines):
             raw = self.lines[self.index]
-            if raw.strip() and not self.depth_at_least(self.index + 1, body_depth):
-                break
-            stripped = self.dedent(raw, body_depth)
+            if raw.strip():
+                if body_indent is None:
+                    if not self.depth_at_least(self.index + 1, body_depth):  # may learn the unit
+                        break
+                    body_indent = self.unit * body_depth  # type: ignore[operator]  # the unit is known now
+                elif not raw.startswith(body_indent):
+                    break
+            if body_indent is not None and raw.startswith(body_indent):
+                stripped = raw[len(body_indent):]
+            else:
+                stripped = self.dedent(raw, body_depth)
             if start_line is None and stripped.strip():
                 start_line = self.index + 1
                 start_column = len(raw) - len(stripped) + 1
