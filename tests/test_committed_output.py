@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.seed.db import create_prerequisites, run_psql, snapshot
-from translator.review import check
+from translator.review.check import check
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "output"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tests.cli.sample import copy_sample
 from translator.cli import main
 from translator.pipeline import build, mapping_path, plan
-from translator.review import check
+from translator.review.check import check
 
 
 @pytest.fixture

@@ -498,7 +498,7 @@ def build(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, f
 def check(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, fmt: str) -> int:
     """Exit 1 when --out differs from what `build` would write now (or --fail-on is reached)."""
     from translator.catalog.attention import needs_attention
-    from translator.review import check as run_check
+    from translator.review.check import check as run_check
 
     _use_exports(exports)
     with progress("comparing with a build now…"):
@@ -544,7 +544,7 @@ def check(exports: Path, out: Path, mapping: Path | None, fail_on: str | None, f
 @input_boundary
 def diff(exports: Path, out: Path, mapping: Path | None, dsn: str | None, fmt: str) -> int:
     """What a build would change in the catalog, against the translation report in --out."""
-    from translator.review import diff as run_diff
+    from translator.review.diff import diff as run_diff
 
     _use_exports(exports)
     with progress("comparing the catalog…"):

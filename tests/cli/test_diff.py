@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.cli.sample import copy_sample, edit_measure_file
 from translator.cli import main
-from translator.review import MetricFacts, compare_facts
+from translator.review.diff import MetricFacts, compare_facts
 
 
 def _facts(key: str, sql: str, dax: str | None = None, variants=()) -> MetricFacts:
