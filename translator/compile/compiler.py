@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from translator import functions
 from translator.compile import blank
-from translator.compile.compiled import COLUMN_KINDS, Compiled
+from translator.compile.compiled import COLUMN_KINDS, NOT_CONSTANT, Compiled
 from translator.compile.context import (
     Collector,
     ColumnKey,
@@ -368,11 +368,23 @@ class Compiler:
 
     # ------------------------------------------------------------ toggles
 
-    def toggle_value(self, toggle: SlicerToggle, column: Column, span: ast.Span) -> tuple[bool, object]:
-        """(selected, value): the selected option's value in `column`, or (False, None)."""
-        self.collector.toggles.setdefault(toggle.toggle.table, span)
-        option = self.selection.get(fold(toggle.toggle.table))
+    def toggle_value(
+        self, toggle: SlicerToggle, column: Column, span: ast.Span, unselected: object = NOT_CONSTANT
+    ) -> tuple[bool, object]:
+        """(selected, value): the selected option's value in `column`, or (False, None).
+        `unselected`: the constant the caller gives with nothing selected, where it gives the
+        value itself when an option is selected (SELECTEDVALUE's alternate result); NOT_CONSTANT
+        when the two cases differ otherwise. With nothing selected, the options whose value is
+        that constant are recorded (Collector.unselected_alike)."""
+        table = toggle.toggle.table
+        self.collector.toggles.setdefault(table, span)
+        option = self.selection.get(fold(table))
         if option is None:
+            alike = frozenset() if unselected is NOT_CONSTANT else frozenset(
+                o for o in toggle.toggle.options if _same_constant(toggle.value(o, column.name), unselected)
+            )
+            known = self.collector.unselected_alike.get(table)
+            self.collector.unselected_alike[table] = alike if known is None else known & alike
             return False, None
         return True, toggle.value(option, column.name)
 
@@ -444,6 +456,11 @@ _NODE_RULES: dict[type, Callable[[Compiler, ast.Expr, Scope], Compiled]] = {
     ast.TableRef: Compiler.table_as_value,
     ast.TableConstructor: Compiler.table_as_value,
 }
+
+
+def _same_constant(a: object, b: object) -> bool:
+    """`blank.literal` makes the same SQL of both (1 and 1.0 differ, so do True and 1)."""
+    return type(a) is type(b) and a == b
 
 
 # ------------------------------------------------------------ tables

@@ -163,5 +163,8 @@ class Collector:
     toggles: dict[str, Span] = field(default_factory=dict)  # toggle table name -> first read
     inlined: set[str] = field(default_factory=set)
     components: list[str] = field(default_factory=list)
+    # toggle table -> the options under which every read of it gives what it gives with nothing
+    # selected (Compiler.toggle_value): compiling with one of them selected makes the same SQL
+    unselected_alike: dict[str, frozenset[str]] = field(default_factory=dict)
     # view column read for a lookup column (ColumnKey(lookup table, view column)) -> the model column
     looked_up: dict[ColumnKey, str] = field(default_factory=dict)

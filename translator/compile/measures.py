@@ -226,7 +226,10 @@ class MeasureService:
         for table in found.toggles:
             toggle = slicers[fold(table)].toggle
             default_sql = to_sql(default.sql)  # only a measure with variants compares texts
+            alike = found.unselected_alike.get(table, frozenset())
             for option in toggle.options:
+                if option in alike:
+                    continue  # compiles exactly as with nothing selected: no variant, nothing else read
                 compiled, collector = self._run(pm, {fold(table): option}, inline)
                 collectors.append(collector)
                 if to_sql(compiled.sql) != default_sql:

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from translator import functions
 from translator.compile import blank, scalars
-from translator.compile.compiled import Compiled, Kind
+from translator.compile.compiled import NOT_CONSTANT, Compiled, Kind
 from translator.compile.compiler import Compiler, Rules, compile_table
 from translator.compile.context import Scope
 from translator.compile.errors import (
@@ -487,7 +487,14 @@ def _require_toggle(cx: Compiler, call: Call, scope: Scope):
 def selectedvalue_(cx: Compiler, call: Call, scope: Scope) -> Compiled:
     """The selected option's value; the alternate result (default BLANK) when none is."""
     toggle, column = _require_toggle(cx, call, scope)
-    selected, value = cx.toggle_value(toggle, column, call.span)
+    # What it gives with nothing selected, when that is a constant known before compiling it
+    if len(call.args) == 1:
+        unselected: object = None  # BLANK
+    elif isinstance(call.args[1], (ast.Number, ast.String, ast.Boolean)):
+        unselected = call.args[1].value  # compiled as blank.literal(value)
+    else:
+        unselected = NOT_CONSTANT
+    selected, value = cx.toggle_value(toggle, column, call.span, unselected)
     if selected:
         return blank.literal(value)
     return cx.expr(call.args[1], scope) if len(call.args) > 1 else blank.blank()
