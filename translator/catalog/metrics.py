@@ -213,6 +213,9 @@ def _refuse(item: _Item, problems: list[Diagnostic], items: list[_Item]) -> None
 
 # ------------------------------------------------------------------ placement
 
+_STATUS = {status: Status(status.value) for status in Compiled}  # the compiler's status -> the catalog's
+
+
 def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
     items = []
     for model in compiled:
@@ -221,7 +224,7 @@ def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
             translation = translations.get((measure.table.casefold(), measure.name.casefold()))
             override = mapping.metric(measure.name)
             item = _Item(model.export, measure, translation, override,
-                         Status(translation.status.value) if translation else Status.UNTRANSLATED)
+                         _STATUS[translation.status] if translation else Status.UNTRANSLATED)
             if translation is None:
                 item.reasons.append(report(CAT_NO_TRANSLATION, f"the compiler returned no translation for '{measure.name}'",
                                            measure.location))

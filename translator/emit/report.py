@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from translator.catalog.attention import Attention, fix_for, label, needs_attention, split_reason
 from translator.catalog.columns import SEED_TABLES
@@ -286,16 +287,18 @@ def _sql_title(entry: ReportEntry) -> str:
     return "SQL" if emitted else "SQL (not emitted)"
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
+    """A fenced block of a measure's section (a tuple: the template unpacks it)."""
+
     title: str
     fence: str
     language: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
+    """A measure's section of translation_report.md (a tuple: the template unpacks it)."""
+
     anchor: str
     heading: str
     facts: tuple[tuple[str, str], ...]
