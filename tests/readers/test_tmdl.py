@@ -314,3 +314,17 @@ def test_values_answer_what_text_and_flag_answer():
     for keyword in ("isHidden", "isKey", "isAvailableInMdx"):
         assert flag_in(values, keyword.casefold()) == column.flag(keyword)
     assert [flag_in(values, k) for k in ("ishidden", "iskey", "isavailableinmdx")] == [True, False, False]
+
+
+def test_blank_lines_after_a_one_line_expression_and_inside_a_long_one():
+    """Blank lines after an object's one-line expression end it (Power BI writes one after each
+    annotation); blank lines between an expression's lines stay in it."""
+    text = ("table T\n\tcolumn C\n\t\tannotation A = x\n\n\n\tmeasure M = 1 +\n\n\t\t\t2\n\n"
+            "\t\tformatString: 0\n\tcolumn D\n\t\tannotation B = y\n\n")
+    (table,) = parse(text, "t.tmdl")
+    assert [c.keyword for c in table.children] == ["column", "measure", "column"]
+    column_c, measure, column_d = table.children
+    assert (column_c.child("annotation").value, column_c.child("annotation").line) == ("x", 3)
+    assert (measure.value, measure.value_line, measure.value_column) == ("1 +\n\n2", 6, 14)
+    assert measure.text("formatString") == "0"
+    assert column_d.child("annotation").value == "y"
