@@ -75,6 +75,9 @@ class Scope:
         return self.row is not None or self.predicate
 
 
+_NOT_FOUND = object()
+
+
 @dataclass(frozen=True, slots=True)
 class SlicerToggle:
     """A disconnected slicer table with its literal rows (first column = the option)."""
@@ -82,8 +85,29 @@ class SlicerToggle:
     toggle: Toggle
     columns: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
+    # (option, fold(column)) -> what `value` finds: the first row naming the option, the first
+    # column of that name (the compiler asks once per option per read of the toggle)
+    _values: dict[tuple[str, str], object] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        values: dict[tuple[str, str], object] = {}
+        seen: set[str] = set()
+        for row in self.rows:
+            if not row:
+                break  # `_scan` fails here: so do the options after it
+            option = option_text(row[0])
+            if option in seen:
+                continue
+            seen.add(option)
+            for column, cell in zip(self.columns, row):
+                values.setdefault((option, fold(column)), cell)
+        object.__setattr__(self, "_values", values)
 
     def value(self, option: str, column: str) -> object:
+        found = self._values.get((option, fold(column)), _NOT_FOUND)
+        return self._scan(option, column) if found is _NOT_FOUND else found
+
+    def _scan(self, option: str, column: str) -> object:
         index = [fold(c) for c in self.columns].index(fold(column))
         for row in self.rows:
             if option_text(row[0]) == option:

@@ -203,10 +203,12 @@ def with_defaults(
             continue
         direct = False
         for node in ast.walk(pm.tree):
-            if isinstance(node, ast.ColumnRef) and node.table is not None and fold(node.table) in slicers:
-                direct = True
-            if (
-                isinstance(node, ast.FunctionCall)
+            kind = type(node)  # looked at once: the loop visits every node of every measure
+            if kind is ast.ColumnRef:
+                if node.table is not None and fold(node.table) in slicers:
+                    direct = True
+            elif (
+                kind is ast.FunctionCall
                 and node.name == "SELECTEDVALUE"
                 and len(node.args) == 2
                 and isinstance(node.args[0], ast.ColumnRef)
