@@ -491,6 +491,15 @@ MAX_NESTING = 128  # levels of the tree (calls, operators, VARs); real measures 
 
 def _check_depth(tree: Expr, text: str) -> None:
     """DAX105 at the first node deeper than MAX_NESTING: later stages recurse over the tree."""
+    level, depth = [tree], 1
+    while level and depth <= MAX_NESTING:  # level by level: no (node, depth) pair per node
+        level = [child for node in level for child in children(node)]
+        depth += 1
+    if level:
+        _report_too_deep(tree, text)
+
+
+def _report_too_deep(tree: Expr, text: str) -> None:
     stack = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
