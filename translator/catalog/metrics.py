@@ -214,6 +214,7 @@ def _refuse(item: _Item, problems: list[Diagnostic], items: list[_Item]) -> None
 # ------------------------------------------------------------------ placement
 
 _STATUS = {status: Status(status.value) for status in Compiled}  # the compiler's status -> the catalog's
+_NO_OVERRIDE = MetricOverride()  # a measure the mapping does not name (made once: a frozen row of 13 fields)
 
 
 def _items(compiled: Sequence[CompiledModel], mapping: Mapping) -> list[_Item]:
@@ -451,7 +452,7 @@ def _metric_row(item: _Item, by_ident: dict[tuple[str, str], _Item], category: s
                 reasons: list[Diagnostic]) -> tuple[Metric, exp.Expression | None]:
     """The metric row, and the tree of its derived formula (None when it has none)."""
     measure, t = item.measure, item.translation
-    o = item.override or MetricOverride()
+    o = item.override or _NO_OVERRIDE
     data_type, pattern = rules.metric_format(measure.format_string, _kind(item))
     derived = t.derived_formula if t is not None and item.manual is None else None
     formula_tree = _rename_components(derived, item.export, by_ident) if derived is not None else None
@@ -547,7 +548,7 @@ def _placement(item: _Item, by_ident: dict[tuple[str, str], _Item], mapping: Map
     homes = _fact_tables(item, by_ident, set())
     if item.manual is not None and not homes:
         homes = {item.measure.table.casefold()}
-    override = item.override or MetricOverride()
+    override = item.override or _NO_OVERRIDE
     columns = _reads(item, by_ident)
     manual = item.manual is not None and item.override is not None
     placement = links_module.place(item.export, item.name, homes, columns, override.equivalent_sources,
