@@ -156,8 +156,7 @@ def needs_attention(entries: Iterable[ReportEntry], mapping: Iterable[MappingPro
     causes.sort(key=lambda g: (-g.count, g.code, g.message))
     awaiting = tuple(
         Awaiting(label(e), *_own_reason(e), fix_for(codes.CAT304, e.measure) or "")
-        for e in _ordered(entries)
-        if e.status == "approximate" and not e.accepted
+        for e in _ordered([e for e in entries if e.status == "approximate" and not e.accepted])
     )
     return Attention(tuple(causes), awaiting, tuple(mapping))
 
