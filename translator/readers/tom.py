@@ -31,7 +31,8 @@ READY = "Ready"
 
 
 def _canonical(names: dict[int, str]) -> dict[str, str]:
-    return {name.casefold(): name for name in names.values()}
+    """Each name, folded and as spelled, to its TOM spelling."""
+    return {**{name.casefold(): name for name in names.values()}, **{name: name for name in names.values()}}
 
 
 _DATA_TYPE_NAMES = _canonical(DATA_TYPES)
@@ -80,6 +81,8 @@ def state(value: object) -> str | None:
 
 def _name(value: object, by_number: dict[int, str], by_name: dict[str, str]) -> str | None:
     """A TOM enum value given as a number, a numeric string or a name (any case)."""
+    if value.__class__ is str and value in by_name:  # spelled as TOM does, or folded: most text
+        return by_name[value]
     if value is None or value == "":
         return None
     if isinstance(value, bool) or (isinstance(value, float) and value != value):
