@@ -435,7 +435,7 @@ class Compiler:
         """The row expression of an iterator over `source`, compiled per row."""
         if scope.in_row:
             raise Untranslatable(UNSUPPORTED, "an iterator nested in a row expression")
-        row_scope = replace(scope, row=source.table, predicate=False, top=False)
+        row_scope = scope._replace(row=source.table, predicate=False, top=False)
         compiled = self.expr(value, row_scope)
         return blank.as_value(compiled)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlglot import exp
 
@@ -14,9 +15,9 @@ from translator.model.mapping import Mapping, lookup_problem
 from translator.model.semantic import Column, Table, TableKind
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnKey:
-    """A physical column, in the model's spelling."""
+class ColumnKey(NamedTuple):
+    """A physical column, in the model's spelling. A named tuple: made and hashed for every column
+    read (a frozen dataclass hashes through a Python-level __hash__)."""
 
     table: str
     column: str
@@ -49,8 +50,11 @@ class TableVar:
     filters: tuple[Filter, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(NamedTuple):
+    """Where an expression is evaluated. A named tuple: the compiler makes one per CALCULATE,
+    VAR, iterator and inlined measure (a frozen dataclass sets each field through
+    object.__setattr__); `_replace` makes a changed copy."""
+
     filters: tuple[Filter, ...] = ()
     # The table of the row context (inside an iterator or a FILTER predicate), if any.
     row: str | None = None

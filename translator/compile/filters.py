@@ -10,7 +10,7 @@ Modifiers (ALL*, REMOVEFILTERS) apply before the filters, whatever their positio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from translator.compile import blank
 from translator.compile.compiler import Compiler
 from translator.compile.context import ColumnKey, Filter, Scope
@@ -138,7 +138,7 @@ def keepfilters_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, sta
 
 
 def filter_modifier(cx: Compiler, call: ast.FunctionCall, scope: Scope, state: FilterState) -> None:
-    source = filter_table(cx, call, replace(scope, filters=()))
+    source = filter_table(cx, call, scope._replace(filters=()))
     if source.predicates:
         state.added.append(
             Filter(blank.conjunction(list(source.predicates)), source.columns, table_filter=True)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
-from typing import Union
+from typing import NamedTuple, Union
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Offsets into the expression text (0-based, end exclusive) and the 1-based line/column."""
+class Span(NamedTuple):
+    """Offsets into the expression text (0-based, end exclusive) and the 1-based line/column.
+    A named tuple: the parser makes one or two per token (a frozen dataclass sets each field
+    through object.__setattr__)."""
 
     start: int
     end: int
