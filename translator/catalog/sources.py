@@ -48,6 +48,7 @@ def source_tables(compiled: CompiledModel, mapping: Mapping) -> list[Table]:
     fact_tables = {t.fact_table.casefold() for t in compiled.translations if t.fact_table}
     many_side = {t.casefold() for r in model.relationships for t in r.many_sides()}
     one_side = {t.casefold() for r in model.relationships for t in r.one_sides()}
+    related = one_side | many_side
     chosen = []
     for table in model.tables:
         override = mapping.source(table.name)
@@ -63,9 +64,9 @@ def source_tables(compiled: CompiledModel, mapping: Mapping) -> list[Table]:
         is_fact = name in fact_tables
         is_lookup = name in one_side and name not in many_side and not table.measures and not is_fact
         measures_only = (
-            not any(not c.is_hidden for c in view_columns(table))
-            and name not in one_side | many_side
+            name not in related
             and not is_fact
+            and not any(not c.is_hidden for c in view_columns(table))
         )
         if not is_lookup and not measures_only:
             chosen.append(table)
