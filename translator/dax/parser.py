@@ -391,15 +391,21 @@ class _FastLalr:
                     value_stack.append(token)
                     break
                 size, goto, callback = arg
-                if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
+                if callback is None:
+                    # A single-child pass-through (a step of the precedence ladder, most of the
+                    # reductions): the value stays on its stack, only the state changes.
+                    state_stack[-1] = actions[state_stack[-2]][goto][1]
+                    value = value_stack[-1]
                 else:
-                    children = []
-                value = children[0] if callback is None else callback(children)
-                state_stack.append(actions[state_stack[-1]][goto][1])
-                value_stack.append(value)
+                    if size:
+                        children = value_stack[-size:]
+                        del state_stack[-size:]
+                        del value_stack[-size:]
+                    else:
+                        children = []
+                    value = callback(children)
+                    state_stack.append(actions[state_stack[-1]][goto][1])
+                    value_stack.append(value)
                 if state_stack[-1] == end:
                     return value
         raise KeyError("$END")  # pragma: no cover - the table accepts or fails on $END
