@@ -125,22 +125,28 @@ def _inputs_digest(exports: Path, mapping_file: Path | None) -> hashlib.blake2b:
     """The key's hash over everything but the output being replaced (see build_key)."""
     exports = Path(exports).resolve()
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"format {FORMAT} python {sys.version} exports at {exports}\n".encode())
+    digest.update(_bytes(f"format {FORMAT} python {sys.version} exports at {exports}\n"))
     for library in _LIBRARIES:
         digest.update(f"{library} {library_version(library)}\n".encode())
     for label, root in (("tool", _PACKAGE), ("exports", exports)):
         for relative, path in _files(str(root)):
             with open(path, "rb") as handle:
                 content = handle.read()
-            digest.update(f"{label} {relative} {len(content)}\n".encode())
+            digest.update(_bytes(f"{label} {relative} {len(content)}\n"))
             digest.update(content)
     # The mapping a build reads: the one named, or translator.toml in or above the export.
     nearby = [exports.parent / MAPPING_FILE, exports.parent.parent / MAPPING_FILE]
     for path in [mapping_file, *nearby]:
         if path is not None and Path(path).is_file():
-            digest.update(f"mapping {Path(path).resolve()}\n".encode() + Path(path).read_bytes())
-    digest.update(f"named mapping {mapping_file}\n".encode())
+            digest.update(_bytes(f"mapping {Path(path).resolve()}\n") + Path(path).read_bytes())
+    digest.update(_bytes(f"named mapping {mapping_file}\n"))
     return digest
+
+
+def _bytes(text: str) -> bytes:
+    """A key's text as bytes; a path with undecodable bytes in a name (kept by Python as lone
+    surrogates) gives back those bytes, where the readers report it (RDR416)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _with_previous(inputs: hashlib.blake2b, out: Path | None) -> str:

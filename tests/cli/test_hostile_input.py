@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -213,3 +214,17 @@ def test_a_report_layout_member_over_the_limit_is_refused_too(tmp_path, monkeypa
     code, stderr, _ = _build(written.exports, tmp_path)
     assert code == 2
     _one_error(stderr, "RDR415")
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin",
+                    reason="needs a file system that keeps a file name's undecodable bytes")
+def test_an_undecodable_file_name_is_a_clean_exit_2_with_the_cache_on(tmp_path, monkeypatch):
+    """The build cache hashes every file name before any reader runs: a name with undecodable
+    bytes still reaches the readers' RDR416 at the model, not a traceback."""
+    monkeypatch.setenv("TRANSLATOR_CACHE_DIR", str(tmp_path / "cache"))
+    model = tmp_path / "exports" / "Bad\udcffName.SemanticModel" / "definition"
+    model.mkdir(parents=True)
+    (model / "model.tmdl").write_text("model Model\n\tculture: en-US\n", encoding="utf-8")
+    code, stderr, _ = _build(tmp_path / "exports", tmp_path)
+    assert code == 2
+    _one_error(stderr, "RDR416")

@@ -173,7 +173,8 @@ def _name_surrogate(model: SemanticModel) -> None:
                 if isinstance(element, str) and _SURROGATE.search(element):
                     shown = label.encode("utf-8", "backslashreplace").decode("utf-8")
                     where = location or SourceLocation(model.export)
-                    fail(INVALID_UNICODE, f"the {item.name} of the{shown[len('model'):]} holds a lone "
+                    owner = shown[len("model "):] or "model"
+                    fail(INVALID_UNICODE, f"the {item.name} of the {owner} holds a lone "
                          "surrogate (invalid Unicode that cannot be written as UTF-8); expected valid "
                          "Unicode text", where.file, where.line, where.column)
                 if is_dataclass(element):
