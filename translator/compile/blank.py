@@ -366,15 +366,15 @@ def compare(op: type[exp.Binary], a: Compiled, b: Compiled) -> Compiled:
     refuse_nan("a comparison", a, b)
     if kind is Kind.BLANK:  # BLANK() = BLANK()
         return literal(_PY_OPS[op](0, 0))
+    py = _PY_OPS[op]
+    if a.is_const and b.is_const:  # most comparisons: a toggle's option against SWITCH's values
+        x, y = _fold_text(_const_zero(a, kind)), _fold_text(_const_zero(b, kind))
+        return literal(bool(py(x, y)))
     if kind is Kind.BOOLEAN and op is exp.EQ:  # SWITCH(TRUE(), cond, ...): TRUE = cond is cond
         for x, y in ((a, b), (b, a)):
             if x.const is True and not y.is_const:
                 return truthy(y)
     a, b = as_value(a), as_value(b)
-    py = _PY_OPS[op]
-    if a.is_const and b.is_const:
-        x, y = _fold_text(_const_zero(a, kind)), _fold_text(_const_zero(b, kind))
-        return literal(bool(py(x, y)))
     if kind is Kind.TEXT and op not in (exp.EQ, exp.NEQ):
         raise Untranslatable(
             UNSUPPORTED,
