@@ -25,7 +25,6 @@ import ast
 import importlib
 import re
 import typing
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 

@@ -116,7 +116,7 @@ def holds_surrogate(*texts: str) -> bool:
 def check_unicode(model: SemanticModel) -> None:
     """RDR416 naming the first object (table, column, measure, ...) with a lone surrogate in any of
     its texts: its name, expression, description, folder, source, ..."""
-    if _holds_surrogate(model):
+    if _model_holds_surrogate(model):
         _name_surrogate(model)
 
 
@@ -142,7 +142,7 @@ def _values_of(kind: type) -> Callable[[object], tuple[object, ...]] | None:
         return getter
 
 
-def _holds_surrogate(model: SemanticModel) -> bool:
+def _model_holds_surrogate(model: SemanticModel) -> bool:
     """Whether any text of the model holds a lone surrogate: the same walk as _name_surrogate
     without naming anything on the way (a large model has a hundred thousand objects)."""
     texts: list[str] = []
